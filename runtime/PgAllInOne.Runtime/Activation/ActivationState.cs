@@ -1,0 +1,10 @@
+namespace PgAllInOne.Runtime.Activation;
+
+internal enum ActivationState
+{
+    Created,
+    Activating,
+    Valid,
+    Deactivating,
+    Invalid,
+}

@@ -1,0 +1,21 @@
+namespace PgAllInOne.Runtime.Hosting;
+
+/// <summary>The silo's identity in its cluster and where it keeps its files (configuration section "Silo").</summary>
+public sealed class SiloOptions
+{
+    public const string SectionName = "Silo";
+
+    /// <summary>The runtime's port for clients and other silos; 0 picks a free one.</summary>
+    public int Port { get; set; } = 11111;
+
+    public string AdvertisedHost { get; set; } = "127.0.0.1";
+
+    /// <summary>Silos sharing a PostgreSQL and a cluster id form one cluster.</summary>
+    public string ClusterId { get; set; } = "default";
+
+    /// <summary>Embedded PostgreSQL data and admin.key.</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>Connections the silo may hold open to PostgreSQL, unless the connection string sets its own.</summary>
+    public int MaxPoolSize { get; set; } = 16;
+}

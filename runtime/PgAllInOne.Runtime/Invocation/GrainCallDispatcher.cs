@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using PgAllInOne.Runtime.Activation;
+using PgAllInOne.Runtime.Hosting;
+
+namespace PgAllInOne.Runtime.Invocation;
+
+/// <summary>
+/// Turns a call into an <see cref="Invocation{TResult}"/>: refuses call cycles that would deadlock, copies the
+/// arguments, stamps the deadline and trace parent, and delivers it to the grain's activation.
+/// </summary>
+internal sealed class GrainCallDispatcher(Catalog catalog, IOptions<GrainRuntimeOptions> options) : IGrainCallDispatcher
+{
+    private readonly long timeoutTicks = (long)(options.Value.ResponseTimeout.TotalSeconds * Stopwatch.Frequency);
+
+    public Task<TResult> InvokeAsync<TResult>(GrainId target, GrainMethod<TResult> method, object?[] arguments)
+    {
+        var chain = RuntimeContext.Current?.Chain;
+        if (chain is not null && !method.GrainClass.IsReentrant && !method.GrainClass.IsStatelessWorker
+            && chain.Find(target) is { } waitingLink && !(waitingLink.ReadOnly && method.IsReadOnly))
+        {
+            return Task.FromException<TResult>(new GrainCallCycleException(
+                $"Call cycle {chain.Describe(target)} would deadlock: grain {target} is not reentrant and is already waiting in this call chain."));
+        }
+
+        try
+        {
+            method.CopyArguments(arguments);
+        }
+        catch (Exception exception) when (exception is NotSupportedException or System.Text.Json.JsonException)
+        {
+            return Task.FromException<TResult>(new ArgumentException($"An argument of {method.ActivityName} cannot cross the grain call boundary: {exception.Message}", exception));
+        }
+
+        var invocation = new Invocation<TResult>(target, method, arguments, chain, Stopwatch.GetTimestamp() + timeoutTicks, Activity.Current?.Context ?? default);
+        invocation.RegisterCancellation();
+        catalog.Deliver(invocation);
+        return invocation.Task;
+    }
+}

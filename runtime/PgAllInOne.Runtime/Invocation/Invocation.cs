@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using PgAllInOne.Runtime.Activation;
+using PgAllInOne.Runtime.Telemetry;
+
+namespace PgAllInOne.Runtime.Invocation;
+
+/// <summary>A request to a grain: its target, method, copied arguments, caller's chain, deadline and trace parent.</summary>
+internal abstract class Invocation : Turn
+{
+    private CancellationTokenRegistration cancellation;
+
+    protected Invocation(GrainId target, GrainMethod method, object?[] arguments, CallChain? callerChain, long deadline, ActivityContext parent)
+    {
+        Target = target;
+        MethodBase = method;
+        Arguments = arguments;
+        CallerChain = callerChain;
+        Deadline = deadline;
+        Parent = parent;
+    }
+
+    public GrainId Target { get; }
+
+    public GrainMethod MethodBase { get; }
+
+    public object?[] Arguments { get; }
+
+    public CallChain? CallerChain { get; }
+
+    public long Deadline { get; }
+
+    public ActivityContext Parent { get; }
+
+    public override bool IsReadOnly => MethodBase.IsReadOnly;
+
+    public override bool IsAbandoned => IsCompleted;
+
+    public abstract bool IsCompleted { get; }
+
+    public abstract void Fail(Exception exception);
+
+    protected abstract void Cancel(CancellationToken token);
+
+    /// <summary>Fails the wait of the caller when its token is cancelled; a queued invocation is then skipped.</summary>
+    public void RegisterCancellation()
+    {
+        var token = MethodBase.GetCancellationToken(Arguments);
+        if (token.CanBeCanceled)
+        {
+            cancellation = token.UnsafeRegister(static (state, token) => ((Invocation)state!).Cancel(token), this);
+        }
+    }
+
+    protected void ReleaseCancellation() => cancellation.Dispose();
+
+    public override void Abandon(Exception reason) => Fail(reason);
+
+    public override void CheckDeadline(long nowTimestamp)
+    {
+        if (nowTimestamp > Deadline && !IsCompleted)
+        {
+            Fail(new GrainCallTimeoutException($"Call {MethodBase.ActivityName} to grain {Target} did not complete within the response timeout."));
+        }
+    }
+
+    protected Activity? StartActivity()
+    {
+        if (Parent == default)
+        {
+            // Nothing of an earlier turn's or an unrelated caller's trace may leak in as this call's parent.
+            Activity.Current = null;
+        }
+
+        var activity = RuntimeTelemetry.ActivitySource.StartActivity(MethodBase.ActivityName, ActivityKind.Internal, Parent);
+        activity?.SetTag("grain.id", Target.ToString());
+        return activity;
+    }
+}
+
+internal sealed class Invocation<TResult>(GrainId target, GrainMethod<TResult> method, object?[] arguments, CallChain? callerChain, long deadline, ActivityContext parent)
+    : Invocation(target, method, arguments, callerChain, deadline, parent)
+{
+    // Continuations run off the activation's thread so that a caller never runs inside a grain's turn.
+    private readonly TaskCompletionSource<TResult> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<TResult> Task => completion.Task;
+
+    public override bool IsCompleted => completion.Task.IsCompleted;
+
+    public override async Task ExecuteAsync(ActivationData activation)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var activity = StartActivity();
+        RuntimeContext.Current = new RuntimeContext(activation, new CallChain(Target, IsReadOnly, CallerChain));
+        var failed = false;
+        try
+        {
+            var result = await method.InvokeOn(activation.Instance!, Arguments);
+
+            // Copied inside the turn: the next turn may change whatever the grain returned.
+            completion.TrySetResult(method.CopyResult(result));
+        }
+        catch (Exception exception)
+        {
+            failed = true;
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            activity?.AddException(exception);
+            completion.TrySetException(exception);
+        }
+        finally
+        {
+            ReleaseCancellation();
+            RuntimeTelemetry.RecordCall(Target.Type, method.ActivityName, started, failed);
+        }
+    }
+
+    public override void Fail(Exception exception)
+    {
+        if (completion.TrySetException(exception))
+        {
+            ReleaseCancellation();
+        }
+    }
+
+    protected override void Cancel(CancellationToken token) => completion.TrySetCanceled(token);
+}

@@ -1,0 +1,148 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using PgAllInOne.Runtime.Database;
+using PgAllInOne.Runtime.Hosting;
+
+namespace PgAllInOne.Runtime.Storage;
+
+/// <summary>
+/// Group commit for grain state: conditional writes of many grains travel in one round trip and commit together,
+/// and each writer is answered only after that commit. A version conflict affects only its own write.
+/// </summary>
+internal sealed class StateWriteBatcher : IAsyncDisposable
+{
+    private static readonly string InsertSql = SqlResource.Runtime("InsertState.sql");
+    private static readonly string UpdateSql = SqlResource.Runtime("UpdateState.sql");
+    private static readonly string ClearSql = SqlResource.Runtime("ClearState.sql");
+
+    private readonly Channel<PendingStateWrite> queue = Channel.CreateUnbounded<PendingStateWrite>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly NpgsqlDataSource dataSource;
+    private readonly ILogger log;
+    private readonly int batchSize;
+    private readonly Task[] flushers;
+
+    public StateWriteBatcher(NpgsqlDataSource dataSource, IOptions<GrainRuntimeOptions> options, ILogger<StateWriteBatcher> log)
+    {
+        this.dataSource = dataSource;
+        this.log = log;
+        batchSize = options.Value.StateWriteBatchSize;
+        flushers = Enumerable.Range(0, options.Value.StateWriteConcurrency).Select(_ => Task.Run(FlushLoopAsync)).ToArray();
+    }
+
+    /// <summary>Queues a write; completes with the new version, or null when the expected version was not the stored one.</summary>
+    public Task<long?> EnqueueAsync(PendingStateWrite write)
+    {
+        if (!queue.Writer.TryWrite(write))
+        {
+            write.Completion.TrySetException(new ObjectDisposedException(nameof(StateWriteBatcher), "The silo is shutting down; state can no longer be written."));
+        }
+
+        return write.Completion.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await Task.WhenAll(flushers);
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        var batch = new List<PendingStateWrite>(batchSize);
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < batchSize && queue.Reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            await FlushAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task FlushAsync(List<PendingStateWrite> batch)
+    {
+        try
+        {
+            var versions = await ExecuteAsync(batch);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(versions[i]);
+            }
+        }
+        catch (PostgresException exception) when (batch.Count > 1)
+        {
+            // One bad write rolled back the whole batch: retry each alone so only the bad one fails.
+            log.StateBatchFailed(batch.Count, exception);
+            foreach (var write in batch)
+            {
+                await FlushAsync([write]);
+            }
+        }
+        catch (Exception exception)
+        {
+            foreach (var write in batch)
+            {
+                write.Completion.TrySetException(exception);
+            }
+        }
+    }
+
+    private async Task<long?[]> ExecuteAsync(List<PendingStateWrite> batch)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlBatch(connection);
+        foreach (var write in batch)
+        {
+            command.BatchCommands.Add(CreateCommand(write));
+        }
+
+        var versions = new long?[batch.Count];
+
+        // Every statement of one batch runs in one implicit transaction: results count only once the reader is done.
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            var index = 0;
+            do
+            {
+                versions[index++] = await reader.ReadAsync() ? reader.GetInt64(0) : null;
+            }
+            while (await reader.NextResultAsync());
+        }
+
+        return versions;
+    }
+
+    private static NpgsqlBatchCommand CreateCommand(PendingStateWrite write)
+    {
+        var command = new NpgsqlBatchCommand(write.Kind switch
+        {
+            StateWriteKind.Insert => InsertSql,
+            StateWriteKind.Update => UpdateSql,
+            _ => ClearSql,
+        });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.GrainId.Type });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.GrainId.Key });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.StateName });
+        if (write.Kind != StateWriteKind.Clear)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = write.Payload, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        }
+
+        if (write.Kind != StateWriteKind.Insert)
+        {
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = write.ExpectedVersion });
+        }
+
+        return command;
+    }
+}

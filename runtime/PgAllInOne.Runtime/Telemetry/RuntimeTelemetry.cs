@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace PgAllInOne.Runtime.Telemetry;
+
+/// <summary>The runtime's ActivitySource and Meter: one Activity per grain call, counters and histograms per method.</summary>
+public static class RuntimeTelemetry
+{
+    public const string Name = "PgAllInOne.Runtime";
+
+    public static readonly ActivitySource ActivitySource = new(Name);
+
+    public static readonly Meter Meter = new(Name);
+
+    internal static readonly Counter<long> Calls = Meter.CreateCounter<long>("pgaio.grain.calls", description: "Grain calls completed, per grain type and method.");
+
+    internal static readonly Counter<long> Failures = Meter.CreateCounter<long>("pgaio.grain.call.failures", description: "Grain calls that ended in an exception.");
+
+    internal static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("pgaio.grain.call.duration", unit: "ms", description: "Time from a call's arrival at its activation to its completion.");
+
+    internal static readonly UpDownCounter<long> Activations = Meter.CreateUpDownCounter<long>("pgaio.grain.activations", description: "Live activations per grain type.");
+
+    internal static void RecordCall(string grainType, string method, long startTimestamp, bool failed)
+    {
+        if (!Calls.Enabled && !Duration.Enabled && !Failures.Enabled)
+        {
+            return;
+        }
+
+        var tags = new TagList { { "grain.type", grainType }, { "method", method } };
+        Calls.Add(1, tags);
+        Duration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds, tags);
+        if (failed)
+        {
+            Failures.Add(1, tags);
+        }
+    }
+
+    internal static void ActivationChanged(string grainType, int delta)
+    {
+        if (Activations.Enabled)
+        {
+            Activations.Add(delta, new KeyValuePair<string, object?>("grain.type", grainType));
+        }
+    }
+}
