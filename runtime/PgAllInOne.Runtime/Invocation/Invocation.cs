@@ -90,27 +90,33 @@ internal sealed class Invocation<TResult>(GrainId target, GrainMethod<TResult> m
     public override async Task ExecuteAsync(ActivationData activation)
     {
         var started = Stopwatch.GetTimestamp();
-        using var activity = StartActivity();
+        var activity = StartActivity();
         RuntimeContext.Current = new RuntimeContext(activation, new CallChain(Target, IsReadOnly, CallerChain));
-        var failed = false;
+        TResult? result = default;
+        Exception? failure = null;
         try
         {
-            var result = await method.InvokeOn(activation.Instance!, Arguments);
-
             // Copied inside the turn: the next turn may change whatever the grain returned.
-            completion.TrySetResult(method.CopyResult(result));
+            result = method.CopyResult(await method.InvokeOn(activation.Instance!, Arguments));
         }
         catch (Exception exception)
         {
-            failed = true;
+            failure = exception;
             activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
             activity?.AddException(exception);
-            completion.TrySetException(exception);
         }
-        finally
+
+        // The span ends before the caller resumes, so a caller never sees its callee's span still open.
+        activity?.Dispose();
+        ReleaseCancellation();
+        RuntimeTelemetry.RecordCall(Target.Type, method.ActivityName, started, failure is not null);
+        if (failure is null)
         {
-            ReleaseCancellation();
-            RuntimeTelemetry.RecordCall(Target.Type, method.ActivityName, started, failed);
+            completion.TrySetResult(result!);
+        }
+        else
+        {
+            completion.TrySetException(failure);
         }
     }
 

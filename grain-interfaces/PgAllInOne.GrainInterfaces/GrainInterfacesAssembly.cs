@@ -1,0 +1,4 @@
+namespace PgAllInOne.GrainInterfaces;
+
+/// <summary>Names the public grain contract assembly.</summary>
+public static class GrainInterfacesAssembly;

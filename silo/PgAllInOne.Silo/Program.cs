@@ -1,0 +1,21 @@
+using PgAllInOne.Grains;
+using PgAllInOne.Runtime.Hosting;
+using PgAllInOne.Silo;
+
+var builder = WebApplication.CreateBuilder(args);
+if (string.IsNullOrEmpty(builder.Configuration["Urls"]))
+{
+    // API.md's default address, also when the silo runs from a folder without its appsettings.json.
+    builder.WebHost.UseUrls("http://127.0.0.1:8080");
+}
+
+builder.Services.AddGrainRuntime(builder.Configuration)
+    .AddGrainsFrom(typeof(GrainsAssembly).Assembly);
+builder.Services.AddProblemDetails();
+
+var app = builder.Build();
+app.MapHealthEndpoints();
+await app.RunAsync();
+
+/// <summary>The silo's entry point; public so that tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

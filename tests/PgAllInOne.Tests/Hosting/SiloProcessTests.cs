@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+using PgAllInOne.Tests.Infrastructure;
+
+namespace PgAllInOne.Tests.Hosting;
+
+/// <summary>The silo as a user runs it: its own process, the embedded default, SIGTERM to stop.</summary>
+public sealed class SiloProcessTests : IDisposable
+{
+    private const int SigTerm = 15;
+    private readonly string folder = Path.Combine(Path.GetTempPath(), $"pgaio-silo-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task TheSiloOnItsEmbeddedDefault_BecomesReady_AndOnSigtermStopsItsPostgres()
+    {
+        var port = FreePort();
+        using var silo = StartSilo($"--Urls=http://127.0.0.1:{port}", $"--Silo:DataDirectory={folder}", "--Silo:Port=0");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+
+        await WaitForAsync(async () => (await TryGetAsync(http, "/readyz")) == HttpStatusCode.OK, silo, TimeSpan.FromSeconds(90));
+        Assert.Equal(HttpStatusCode.OK, await TryGetAsync(http, "/healthz"));
+        var pidFile = Directory.GetFiles(folder, "postmaster.pid", SearchOption.AllDirectories).Single();
+        var postmaster = int.Parse(File.ReadLines(pidFile).First(), System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(0, Kill(silo.Id, SigTerm));
+        using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await silo.WaitForExitAsync(exited.Token);
+
+        Assert.Equal(0, silo.ExitCode);
+        Assert.False(File.Exists(pidFile), "the embedded PostgreSQL should be stopped with the silo");
+        await Processes.ExitedAsync(postmaster);
+    }
+
+    [Fact]
+    public async Task AnInvalidSetting_StopsTheSiloWithAMessageNamingTheKey()
+    {
+        using var silo = StartSilo($"--Urls=http://127.0.0.1:{FreePort()}", $"--Silo:DataDirectory={folder}", "--Silo:Port=70000");
+        var output = silo.StandardOutput.ReadToEndAsync();
+        var errors = silo.StandardError.ReadToEndAsync();
+        using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await silo.WaitForExitAsync(exited.Token);
+
+        Assert.NotEqual(0, silo.ExitCode);
+        Assert.Contains("Silo:Port must be between 0 and 65535", await output + await errors, StringComparison.Ordinal);
+    }
+
+    private static Process StartSilo(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PgAllInOne.Silo.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start)!;
+    }
+
+    private static async Task<HttpStatusCode?> TryGetAsync(HttpClient http, string path)
+    {
+        try
+        {
+            return (await http.GetAsync(path)).StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, Process silo, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (silo.HasExited)
+            {
+                Assert.Fail($"the silo exited early: {await silo.StandardError.ReadToEndAsync()}");
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the silo did not become ready in time");
+            await Task.Delay(200);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+
+    private static int Kill(int pid, int signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        return kill.ExitCode;
+    }
+}

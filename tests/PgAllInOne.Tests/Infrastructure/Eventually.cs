@@ -1,0 +1,15 @@
+namespace PgAllInOne.Tests.Infrastructure;
+
+public static class Eventually
+{
+    /// <summary>Polls until the condition holds; fails with the description after the timeout.</summary>
+    public static async Task TrueAsync(Func<bool> condition, string description, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for: {description}");
+            await Task.Delay(20);
+        }
+    }
+}
