@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using PgAllInOne.Runtime.Invocation;
 using PgAllInOne.Runtime.Storage;
@@ -7,27 +7,36 @@ using PgAllInOne.Runtime.Timers;
 namespace PgAllInOne.Runtime.Activation;
 
 /// <summary>
-/// One activation of a grain: its instance, its mailbox and the rules for which turn may start next. All of its
-/// turns run on its own <see cref="ActivationTaskScheduler"/>.
+/// One activation of a grain: its instance, its mailbox and the rules for which turn may start next.
+/// Callers only append to a lock-free inbox; everything else (which turns wait, which run) is touched only by code
+/// running on the activation's own one-at-a-time <see cref="ActivationTaskScheduler"/>, so it needs no lock.
 /// </summary>
 internal sealed class ActivationData
 {
-    private static readonly Action<object?> RunTurnAction = static state =>
-    {
-        var turn = (Turn)state!;
-        _ = turn.Owner.RunTurnAsync(turn);
-    };
+    private const int InlineTurnsBeforeYield = 64;
 
-    private readonly object gate = new();
-    private readonly Queue<Turn> waiting = new();
-    private readonly List<Turn> running = new(2);
+    private static readonly Action<object?> PumpAction = static state => ((ActivationData)state!).Pump();
+    private static readonly Action<object?> CheckDeadlinesAction = static state => ((ActivationData)state!).CheckOwnedDeadlines();
+
+    private readonly ConcurrentQueue<Turn> inbox = new();
     private readonly Catalog catalog;
     private readonly TaskCompletionSource deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private List<GrainTimer>? timers;
-    private ActivationState state;
+    private readonly object timersGate = new();
+
+    // Owned by the activation's scheduler.
+    private readonly Queue<Turn> waiting = new();
+    private readonly List<Turn> running = new(2);
     private int exclusiveRunning;
-    private bool deactivateOnIdle;
-    private long lastActive = Stopwatch.GetTimestamp();
+    private bool activationStarted;
+    private Turn? exclusiveTurn;
+    private CallChain? exclusiveChain;
+
+    private List<GrainTimer>? timers;
+    private int state;
+    private int pumpScheduled;
+    private int load;
+    private long lastActive = Environment.TickCount64;
+    private volatile bool deactivateWhenDone;
 
     public ActivationData(GrainId id, GrainClassInfo grainClass, Catalog catalog, StatelessWorkerGroup? workerGroup = null)
     {
@@ -35,6 +44,7 @@ internal sealed class ActivationData
         GrainClass = grainClass;
         this.catalog = catalog;
         WorkerGroup = workerGroup;
+        Scheduler = new ActivationTaskScheduler(this);
     }
 
     public GrainId Id { get; }
@@ -43,7 +53,7 @@ internal sealed class ActivationData
 
     public StatelessWorkerGroup? WorkerGroup { get; }
 
-    public ActivationTaskScheduler Scheduler { get; } = new();
+    public ActivationTaskScheduler Scheduler { get; }
 
     public Grain? Instance { get; set; }
 
@@ -60,121 +70,110 @@ internal sealed class ActivationData
 
     public DeactivationReason DeactivationReason { get; private set; }
 
-    public ActivationState State
-    {
-        get
-        {
-            lock (gate)
-            {
-                return state;
-            }
-        }
-    }
+    public ActivationState State => (ActivationState)Volatile.Read(ref state);
 
-    /// <summary>Requests waiting plus requests running: what a stateless worker group balances on.</summary>
-    public int Load
-    {
-        get
-        {
-            lock (gate)
-            {
-                return waiting.Count + running.Count;
-            }
-        }
-    }
+    /// <summary>Turns queued or running: what a stateless worker group balances on.</summary>
+    public int Load => Volatile.Read(ref load);
+
+    /// <summary>The call chain of the exclusive turn running now, made on first use; read on the scheduler only.</summary>
+    public CallChain? ExclusiveChain => exclusiveTurn is null ? null : exclusiveChain ??= exclusiveTurn.CreateChain(this);
 
     public EnqueueResult TryEnqueue(Turn turn)
     {
-        lock (gate)
+        switch (State)
         {
-            switch (state)
-            {
-                case ActivationState.Deactivating:
-                    return EnqueueResult.Deactivating;
-                case ActivationState.Invalid:
-                    return EnqueueResult.Invalid;
-                case ActivationState.Created:
-                    state = ActivationState.Activating;
-                    waiting.Enqueue(new ActivationTurn());
-                    break;
-            }
-
-            waiting.Enqueue(turn);
-            Pump();
-            return EnqueueResult.Accepted;
+            case ActivationState.Deactivating:
+                return EnqueueResult.Deactivating;
+            case ActivationState.Invalid:
+                return EnqueueResult.Invalid;
+            case ActivationState.Created:
+                Interlocked.CompareExchange(ref state, (int)ActivationState.Activating, (int)ActivationState.Created);
+                break;
         }
+
+        Append(turn);
+        if (State == ActivationState.Invalid)
+        {
+            // Gone between the check and the append: whatever is still in the inbox goes to a successor.
+            RedeliverInbox();
+        }
+
+        return EnqueueResult.Accepted;
     }
 
     /// <summary>Queues work of the activation's own (timer ticks); refused once it is going away.</summary>
     public bool TryEnqueueInternal(Turn turn)
     {
-        lock (gate)
+        if (State != ActivationState.Valid)
         {
-            if (state != ActivationState.Valid)
-            {
-                return false;
-            }
-
-            waiting.Enqueue(turn);
-            Pump();
-            return true;
+            return false;
         }
+
+        Append(turn);
+        return true;
     }
 
-    /// <summary>Starts deactivation after whatever is already queued; returns false when not active.</summary>
+    /// <summary>Starts deactivation after whatever is already queued; false when already going or gone.</summary>
     public bool StartDeactivation(DeactivationReason reason)
     {
-        lock (gate)
+        while (true)
         {
-            if (state != ActivationState.Valid)
+            var current = State;
+            if (current is ActivationState.Created or ActivationState.Activating)
+            {
+                // Let it finish activating first; its first turn's end starts the deactivation.
+                DeactivationReason = reason;
+                deactivateWhenDone = true;
+                if (State == current)
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (current != ActivationState.Valid)
             {
                 return false;
             }
 
-            state = ActivationState.Deactivating;
-            DeactivationReason = reason;
-            waiting.Enqueue(new DeactivationTurn());
-            Pump();
-            return true;
+            if (Interlocked.CompareExchange(ref state, (int)ActivationState.Deactivating, (int)ActivationState.Valid) == (int)ActivationState.Valid)
+            {
+                DeactivationReason = reason;
+                Append(new DeactivationTurn());
+                return true;
+            }
         }
     }
 
     public void RequestDeactivateOnIdle()
     {
-        lock (gate)
-        {
-            deactivateOnIdle = true;
-        }
+        DeactivationReason = DeactivationReason.Requested;
+        deactivateWhenDone = true;
     }
 
-    public bool IsIdleSince(long timestamp)
-    {
-        lock (gate)
-        {
-            return state == ActivationState.Valid && running.Count == 0 && waiting.Count == 0 && lastActive < timestamp;
-        }
-    }
+    /// <summary>True when nothing is queued or running and the last turn ended before <paramref name="tickCount"/> (ms).</summary>
+    public bool IsIdleSince(long tickCount) =>
+        State == ActivationState.Valid && Load == 0 && Volatile.Read(ref lastActive) < tickCount;
 
+    /// <summary>Fails the callers of queued or running calls past their deadline.</summary>
     public void CheckDeadlines(long now)
     {
-        lock (gate)
+        foreach (var turn in inbox)
         {
-            foreach (var turn in running)
-            {
-                turn.CheckDeadline(now);
-            }
+            turn.CheckDeadline(now);
+        }
 
-            foreach (var turn in waiting)
-            {
-                turn.CheckDeadline(now);
-            }
+        if (Load > 0)
+        {
+            StartOnScheduler(CheckDeadlinesAction);
         }
     }
 
     public IDisposable RegisterTimer(Func<CancellationToken, Task> callback, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new GrainTimer(this, callback, dueTime, period);
-        lock (gate)
+        lock (timersGate)
         {
             (timers ??= []).Add(timer);
         }
@@ -184,7 +183,7 @@ internal sealed class ActivationData
 
     public void RemoveTimer(GrainTimer timer)
     {
-        lock (gate)
+        lock (timersGate)
         {
             timers?.Remove(timer);
         }
@@ -193,7 +192,7 @@ internal sealed class ActivationData
     public void DisposeTimers()
     {
         GrainTimer[] current;
-        lock (gate)
+        lock (timersGate)
         {
             current = timers?.ToArray() ?? [];
         }
@@ -207,49 +206,28 @@ internal sealed class ActivationData
     /// <summary>Called by the activation turn: the grain is ready for requests, or could not be created.</summary>
     public void CompleteActivation(Exception? failure)
     {
-        Turn[] abandoned = [];
-        lock (gate)
-        {
-            if (failure is null)
-            {
-                state = ActivationState.Valid;
-            }
-            else
-            {
-                state = ActivationState.Invalid;
-                abandoned = [.. waiting];
-                waiting.Clear();
-            }
-        }
-
         if (failure is null)
         {
+            Volatile.Write(ref state, (int)ActivationState.Valid);
             return;
         }
 
-        foreach (var turn in abandoned)
+        Volatile.Write(ref state, (int)ActivationState.Invalid);
+        catalog.OnActivationGone(this);
+        deactivated.TrySetResult();
+        foreach (var turn in DrainQueued())
         {
             turn.Abandon(failure);
         }
-
-        catalog.OnActivationGone(this);
-        deactivated.TrySetResult();
     }
 
     /// <summary>Called by the deactivation turn once the grain has flushed: hands anything left to a successor.</summary>
     public void CompleteDeactivation()
     {
-        Turn[] leftovers;
-        lock (gate)
-        {
-            state = ActivationState.Invalid;
-            leftovers = [.. waiting];
-            waiting.Clear();
-        }
-
+        Volatile.Write(ref state, (int)ActivationState.Invalid);
         catalog.OnActivationGone(this);
         deactivated.TrySetResult();
-        foreach (var turn in leftovers)
+        foreach (var turn in DrainQueued())
         {
             if (turn is Invocation.Invocation invocation)
             {
@@ -258,33 +236,127 @@ internal sealed class ActivationData
         }
     }
 
-    // Called under the gate: starts every queued turn the interleaving rules allow.
+    private void Append(Turn turn)
+    {
+        Interlocked.Increment(ref load);
+        inbox.Enqueue(turn);
+        if (Interlocked.Exchange(ref pumpScheduled, 1) == 0)
+        {
+            StartOnScheduler(PumpAction);
+        }
+    }
+
+    // Turns start with a clean execution context: nothing of whoever queued them (their call chain, their trace)
+    // leaks into the grain's code.
+    private void StartOnScheduler(Action<object?> action)
+    {
+        if (ExecutionContext.IsFlowSuppressed())
+        {
+            Task.Factory.StartNew(action, this, CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler);
+            return;
+        }
+
+        using (ExecutionContext.SuppressFlow())
+        {
+            Task.Factory.StartNew(action, this, CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler);
+        }
+    }
+
+    private void RedeliverInbox()
+    {
+        while (inbox.TryDequeue(out var turn))
+        {
+            Interlocked.Decrement(ref load);
+            if (turn is Invocation.Invocation invocation)
+            {
+                catalog.Deliver(invocation);
+            }
+        }
+    }
+
+    // On the scheduler: everything waiting, for an activation that is gone.
+    private List<Turn> DrainQueued()
+    {
+        var drained = new List<Turn>(waiting);
+        waiting.Clear();
+        while (inbox.TryDequeue(out var turn))
+        {
+            drained.Add(turn);
+        }
+
+        Interlocked.Add(ref load, -drained.Count);
+        return drained;
+    }
+
+    // On the scheduler.
     private void Pump()
     {
+        Volatile.Write(ref pumpScheduled, 0);
+        StartRunnable();
+    }
+
+    // On the scheduler: starts every turn the interleaving rules allow now.
+    private void StartRunnable()
+    {
+        while (TakeNext() is { } turn)
+        {
+            _ = RunTurnAsync(turn);
+        }
+    }
+
+    // On the scheduler: dequeues the next turn that may start now and counts it as running.
+    private Turn? TakeNext()
+    {
+        if (State == ActivationState.Invalid)
+        {
+            return null;
+        }
+
+        if (!activationStarted)
+        {
+            activationStarted = true;
+            Interlocked.Increment(ref load);
+            return Begin(new ActivationTurn());
+        }
+
+        while (inbox.TryDequeue(out var arrived))
+        {
+            waiting.Enqueue(arrived);
+        }
+
         while (waiting.TryPeek(out var next))
         {
             if (next.IsAbandoned)
             {
                 waiting.Dequeue();
+                Interlocked.Decrement(ref load);
                 continue;
             }
 
             if (!CanStart(next))
             {
-                return;
+                return null;
             }
 
-            waiting.Dequeue();
-            next.RanExclusive = next.IsLifecycle || (!GrainClass.IsReentrant && !next.IsReadOnly);
-            if (next.RanExclusive)
-            {
-                exclusiveRunning++;
-            }
-
-            running.Add(next);
-            next.Owner = this;
-            Task.Factory.StartNew(RunTurnAction, next, CancellationToken.None, TaskCreationOptions.DenyChildAttach, Scheduler);
+            return Begin(waiting.Dequeue());
         }
+
+        return null;
+    }
+
+    private Turn Begin(Turn turn)
+    {
+        turn.RanExclusive = turn.IsLifecycle || (!GrainClass.IsReentrant && !turn.IsReadOnly);
+        if (turn.RanExclusive)
+        {
+            exclusiveRunning++;
+            exclusiveTurn = turn;
+            exclusiveChain = null;
+        }
+
+        running.Add(turn);
+        turn.Owner = this;
+        return turn;
     }
 
     private bool CanStart(Turn next)
@@ -302,40 +374,63 @@ internal sealed class ActivationData
         return GrainClass.IsReentrant || next.IsReadOnly;
     }
 
+    private void CheckOwnedDeadlines()
+    {
+        var now = Environment.TickCount64;
+        foreach (var turn in running)
+        {
+            turn.CheckDeadline(now);
+        }
+
+        foreach (var turn in waiting)
+        {
+            turn.CheckDeadline(now);
+        }
+    }
+
+    // On the scheduler. When a turn ends, the next queued one runs right here instead of being scheduled anew:
+    // under load an activation drains its mailbox without a thread-pool hop per request.
     private async Task RunTurnAsync(Turn turn)
     {
-        try
+        for (var inlined = 1; ; inlined++)
         {
-            await turn.ExecuteAsync(this);
-        }
-        catch (Exception exception)
-        {
-            Log.TurnFailed(Id, exception);
-        }
-        finally
-        {
-            var deactivate = false;
-            lock (gate)
+            try
             {
-                running.Remove(turn);
-                if (turn.RanExclusive)
-                {
-                    exclusiveRunning--;
-                }
-
-                lastActive = Stopwatch.GetTimestamp();
-                if (deactivateOnIdle && state == ActivationState.Valid)
-                {
-                    deactivateOnIdle = false;
-                    deactivate = true;
-                }
-
-                Pump();
+                await turn.ExecuteAsync(this);
+            }
+            catch (Exception exception)
+            {
+                Log.TurnFailed(Id, exception);
             }
 
-            if (deactivate)
+            running.Remove(turn);
+            if (turn.RanExclusive)
             {
-                StartDeactivation(DeactivationReason.Requested);
+                exclusiveRunning--;
+                exclusiveTurn = null;
+                exclusiveChain = null;
+            }
+
+            Interlocked.Decrement(ref load);
+            Volatile.Write(ref lastActive, Environment.TickCount64);
+            if (deactivateWhenDone && State == ActivationState.Valid)
+            {
+                deactivateWhenDone = false;
+                StartDeactivation(DeactivationReason);
+            }
+
+            var next = TakeNext();
+            StartRunnable();
+            if (next is null)
+            {
+                return;
+            }
+
+            turn = next;
+            if (inlined % InlineTurnsBeforeYield == 0)
+            {
+                // Give the thread back now and then so one busy activation cannot hold it forever.
+                await Task.Yield();
             }
         }
     }

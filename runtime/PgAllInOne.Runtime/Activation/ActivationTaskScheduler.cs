@@ -4,7 +4,7 @@ namespace PgAllInOne.Runtime.Activation;
 /// Runs an activation's tasks one at a time on the thread pool. Grain code awaits capture this scheduler, so an
 /// activation's code never runs on two threads at once, even when its requests interleave.
 /// </summary>
-internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkItem
+internal sealed class ActivationTaskScheduler(ActivationData activation) : TaskScheduler, IThreadPoolWorkItem
 {
     // Run a bounded batch before yielding the thread so a busy activation cannot starve the others.
     private const int BatchSize = 64;
@@ -14,6 +14,8 @@ internal sealed class ActivationTaskScheduler : TaskScheduler, IThreadPoolWorkIt
 
     private readonly Queue<Task> queue = new();
     private bool scheduled;
+
+    public ActivationData Activation { get; } = activation;
 
     public override int MaximumConcurrencyLevel => 1;
 

@@ -10,8 +10,7 @@ internal sealed class ActivationTurn : Turn
 
     public override async Task ExecuteAsync(ActivationData activation)
     {
-        RuntimeContext.Current = new RuntimeContext(activation, new CallChain(activation.Id, readOnly: false, parent: null));
-        try
+                try
         {
             using var timeout = new CancellationTokenSource(activation.Catalog.Options.ActivationTimeout);
             activation.Instance = activation.Catalog.Activator.Create(activation);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -42,7 +41,7 @@ internal sealed class Catalog : IDisposable
 
     public void Start()
     {
-        nextCollection = Stopwatch.GetTimestamp() + (long)(Options.CollectionQuantum.TotalSeconds * Stopwatch.Frequency);
+        nextCollection = Environment.TickCount64 + (long)Options.CollectionQuantum.TotalMilliseconds;
         maintenance.Change(maintenancePeriod, maintenancePeriod);
     }
 
@@ -116,12 +115,13 @@ internal sealed class Catalog : IDisposable
 
     private void RunMaintenance()
     {
-        var now = Stopwatch.GetTimestamp();
+        // Coarse millisecond ticks: deadlines and idle times need no finer clock, and reading it is nearly free.
+        var now = Environment.TickCount64;
         var collect = now >= nextCollection;
-        var idleSince = now - (long)(Options.CollectionAge.TotalSeconds * Stopwatch.Frequency);
+        var idleSince = now - (long)Options.CollectionAge.TotalMilliseconds;
         if (collect)
         {
-            nextCollection = now + (long)(Options.CollectionQuantum.TotalSeconds * Stopwatch.Frequency);
+            nextCollection = now + (long)Options.CollectionQuantum.TotalMilliseconds;
         }
 
         foreach (var activation in Activations)

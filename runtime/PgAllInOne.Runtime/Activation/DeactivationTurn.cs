@@ -10,8 +10,7 @@ internal sealed class DeactivationTurn : Turn
 
     public override async Task ExecuteAsync(ActivationData activation)
     {
-        RuntimeContext.Current = new RuntimeContext(activation, new CallChain(activation.Id, readOnly: false, parent: null));
-        try
+                try
         {
             activation.DisposeTimers();
             using var timeout = new CancellationTokenSource(activation.Catalog.Options.DeactivationTimeout);

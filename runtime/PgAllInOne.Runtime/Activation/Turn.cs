@@ -1,3 +1,5 @@
+using PgAllInOne.Runtime.Invocation;
+
 namespace PgAllInOne.Runtime.Activation;
 
 /// <summary>One unit of work an activation runs to completion: a request, a timer tick, activation or deactivation.</summary>
@@ -17,6 +19,9 @@ internal abstract class Turn
 
     public ActivationData Owner { get; set; } = null!;
 
+    /// <summary>The call chain that calls made from this turn extend.</summary>
+    public virtual CallChain CreateChain(ActivationData activation) => new(activation.Id, readOnly: false, parent: null);
+
     public abstract Task ExecuteAsync(ActivationData activation);
 
     /// <summary>Fails the turn without running it (its activation could not be created).</summary>
@@ -25,7 +30,7 @@ internal abstract class Turn
     }
 
     /// <summary>Fails the caller's wait when the turn is past its deadline; the turn itself may still run.</summary>
-    public virtual void CheckDeadline(long nowTimestamp)
+    public virtual void CheckDeadline(long nowTickCount)
     {
     }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -14,7 +13,6 @@ namespace PgAllInOne.Runtime.Database;
 /// A private PostgreSQL run from the machine's binaries: initdb on first use, pg_ctl start on 127.0.0.1 with a free
 /// port, pg_ctl stop on dispose. PostgreSQL refuses to run as root, so as root the server runs as the postgres account.
 /// </summary>
-[UnsupportedOSPlatform("windows")]
 public sealed class EmbeddedPostgres : IAsyncDisposable
 {
     private const string SuperUser = "pgaio";
@@ -132,8 +130,16 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         File.WriteAllText(file, password);
-        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        RestrictToOwner(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return password;
+    }
+
+    private static void RestrictToOwner(string path, UnixFileMode mode)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, mode);
+        }
     }
 
     private static async Task<bool> CanServiceAccountReachAsync(string folder, CancellationToken cancellationToken)
@@ -147,8 +153,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         Directory.CreateDirectory(ClusterDirectory);
         var passwordFile = Path.Combine(Path.GetDirectoryName(ClusterDirectory)!, $".initdb-{Guid.NewGuid():N}");
         await File.WriteAllTextAsync(passwordFile, password, cancellationToken);
-        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.SetUnixFileMode(ClusterDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        RestrictToOwner(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        RestrictToOwner(ClusterDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         try
         {
             if (asServiceAccount)

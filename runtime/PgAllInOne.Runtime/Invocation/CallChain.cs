@@ -1,8 +1,19 @@
+using PgAllInOne.Runtime.Activation;
+
 namespace PgAllInOne.Runtime.Invocation;
 
 /// <summary>The grains a request is waiting in, innermost first; used to fail a cycle fast instead of deadlocking.</summary>
 internal sealed class CallChain(GrainId grain, bool readOnly, CallChain? parent)
 {
+    private static readonly AsyncLocal<CallChain?> CurrentChain = new();
+
+    /// <summary>The chain of the turn whose code is running now; null outside grains.</summary>
+    public static CallChain? Current
+    {
+        get => TaskScheduler.Current is ActivationTaskScheduler { Activation.ExclusiveChain: { } chain } ? chain : CurrentChain.Value;
+        set => CurrentChain.Value = value;
+    }
+
     public GrainId Grain { get; } = grain;
 
     public bool ReadOnly { get; } = readOnly;

@@ -11,11 +11,11 @@ namespace PgAllInOne.Runtime.Invocation;
 /// </summary>
 internal sealed class GrainCallDispatcher(Catalog catalog, IOptions<GrainRuntimeOptions> options) : IGrainCallDispatcher
 {
-    private readonly long timeoutTicks = (long)(options.Value.ResponseTimeout.TotalSeconds * Stopwatch.Frequency);
+    private readonly long timeoutMs = (long)options.Value.ResponseTimeout.TotalMilliseconds;
 
     public Task<TResult> InvokeAsync<TResult>(GrainId target, GrainMethod<TResult> method, object?[] arguments)
     {
-        var chain = RuntimeContext.Current?.Chain;
+        var chain = CallChain.Current;
         if (chain is not null && !method.GrainClass.IsReentrant && !method.GrainClass.IsStatelessWorker
             && chain.Find(target) is { } waitingLink && !(waitingLink.ReadOnly && method.IsReadOnly))
         {
@@ -32,7 +32,7 @@ internal sealed class GrainCallDispatcher(Catalog catalog, IOptions<GrainRuntime
             return Task.FromException<TResult>(new ArgumentException($"An argument of {method.ActivityName} cannot cross the grain call boundary: {exception.Message}", exception));
         }
 
-        var invocation = new Invocation<TResult>(target, method, arguments, chain, Stopwatch.GetTimestamp() + timeoutTicks, Activity.Current?.Context ?? default);
+        var invocation = new Invocation<TResult>(target, method, arguments, chain, Environment.TickCount64 + timeoutMs, Activity.Current?.Context ?? default);
         invocation.RegisterCancellation();
         catalog.Deliver(invocation);
         return invocation.Task;

@@ -27,11 +27,14 @@ internal abstract class Invocation : Turn
 
     public CallChain? CallerChain { get; }
 
+    /// <summary>In <see cref="Environment.TickCount64"/> milliseconds.</summary>
     public long Deadline { get; }
 
     public ActivityContext Parent { get; }
 
     public override bool IsReadOnly => MethodBase.IsReadOnly;
+
+    public override CallChain CreateChain(ActivationData activation) => new(Target, IsReadOnly, CallerChain);
 
     public override bool IsAbandoned => IsCompleted;
 
@@ -55,9 +58,9 @@ internal abstract class Invocation : Turn
 
     public override void Abandon(Exception reason) => Fail(reason);
 
-    public override void CheckDeadline(long nowTimestamp)
+    public override void CheckDeadline(long nowTickCount)
     {
-        if (nowTimestamp > Deadline && !IsCompleted)
+        if (nowTickCount > Deadline && !IsCompleted)
         {
             Fail(new GrainCallTimeoutException($"Call {MethodBase.ActivityName} to grain {Target} did not complete within the response timeout."));
         }
@@ -89,9 +92,14 @@ internal sealed class Invocation<TResult>(GrainId target, GrainMethod<TResult> m
 
     public override async Task ExecuteAsync(ActivationData activation)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = RuntimeTelemetry.IsMetered ? Stopwatch.GetTimestamp() : 0;
         var activity = StartActivity();
-        RuntimeContext.Current = new RuntimeContext(activation, new CallChain(Target, IsReadOnly, CallerChain));
+        if (!RanExclusive)
+        {
+            // Interleaved turns share the activation, so each carries its own chain; an exclusive turn's chain is
+            // found through the activation's scheduler (see CallChain.Current) without touching the execution context.
+            CallChain.Current = CreateChain(activation);
+        }
         TResult? result = default;
         Exception? failure = null;
         try

@@ -20,9 +20,11 @@ public static class RuntimeTelemetry
 
     internal static readonly UpDownCounter<long> Activations = Meter.CreateUpDownCounter<long>("pgaio.grain.activations", description: "Live activations per grain type.");
 
+    internal static bool IsMetered => Calls.Enabled || Duration.Enabled || Failures.Enabled;
+
     internal static void RecordCall(string grainType, string method, long startTimestamp, bool failed)
     {
-        if (!Calls.Enabled && !Duration.Enabled && !Failures.Enabled)
+        if (startTimestamp == 0)
         {
             return;
         }

@@ -49,7 +49,11 @@ internal sealed class GrainTimer : IDisposable
     {
         public override async Task ExecuteAsync(ActivationData activation)
         {
-            RuntimeContext.Current = new RuntimeContext(activation, new CallChain(activation.Id, readOnly: false, parent: null));
+                        if (!RanExclusive)
+            {
+                CallChain.Current = CreateChain(activation);
+            }
+
             try
             {
                 if (!owner.disposed.IsCancellationRequested)
