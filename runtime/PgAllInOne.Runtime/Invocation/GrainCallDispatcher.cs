@@ -32,7 +32,7 @@ internal sealed class GrainCallDispatcher(Catalog catalog, IOptions<GrainRuntime
             return Task.FromException<TResult>(new ArgumentException($"An argument of {method.ActivityName} cannot cross the grain call boundary: {exception.Message}", exception));
         }
 
-        var invocation = new Invocation<TResult>(target, method, arguments, chain, Environment.TickCount64 + timeoutMs, Activity.Current?.Context ?? default);
+        var invocation = new Invocation<TResult>(target, method, arguments, chain, Environment.TickCount64 + timeoutMs, Activity.Current);
         invocation.RegisterCancellation();
         catalog.Deliver(invocation);
         return invocation.Task;

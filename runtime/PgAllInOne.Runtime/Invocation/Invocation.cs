@@ -9,7 +9,7 @@ internal abstract class Invocation : Turn
 {
     private CancellationTokenRegistration cancellation;
 
-    protected Invocation(GrainId target, GrainMethod method, object?[] arguments, CallChain? callerChain, long deadline, ActivityContext parent)
+    protected Invocation(GrainId target, GrainMethod method, object?[] arguments, CallChain? callerChain, long deadline, Activity? parent)
     {
         Target = target;
         MethodBase = method;
@@ -30,7 +30,8 @@ internal abstract class Invocation : Turn
     /// <summary>In <see cref="Environment.TickCount64"/> milliseconds.</summary>
     public long Deadline { get; }
 
-    public ActivityContext Parent { get; }
+    /// <summary>The caller's span, held by reference: a context copy would double the size of every call.</summary>
+    public Activity? Parent { get; }
 
     public override bool IsReadOnly => MethodBase.IsReadOnly;
 
@@ -68,19 +69,19 @@ internal abstract class Invocation : Turn
 
     protected Activity? StartActivity()
     {
-        if (Parent == default)
+        if (Parent is null)
         {
             // Nothing of an earlier turn's or an unrelated caller's trace may leak in as this call's parent.
             Activity.Current = null;
         }
 
-        var activity = RuntimeTelemetry.ActivitySource.StartActivity(MethodBase.ActivityName, ActivityKind.Internal, Parent);
+        var activity = RuntimeTelemetry.ActivitySource.StartActivity(MethodBase.ActivityName, ActivityKind.Internal, Parent?.Context ?? default);
         activity?.SetTag("grain.id", Target.ToString());
         return activity;
     }
 }
 
-internal sealed class Invocation<TResult>(GrainId target, GrainMethod<TResult> method, object?[] arguments, CallChain? callerChain, long deadline, ActivityContext parent)
+internal sealed class Invocation<TResult>(GrainId target, GrainMethod<TResult> method, object?[] arguments, CallChain? callerChain, long deadline, Activity? parent)
     : Invocation(target, method, arguments, callerChain, deadline, parent)
 {
     // Continuations run off the activation's thread so that a caller never runs inside a grain's turn.
