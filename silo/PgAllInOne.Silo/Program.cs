@@ -3,6 +3,7 @@ using PgAllInOne.Runtime.Hosting;
 using PgAllInOne.Silo;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddPgAioEnvironmentVariables(args);
 if (string.IsNullOrEmpty(builder.Configuration["Urls"]))
 {
     // API.md's default address, also when the silo runs from a folder without its appsettings.json.

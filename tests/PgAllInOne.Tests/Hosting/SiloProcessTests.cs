@@ -27,7 +27,7 @@ public sealed class SiloProcessTests : IDisposable
     public async Task TheSiloOnItsEmbeddedDefault_BecomesReady_AndOnSigtermStopsItsPostgres()
     {
         var port = FreePort();
-        using var silo = StartSilo($"--Urls=http://127.0.0.1:{port}", $"--Silo:DataDirectory={folder}", "--Silo:Port=0");
+        using var silo = StartSilo(null, $"--Urls=http://127.0.0.1:{port}", $"--Silo:DataDirectory={folder}", "--Silo:Port=0");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
         await WaitForAsync(async () => (await TryGetAsync(http, "/readyz")) == HttpStatusCode.OK, silo, TimeSpan.FromSeconds(90));
@@ -44,10 +44,14 @@ public sealed class SiloProcessTests : IDisposable
         await Processes.ExitedAsync(postmaster);
     }
 
-    [Fact]
-    public async Task AnInvalidSetting_StopsTheSiloWithAMessageNamingTheKey()
+    [Theory]
+    [InlineData("command line")]
+    [InlineData("PGAIO__ environment variable")]
+    public async Task AnInvalidSetting_StopsTheSiloWithAMessageNamingTheKey(string source)
     {
-        using var silo = StartSilo($"--Urls=http://127.0.0.1:{FreePort()}", $"--Silo:DataDirectory={folder}", "--Silo:Port=70000");
+        var environment = source == "command line" ? null : new Dictionary<string, string> { ["PGAIO__Silo__Port"] = "70000" };
+        string[] arguments = [$"--Urls=http://127.0.0.1:{FreePort()}", $"--Silo:DataDirectory={folder}"];
+        using var silo = StartSilo(environment, environment is null ? [.. arguments, "--Silo:Port=70000"] : arguments);
         var output = silo.StandardOutput.ReadToEndAsync();
         var errors = silo.StandardError.ReadToEndAsync();
         using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -57,7 +61,7 @@ public sealed class SiloProcessTests : IDisposable
         Assert.Contains("Silo:Port must be between 0 and 65535", await output + await errors, StringComparison.Ordinal);
     }
 
-    private static Process StartSilo(params string[] arguments)
+    private static Process StartSilo(Dictionary<string, string>? environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -70,6 +74,11 @@ public sealed class SiloProcessTests : IDisposable
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? [])
+        {
+            start.Environment[name] = value;
         }
 
         return Process.Start(start)!;
