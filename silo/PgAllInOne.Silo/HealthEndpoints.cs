@@ -1,6 +1,7 @@
 using Npgsql;
 using PgAllInOne.Runtime.Database;
 using PgAllInOne.Runtime.Hosting;
+using PgAllInOne.Runtime.Membership;
 
 namespace PgAllInOne.Silo;
 
@@ -14,11 +15,16 @@ public static class HealthEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ReadyAsync(SiloStatus status, PostgresDatabase database, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(SiloStatus status, PostgresDatabase database, MembershipService membership, CancellationToken cancellationToken)
     {
         if (!status.IsActive || !status.MigrationsApplied)
         {
             return NotReady("The silo is starting or stopping.");
+        }
+
+        if (!membership.View.ActiveSilos.Any(silo => silo.SiloId == status.SiloId))
+        {
+            return NotReady($"Silo {status.SiloId} is not active in the membership of its cluster.");
         }
 
         try

@@ -6,6 +6,7 @@ using Npgsql;
 using PgAllInOne.Runtime.Activation;
 using PgAllInOne.Runtime.Database;
 using PgAllInOne.Runtime.Invocation;
+using PgAllInOne.Runtime.Membership;
 using PgAllInOne.Runtime.Storage;
 
 namespace PgAllInOne.Runtime.Hosting;
@@ -23,6 +24,9 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>();
         services.AddSingleton<IValidateOptions<GrainRuntimeOptions>, GrainRuntimeOptionsValidator>();
         services.AddOptions<GrainTypeOptions>();
+        services.AddOptions<MembershipOptions>().Bind(configuration.GetSection(MembershipOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MembershipOptions>, MembershipOptionsValidator>();
+        services.AddSingleton<MembershipService>();
 
         services.AddSingleton<SiloStatus>();
         services.AddSingleton<PostgresDatabase>();

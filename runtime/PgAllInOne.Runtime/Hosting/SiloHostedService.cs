@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PgAllInOne.Runtime.Activation;
+using Npgsql;
 using PgAllInOne.Runtime.Database;
+using PgAllInOne.Runtime.Membership;
 using PgAllInOne.Runtime.Storage;
 
 namespace PgAllInOne.Runtime.Hosting;
@@ -14,6 +16,7 @@ internal sealed class SiloHostedService(
     PostgresDatabase database,
     IServiceProvider services,
     Catalog catalog,
+    MembershipService membership,
     SiloStatus status,
     ILogger<SiloHostedService> log) : IHostedService
 {
@@ -24,6 +27,7 @@ internal sealed class SiloHostedService(
         await migrations.ApplyAsync(cancellationToken);
         status.MigrationsApplied = true;
         catalog.Start();
+        await membership.JoinAsync(cancellationToken);
         status.IsActive = true;
         log.SiloActive(status.SiloId);
     }
@@ -32,7 +36,9 @@ internal sealed class SiloHostedService(
     {
         status.IsActive = false;
         var activations = catalog.Activations.Count();
+        await IgnoreDatabaseErrors(membership.MarkShuttingDownAsync(cancellationToken));
         await catalog.DeactivateAllAsync(DeactivationReason.Shutdown).WaitAsync(cancellationToken);
+        await IgnoreDatabaseErrors(membership.LeaveAsync(cancellationToken));
         if (services.GetService(typeof(StateWriteBatcher)) is StateWriteBatcher batcher)
         {
             await batcher.DisposeAsync();
@@ -40,5 +46,17 @@ internal sealed class SiloHostedService(
 
         await database.DisposeAsync();
         log.SiloStopped(status.SiloId, activations);
+    }
+
+    // A silo stopping because its database is gone must still stop; the others will declare it dead.
+    private static async Task IgnoreDatabaseErrors(Task step)
+    {
+        try
+        {
+            await step;
+        }
+        catch (NpgsqlException)
+        {
+        }
     }
 }

@@ -39,4 +39,16 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "A state write batch of {Count} writes failed as a whole; retrying them one by one")]
     public static partial void StateBatchFailed(this ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 600, Level = LogLevel.Information, Message = "Silo {SiloId} joined cluster '{ClusterId}' at {Endpoint}")]
+    public static partial void SiloJoined(this ILogger logger, string siloId, string clusterId, string endpoint);
+
+    [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "Declared silo {SiloId} dead: no heartbeat for {Timeout}")]
+    public static partial void SiloDeclaredDead(this ILogger logger, string siloId, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 602, Level = LogLevel.Critical, Message = "Silo {SiloId} was declared dead by the cluster and stops serving")]
+    public static partial void DeclaredDeadByOthers(this ILogger logger, string siloId);
+
+    [LoggerMessage(EventId = 603, Level = LogLevel.Warning, Message = "Membership heartbeat failed; retrying")]
+    public static partial void HeartbeatFailed(this ILogger logger, Exception exception);
 }

@@ -1,0 +1,9 @@
+namespace PgAllInOne.Runtime.Membership;
+
+/// <summary>An immutable snapshot of the cluster as one silo last read it.</summary>
+public sealed record MembershipView(long Version, IReadOnlyList<SiloEntry> Silos)
+{
+    public static MembershipView Empty { get; } = new(0, []);
+
+    public IReadOnlyList<SiloEntry> ActiveSilos { get; } = Silos.Where(s => s.IsActive).ToList();
+}
