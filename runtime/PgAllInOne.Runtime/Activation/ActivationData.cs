@@ -13,7 +13,7 @@ namespace PgAllInOne.Runtime.Activation;
 /// </summary>
 internal sealed class ActivationData
 {
-    private const int InlineTurnsBeforeYield = 64;
+    private const int InlineTurnsBeforeYield = 256;
 
     private static readonly Action<object?> PumpAction = static state => ((ActivationData)state!).Pump();
     private static readonly Action<object?> CheckDeadlinesAction = static state => ((ActivationData)state!).CheckOwnedDeadlines();
@@ -72,8 +72,11 @@ internal sealed class ActivationData
 
     public ActivationState State => (ActivationState)Volatile.Read(ref state);
 
-    /// <summary>Turns queued or running: what a stateless worker group balances on.</summary>
-    public int Load => Volatile.Read(ref load);
+    /// <summary>
+    /// Turns queued or running: exact for stateless workers, whose group balances on it; for other grains an estimate
+    /// read without synchronization (enough for idle collection), which spares every call two contended atomics.
+    /// </summary>
+    public int Load => WorkerGroup is not null ? Volatile.Read(ref load) : (inbox.IsEmpty ? 0 : 1) + waiting.Count + running.Count;
 
     /// <summary>The call chain of the exclusive turn running now, made on first use; read on the scheduler only.</summary>
     public CallChain? ExclusiveChain => exclusiveTurn is null ? null : exclusiveChain ??= exclusiveTurn.CreateChain(this);
@@ -236,11 +239,19 @@ internal sealed class ActivationData
         }
     }
 
+    private void AddLoad(int delta)
+    {
+        if (WorkerGroup is not null)
+        {
+            Interlocked.Add(ref load, delta);
+        }
+    }
+
     private void Append(Turn turn)
     {
-        Interlocked.Increment(ref load);
+        AddLoad(1);
         inbox.Enqueue(turn);
-        if (Interlocked.Exchange(ref pumpScheduled, 1) == 0)
+        if (Volatile.Read(ref pumpScheduled) == 0 && Interlocked.Exchange(ref pumpScheduled, 1) == 0)
         {
             StartOnScheduler(PumpAction);
         }
@@ -266,7 +277,7 @@ internal sealed class ActivationData
     {
         while (inbox.TryDequeue(out var turn))
         {
-            Interlocked.Decrement(ref load);
+            AddLoad(-1);
             if (turn is Invocation.Invocation invocation)
             {
                 catalog.Deliver(invocation);
@@ -284,7 +295,7 @@ internal sealed class ActivationData
             drained.Add(turn);
         }
 
-        Interlocked.Add(ref load, -drained.Count);
+        AddLoad(-drained.Count);
         return drained;
     }
 
@@ -315,7 +326,7 @@ internal sealed class ActivationData
         if (!activationStarted)
         {
             activationStarted = true;
-            Interlocked.Increment(ref load);
+            AddLoad(1);
             return Begin(new ActivationTurn());
         }
 
@@ -329,7 +340,7 @@ internal sealed class ActivationData
             if (next.IsAbandoned)
             {
                 waiting.Dequeue();
-                Interlocked.Decrement(ref load);
+                AddLoad(-1);
                 continue;
             }
 
@@ -411,7 +422,7 @@ internal sealed class ActivationData
                 exclusiveChain = null;
             }
 
-            Interlocked.Decrement(ref load);
+            AddLoad(-1);
             Volatile.Write(ref lastActive, Environment.TickCount64);
             if (deactivateWhenDone && State == ActivationState.Valid)
             {
