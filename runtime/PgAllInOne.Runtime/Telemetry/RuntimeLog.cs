@@ -51,4 +51,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(EventId = 603, Level = LogLevel.Warning, Message = "Membership heartbeat failed; retrying")]
     public static partial void HeartbeatFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 700, Level = LogLevel.Debug, Message = "Connection from {Remote} closed: {Reason}")]
+    public static partial void ConnectionClosed(this ILogger logger, string remote, string reason);
 }
