@@ -7,6 +7,8 @@ using PgAllInOne.Runtime.Activation;
 using PgAllInOne.Runtime.Database;
 using PgAllInOne.Runtime.Invocation;
 using PgAllInOne.Runtime.Membership;
+using PgAllInOne.Runtime.Messaging;
+using PgAllInOne.Runtime.Placement;
 using PgAllInOne.Runtime.Storage;
 
 namespace PgAllInOne.Runtime.Hosting;
@@ -27,6 +29,9 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.AddOptions<MembershipOptions>().Bind(configuration.GetSection(MembershipOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MembershipOptions>, MembershipOptionsValidator>();
         services.AddSingleton<MembershipService>();
+        services.AddSingleton<GrainRouter>();
+        services.AddSingleton<SiloConnectionPool>();
+        services.AddSingleton<SiloRequestHandler>();
 
         services.AddSingleton<SiloStatus>();
         services.AddSingleton<PostgresDatabase>();

@@ -9,5 +9,8 @@ public sealed class SiloStatus
 
     public bool IsActive { get; internal set; }
 
+    /// <summary>host:port where this silo's runtime answers calls, once it listens.</summary>
+    public string Endpoint { get; internal set; } = "";
+
     public bool MigrationsApplied { get; internal set; }
 }

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using PgAllInOne.Runtime.Activation;
 using PgAllInOne.Runtime.Hosting;
+using PgAllInOne.Runtime.Messaging;
+using PgAllInOne.Runtime.Placement;
 
 namespace PgAllInOne.Runtime.Invocation;
 
@@ -9,11 +11,12 @@ namespace PgAllInOne.Runtime.Invocation;
 /// Turns a call into an <see cref="Invocation{TResult}"/>: refuses call cycles that would deadlock, copies the
 /// arguments, stamps the deadline and trace parent, and delivers it to the grain's activation.
 /// </summary>
-internal sealed class GrainCallDispatcher(Catalog catalog, IOptions<GrainRuntimeOptions> options) : IGrainCallDispatcher
+internal sealed class GrainCallDispatcher(Catalog catalog, IOptions<GrainRuntimeOptions> options, GrainRouter router, SiloConnectionPool connections)
+    : IGrainCallDispatcher
 {
     private readonly long timeoutMs = (long)options.Value.ResponseTimeout.TotalMilliseconds;
 
-    public Task<TResult> InvokeAsync<TResult>(GrainId target, GrainMethod<TResult> method, object?[] arguments)
+    public Task<TResult> InvokeAsync<TResult>(GrainId target, GrainMethod<TResult> method, object?[] arguments, bool fromWire)
     {
         var chain = CallChain.Current;
         if (chain is not null && !method.GrainClass.IsReentrant && !method.GrainClass.IsStatelessWorker
@@ -21,6 +24,13 @@ internal sealed class GrainCallDispatcher(Catalog catalog, IOptions<GrainRuntime
         {
             return Task.FromException<TResult>(new GrainCallCycleException(
                 $"Call cycle {chain.Describe(target)} would deadlock: grain {target} is not reentrant and is already waiting in this call chain."));
+        }
+
+        if (!fromWire && !method.GrainClass.IsStatelessWorker && router.RemoteOwner(target) is { } owner)
+        {
+            // Owned by another silo: forward it there. A call that came over the wire is served here whatever this
+            // silo's view says, so two silos with different views never bounce a call between them.
+            return RemoteCall.InvokeAsync(connections, owner.Endpoint, target, method, arguments, options.Value.ResponseTimeout);
         }
 
         try

@@ -15,6 +15,16 @@ public sealed class GrainClassInfo
         MaxLocalWorkers = worker is null ? 0 : worker.MaxLocalWorkers > 0 ? worker.MaxLocalWorkers : Environment.ProcessorCount;
     }
 
+    /// <summary>A client's view of a grain type it only knows from a silo's manifest: it calls it, never activates it.</summary>
+    internal GrainClassInfo(Type grainInterface, string name, bool isReentrant, bool isStatelessWorker)
+    {
+        ClassType = grainInterface;
+        Name = name;
+        IsReentrant = isReentrant;
+        IsStatelessWorker = isStatelessWorker;
+    }
+
+    /// <summary>The implementation class on a silo; on a client, the grain interface.</summary>
     public Type ClassType { get; }
 
     /// <summary>The grain type name: the first half of every <see cref="GrainId"/> of this class.</summary>

@@ -1,4 +1,6 @@
 using System.Linq.Expressions;
+using System.Text.Json;
+using PgAllInOne.Runtime.Messaging;
 using System.Reflection;
 using PgAllInOne.Runtime.Serialization;
 
@@ -19,6 +21,8 @@ public abstract class GrainMethod
         ReturnKind = returnKind;
         InterfaceName = method.DeclaringType!.Name;
         ActivityName = $"{InterfaceName}/{method.Name}";
+        Key = $"{method.DeclaringType!.FullName}.{method.Name}({string.Join(",", method.GetParameters().Select(p => p.ParameterType.FullName))})";
+        ParameterTypes = method.GetParameters().Select(p => p.ParameterType).ToArray();
         IsReadOnly = method.IsDefined(typeof(ReadOnlyAttribute), inherit: false);
         var parameters = method.GetParameters();
         copyArgument = new bool[parameters.Length];
@@ -50,6 +54,11 @@ public abstract class GrainMethod
     /// <summary>"{Interface}/{Method}", the name of the call's Activity and its metric tag.</summary>
     public string ActivityName { get; }
 
+    /// <summary>Names the method on the wire: interface, method and parameter types, the same in every process.</summary>
+    public string Key { get; }
+
+    internal Type[] ParameterTypes { get; }
+
     public bool IsReadOnly { get; }
 
     public int CancellationTokenIndex { get; }
@@ -72,6 +81,41 @@ public abstract class GrainMethod
 
     /// <summary>Issues the call through the dispatcher and shapes the result as the interface method returns it.</summary>
     internal abstract object Call(IGrainCallDispatcher dispatcher, GrainId target, object?[] arguments);
+
+    /// <summary>Runs a call that arrived from another process through the local dispatcher and answers it.</summary>
+    internal abstract Task<GrainResponse> InvokeFromWireAsync(IGrainCallDispatcher dispatcher, GrainRequest request);
+
+    /// <summary>Turns the arguments of a call into their wire form (a cancellation token travels as its deadline).</summary>
+    internal JsonElement[] SerializeArguments(object?[] arguments)
+    {
+        var serialized = new JsonElement[arguments.Length];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            serialized[i] = i == CancellationTokenIndex
+                ? default
+                : JsonSerializer.SerializeToElement(arguments[i], ParameterTypes[i], DeepCopier.Options);
+        }
+
+        return serialized;
+    }
+
+    private protected object?[] DeserializeArguments(GrainRequest request)
+    {
+        if (request.Arguments.Count != ParameterTypes.Length)
+        {
+            throw new ArgumentException($"{ActivityName} takes {ParameterTypes.Length} arguments; the request carried {request.Arguments.Count}.");
+        }
+
+        var arguments = new object?[ParameterTypes.Length];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = i == CancellationTokenIndex
+                ? CancellationToken.None
+                : request.Arguments[i].ValueKind == JsonValueKind.Undefined ? null : request.Arguments[i].Deserialize(ParameterTypes[i], DeepCopier.Options);
+        }
+
+        return arguments;
+    }
 
     internal static GrainMethod Create(MethodInfo method, GrainClassInfo grainClass)
     {
@@ -127,9 +171,35 @@ public sealed class GrainMethod<TResult> : GrainMethod
 
     internal TResult CopyResult(TResult result) => copyResult ? DeepCopier.Copy(result) : result;
 
+    internal override async Task<GrainResponse> InvokeFromWireAsync(IGrainCallDispatcher dispatcher, GrainRequest request)
+    {
+        try
+        {
+            var result = await dispatcher.InvokeAsync(request.Target, this, DeserializeArguments(request), fromWire: true);
+            return new GrainResponse(typeof(TResult) == typeof(VoidResult) ? null : JsonSerializer.SerializeToElement(result, DeepCopier.Options));
+        }
+        catch (Exception exception)
+        {
+            return GrainResponse.Failure(exception);
+        }
+    }
+
+    /// <summary>Reads an answer from the wire: the result, or the remote exception rethrown as close to its type as possible.</summary>
+    internal static TResult ReadResponse(GrainResponse response)
+    {
+        if (response.IsError)
+        {
+            throw RemoteExceptions.Recreate(response.ErrorType!, response.ErrorMessage ?? "");
+        }
+
+        return response.Result is { ValueKind: not JsonValueKind.Undefined } result
+            ? result.Deserialize<TResult>(DeepCopier.Options)!
+            : default!;
+    }
+
     internal override object Call(IGrainCallDispatcher dispatcher, GrainId target, object?[] arguments)
     {
-        var task = dispatcher.InvokeAsync(target, this, arguments);
+        var task = dispatcher.InvokeAsync(target, this, arguments, fromWire: false);
         return ReturnKind switch
         {
             ReturnKind.ValueTask => new ValueTask(task),

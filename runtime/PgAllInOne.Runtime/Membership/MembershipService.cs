@@ -37,7 +37,7 @@ public sealed class MembershipService(
 
     private string ClusterId => siloOptions.Value.ClusterId;
 
-    public string Endpoint => $"{siloOptions.Value.AdvertisedHost}:{siloOptions.Value.Port}";
+    public string Endpoint => status.Endpoint.Length > 0 ? status.Endpoint : $"{siloOptions.Value.AdvertisedHost}:{siloOptions.Value.Port}";
 
     public async Task JoinAsync(CancellationToken cancellationToken)
     {

@@ -103,7 +103,8 @@ public sealed class PersistenceTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task TwoActivationsRacingToWrite_OneWins_TheOtherGetsAConflict()
     {
-        await using var otherSilo = await TestSilo.StartAsync(database);
+        // Another cluster on the same tables stands in for two silos whose membership views disagree for a moment.
+        await using var otherSilo = await TestSilo.StartAsync(database, new Dictionary<string, string?> { ["Silo:ClusterId"] = "diverged" });
         var key = Guid.NewGuid().ToString();
         var here = silo.Grains.GetGrain<IStatefulGrain>(key);
         var there = otherSilo.Grains.GetGrain<IStatefulGrain>(key);
