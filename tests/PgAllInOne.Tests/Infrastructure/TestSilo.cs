@@ -39,6 +39,15 @@ public sealed class TestSilo : IAsyncDisposable
         return new TestSilo(host);
     }
 
+    public string SiloId => Services.GetRequiredService<SiloStatus>().SiloId;
+
+    /// <summary>Stops the silo as a crash would: it falls silent, flushes nothing and tells nobody.</summary>
+    public async Task KillAsync()
+    {
+        await Services.GetServices<IHostedService>().OfType<SiloHostedService>().Single().AbortAsync();
+        await DisposeAsync();
+    }
+
     /// <summary>Graceful stop: every activation deactivates and flushes before the silo goes.</summary>
     public async Task StopAsync()
     {
