@@ -7,4 +7,12 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 var config = DefaultConfig.Instance
     .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithIterationCount(5).WithWarmupCount(2))
     .WithOptions(ConfigOptions.DisableOptimizationsValidator);
+if (args is ["remote-calls", ..])
+{
+    // A load scenario (latency percentiles under a set rate), not a BenchmarkDotNet micro-benchmark.
+    var seconds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+    await PgAllInOne.Benchmarks.Load.RemoteCallScenario.RunAsync(TimeSpan.FromSeconds(seconds));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
