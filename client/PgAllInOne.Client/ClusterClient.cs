@@ -164,7 +164,7 @@ public sealed class ClusterClient : IGrainFactory, IAsyncDisposable
 
     private sealed class Dispatcher(ClusterClient client) : IGrainCallDispatcher
     {
-        public async Task<TResult> InvokeAsync<TResult>(GrainId target, GrainMethod<TResult> method, object?[] arguments, bool fromWire)
+        public async Task<TResult> InvokeAsync<TResult>(GrainId target, GrainMethod<TResult> method, object?[] arguments, bool forwarded)
         {
             var retryUntil = DateTime.UtcNow + client.options.ReadRetryWindow;
             while (true)
@@ -172,7 +172,7 @@ public sealed class ClusterClient : IGrainFactory, IAsyncDisposable
                 var endpoint = client.ChooseEndpoint(target, method.GrainClass);
                 try
                 {
-                    return await RemoteCall.InvokeAsync(client.connections, endpoint, target, method, arguments, client.options.ResponseTimeout);
+                    return await RemoteCall.InvokeAsync(client.connections, endpoint, target, method, arguments, client.options.ResponseTimeout, hops: 0);
                 }
                 catch (SiloUnavailableException) when (method.IsReadOnly && DateTime.UtcNow < retryUntil)
                 {

@@ -16,7 +16,7 @@ internal sealed class GrainCallDispatcher(Catalog catalog, IOptions<GrainRuntime
 {
     private readonly long timeoutMs = (long)options.Value.ResponseTimeout.TotalMilliseconds;
 
-    public Task<TResult> InvokeAsync<TResult>(GrainId target, GrainMethod<TResult> method, object?[] arguments, bool fromWire)
+    public Task<TResult> InvokeAsync<TResult>(GrainId target, GrainMethod<TResult> method, object?[] arguments, bool forwarded)
     {
         var chain = CallChain.Current;
         if (chain is not null && !method.GrainClass.IsReentrant && !method.GrainClass.IsStatelessWorker
@@ -26,11 +26,11 @@ internal sealed class GrainCallDispatcher(Catalog catalog, IOptions<GrainRuntime
                 $"Call cycle {chain.Describe(target)} would deadlock: grain {target} is not reentrant and is already waiting in this call chain."));
         }
 
-        if (!fromWire && !method.GrainClass.IsStatelessWorker && router.RemoteOwner(target) is { } owner)
+        if (!forwarded && !method.GrainClass.IsStatelessWorker && router.RemoteOwner(target) is { } owner)
         {
             // Owned by another silo: forward it there. A call that came over the wire is served here whatever this
             // silo's view says, so two silos with different views never bounce a call between them.
-            return RemoteCall.InvokeAsync(connections, owner.Endpoint, target, method, arguments, options.Value.ResponseTimeout);
+            return RemoteCall.InvokeAsync(connections, owner.Endpoint, target, method, arguments, options.Value.ResponseTimeout, hops: 1);
         }
 
         try

@@ -175,7 +175,7 @@ public sealed class GrainMethod<TResult> : GrainMethod
     {
         try
         {
-            var result = await dispatcher.InvokeAsync(request.Target, this, DeserializeArguments(request), fromWire: true);
+            var result = await dispatcher.InvokeAsync(request.Target, this, DeserializeArguments(request), forwarded: request.Hops > 0);
             return new GrainResponse(typeof(TResult) == typeof(VoidResult) ? null : JsonSerializer.SerializeToElement(result, DeepCopier.Options));
         }
         catch (Exception exception)
@@ -199,7 +199,7 @@ public sealed class GrainMethod<TResult> : GrainMethod
 
     internal override object Call(IGrainCallDispatcher dispatcher, GrainId target, object?[] arguments)
     {
-        var task = dispatcher.InvokeAsync(target, this, arguments, fromWire: false);
+        var task = dispatcher.InvokeAsync(target, this, arguments, forwarded: false);
         return ReturnKind switch
         {
             ReturnKind.ValueTask => new ValueTask(task),

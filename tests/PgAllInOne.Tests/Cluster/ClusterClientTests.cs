@@ -115,6 +115,21 @@ public sealed class ClusterClientTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task AClientGivenSiloEndpoints_ReachesEveryGrainThroughForwarding()
+    {
+        await using var cluster = await TestCluster.StartAsync(postgres, 2);
+        var options = new ClusterClientOptions();
+        options.Endpoints.Add(cluster.Silos[0].Services.GetRequiredService<PgAllInOne.Runtime.Hosting.SiloStatus>().Endpoint);
+        options.InterfaceAssemblies.Add(typeof(ICounterGrain).Assembly);
+        await using var client = await ClusterClient.ConnectAsync(options);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => client.GetGrain<ICounterGrain>($"fixed-{i}").IncrementNonAtomically()));
+
+        Assert.All(results, value => Assert.Equal(1, value));
+        Assert.All(cluster.Silos, silo => Assert.InRange(TestCluster.ActivationCount(silo, "counter"), 1, 99));
+    }
+
+    [Fact]
     public void AClientWithoutAWayToFindTheCluster_IsRefusedClearly()
     {
         var error = Assert.Throws<InvalidOperationException>(() => new ClusterClient(new ClusterClientOptions()));

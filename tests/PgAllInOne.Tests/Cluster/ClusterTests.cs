@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Npgsql;
+using PgAllInOne.Client;
 using PgAllInOne.Tests.Grains;
 using PgAllInOne.Tests.Infrastructure;
 
@@ -49,6 +50,9 @@ public sealed class ClusterTests(PostgresFixture postgres)
         await using var cluster = await TestCluster.StartAsync(postgres, 3);
         var survivor = cluster.Silos[0];
         var victim = cluster.Silos[2];
+        var options = new ClusterClientOptions { ConnectionString = cluster.Database, RefreshPeriod = TimeSpan.FromMilliseconds(200) };
+        options.InterfaceAssemblies.Add(typeof(IStatefulGrain).Assembly);
+        await using var client = await ClusterClient.ConnectAsync(options);
         var keys = Enumerable.Range(0, 60).Select(i => $"load-{i}-{Guid.NewGuid():N}").ToArray();
         var acknowledged = new ConcurrentDictionary<string, int>();
         var failed = new ConcurrentDictionary<string, int>();
@@ -56,7 +60,7 @@ public sealed class ClusterTests(PostgresFixture postgres)
 
         var writers = keys.Select(key => Task.Run(async () =>
         {
-            var grain = survivor.Grains.GetGrain<IStatefulGrain>(key);
+            var grain = client.GetGrain<IStatefulGrain>(key);
             while (!stop.IsCancellationRequested)
             {
                 try
