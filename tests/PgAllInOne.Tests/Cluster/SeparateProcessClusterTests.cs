@@ -46,20 +46,14 @@ public sealed class SeparateProcessClusterTests(PostgresFixture postgres)
 
     private static Process StartSiloProcess(string database)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var process = Processes.StartDotnet("PgAllInOne.TestSiloHost.dll", new Dictionary<string, string>
         {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PgAllInOne.TestSiloHost.dll"));
-        start.Environment["ConnectionStrings__Postgres"] = database;
-        start.Environment["Silo__Port"] = "0";
-        start.Environment["Membership__HeartbeatPeriod"] = "00:00:00.250";
-        start.Environment["Membership__DeathTimeout"] = "00:00:02";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start)!;
+            ["ConnectionStrings__Postgres"] = database,
+            ["Silo__Port"] = "0",
+            ["Membership__HeartbeatPeriod"] = "00:00:00.250",
+            ["Membership__DeathTimeout"] = "00:00:02",
+            ["Logging__LogLevel__Default"] = "Warning",
+        });
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();

@@ -9,26 +9,19 @@ namespace PgAllInOne.Tests.Database;
 
 public sealed class EmbeddedPostgresTests : IDisposable
 {
-    private readonly string folder = Path.Combine(Path.GetTempPath(), $"pgaio-embedded-{Guid.NewGuid():N}");
+    private readonly TempFolder temp = new("pgaio-embedded");
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    private string Folder => temp.Path;
+
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public async Task AMissingInstallation_GivesOneClearErrorSayingWhatToInstall()
     {
-        var empty = Directory.CreateDirectory(Path.Combine(folder, "no-binaries")).FullName;
+        var empty = Directory.CreateDirectory(Path.Combine(Folder, "no-binaries")).FullName;
 
         var error = await Assert.ThrowsAsync<EmbeddedPostgresException>(() => EmbeddedPostgres.StartAsync(
-            new EmbeddedPostgresOptions { DataDirectory = Path.Combine(folder, "data"), SearchPath = [empty] },
+            new EmbeddedPostgresOptions { DataDirectory = Path.Combine(Folder, "data"), SearchPath = [empty] },
             NullLogger.Instance));
 
         Assert.Contains("apt-get install postgresql", error.Message, StringComparison.Ordinal);
@@ -38,7 +31,7 @@ public sealed class EmbeddedPostgresTests : IDisposable
     [Fact]
     public async Task TheServer_RunsOnLoopback_KeepsItsDataAcrossRestarts_AndStopsCleanly()
     {
-        var options = new EmbeddedPostgresOptions { DataDirectory = folder };
+        var options = new EmbeddedPostgresOptions { DataDirectory = Folder };
         var server = await EmbeddedPostgres.StartAsync(options, NullLogger.Instance);
         await using (var connection = new NpgsqlConnection(server.ConnectionString))
         {

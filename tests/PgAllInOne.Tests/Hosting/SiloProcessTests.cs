@@ -10,29 +10,22 @@ namespace PgAllInOne.Tests.Hosting;
 public sealed class SiloProcessTests : IDisposable
 {
     private const int SigTerm = 15;
-    private readonly string folder = Path.Combine(Path.GetTempPath(), $"pgaio-silo-{Guid.NewGuid():N}");
+    private readonly TempFolder temp = new("pgaio-silo");
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    private string Folder => temp.Path;
+
+    public void Dispose() => temp.Dispose();
 
     [Fact]
     public async Task TheSiloOnItsEmbeddedDefault_BecomesReady_AndOnSigtermStopsItsPostgres()
     {
         var port = FreePort();
-        using var silo = StartSilo(null, $"--Urls=http://127.0.0.1:{port}", $"--Silo:DataDirectory={folder}", "--Silo:Port=0");
+        using var silo = StartSilo(null, $"--Urls=http://127.0.0.1:{port}", $"--Silo:DataDirectory={Folder}", "--Silo:Port=0");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
         await WaitForAsync(async () => (await TryGetAsync(http, "/readyz")) == HttpStatusCode.OK, silo, TimeSpan.FromSeconds(90));
         Assert.Equal(HttpStatusCode.OK, await TryGetAsync(http, "/healthz"));
-        var pidFile = Directory.GetFiles(folder, "postmaster.pid", SearchOption.AllDirectories).Single();
+        var pidFile = Directory.GetFiles(Folder, "postmaster.pid", SearchOption.AllDirectories).Single();
         var postmaster = int.Parse(File.ReadLines(pidFile).First(), System.Globalization.CultureInfo.InvariantCulture);
 
         Assert.Equal(0, Kill(silo.Id, SigTerm));
@@ -50,7 +43,7 @@ public sealed class SiloProcessTests : IDisposable
     public async Task AnInvalidSetting_StopsTheSiloWithAMessageNamingTheKey(string source)
     {
         var environment = source == "command line" ? null : new Dictionary<string, string> { ["PGAIO__Silo__Port"] = "70000" };
-        string[] arguments = [$"--Urls=http://127.0.0.1:{FreePort()}", $"--Silo:DataDirectory={folder}"];
+        string[] arguments = [$"--Urls=http://127.0.0.1:{FreePort()}", $"--Silo:DataDirectory={Folder}"];
         using var silo = StartSilo(environment, environment is null ? [.. arguments, "--Silo:Port=70000"] : arguments);
         var output = silo.StandardOutput.ReadToEndAsync();
         var errors = silo.StandardError.ReadToEndAsync();
@@ -61,28 +54,8 @@ public sealed class SiloProcessTests : IDisposable
         Assert.Contains("Silo:Port must be between 0 and 65535", await output + await errors, StringComparison.Ordinal);
     }
 
-    private static Process StartSilo(Dictionary<string, string>? environment, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PgAllInOne.Silo.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment ?? [])
-        {
-            start.Environment[name] = value;
-        }
-
-        return Process.Start(start)!;
-    }
+    private static Process StartSilo(Dictionary<string, string>? environment, params string[] arguments) =>
+        Processes.StartDotnet("PgAllInOne.Silo.dll", environment, arguments);
 
     private static async Task<HttpStatusCode?> TryGetAsync(HttpClient http, string path)
     {

@@ -26,4 +26,28 @@ public static class Processes
 
     /// <summary>Waits for a process to end; the postmaster removes its pid file just before it exits.</summary>
     public static Task ExitedAsync(int pid) => Eventually.TrueAsync(() => !IsRunning(pid), $"process {pid} to exit", TimeSpan.FromSeconds(10));
+
+    /// <summary>Starts <c>dotnet {assembly}</c> from the test output folder with redirected output.</summary>
+    public static Process StartDotnet(string assembly, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, assembly));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return Process.Start(start)!;
+    }
 }
