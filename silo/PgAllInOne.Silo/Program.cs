@@ -11,7 +11,8 @@ if (string.IsNullOrEmpty(builder.Configuration["Urls"]))
 }
 
 builder.Services.AddGrainRuntime(builder.Configuration)
-    .AddGrainsFrom(typeof(GrainsAssembly).Assembly);
+    .AddGrainsFrom(typeof(GrainsAssembly).Assembly)
+    .AddPartitionMaintenance(builder.Configuration);
 builder.Services.AddProblemDetails();
 
 var app = builder.Build();

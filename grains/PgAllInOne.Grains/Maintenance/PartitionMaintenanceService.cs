@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using PgAllInOne.Runtime.Hosting;
+
+namespace PgAllInOne.Grains.Maintenance;
+
+/// <summary>Runs <see cref="PartitionMaintenance"/> once the silo is active, then every <see cref="MaintenanceOptions.Interval"/>.</summary>
+internal sealed partial class PartitionMaintenanceService(
+    IServiceProvider services,
+    SiloStatus status,
+    IOptions<MaintenanceOptions> options,
+    TimeProvider clock,
+    ILogger<PartitionMaintenanceService> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Interval);
+        do
+        {
+            if (!status.IsActive)
+            {
+                continue;
+            }
+
+            try
+            {
+                var maintenance = new PartitionMaintenance((NpgsqlDataSource)services.GetService(typeof(NpgsqlDataSource))!, options);
+                var report = await maintenance.RunOnceAsync(clock.GetUtcNow(), stoppingToken);
+                if (!report.Skipped)
+                {
+                    Ran(log, report.Created.Count, report.Dropped.Count, report.ExpiredRecords);
+                }
+            }
+            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+            {
+                Failed(log, exception);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Maintenance: {Created} partitions created, {Dropped} dropped past retention, {Expired} expired records deleted")]
+    private static partial void Ran(ILogger logger, int created, int dropped, int expired);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Maintenance round failed; the next round tries again")]
+    private static partial void Failed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,1 @@
+DELETE FROM metrics_default WHERE time < $1

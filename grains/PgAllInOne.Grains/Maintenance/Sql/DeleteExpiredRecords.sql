@@ -1,0 +1,1 @@
+DELETE FROM records WHERE expires_at <= $1

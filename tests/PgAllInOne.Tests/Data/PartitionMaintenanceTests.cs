@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using PgAllInOne.Grains.Maintenance;
+using PgAllInOne.Runtime.Database;
+using PgAllInOne.Tests.Infrastructure;
+
+namespace PgAllInOne.Tests.Data;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PartitionMaintenanceTests(PostgresFixture postgres)
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+
+    private static async Task<NpgsqlDataSource> MigratedDatabaseAsync(PostgresFixture postgres)
+    {
+        var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
+        await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync();
+        return dataSource;
+    }
+
+    private static PartitionMaintenance Maintenance(NpgsqlDataSource dataSource, int retentionDays = 30) =>
+        new(dataSource, Options.Create(new MaintenanceOptions { EventMonthsAhead = 2, MetricDaysAhead = 3, MetricRetentionDays = retentionDays }));
+
+    [Fact]
+    public async Task PartitionsAreCreatedAhead_AndASecondRoundChangesNothing()
+    {
+        await using var dataSource = await MigratedDatabaseAsync(postgres);
+
+        var first = await Maintenance(dataSource).RunOnceAsync(Now);
+        var second = await Maintenance(dataSource).RunOnceAsync(Now);
+
+        Assert.Equal(["events_p2026_11", "events_p2026_12", "events_p2027_01", "metrics_p2026_11_22", "metrics_p2026_11_23", "metrics_p2026_11_24", "metrics_p2026_11_25"], first.Created);
+        Assert.Empty(second.Created);
+        Assert.Empty(second.Dropped);
+    }
+
+    [Fact]
+    public async Task RowsWaitingInTheDefaultPartition_MoveWhenTheirPartitionIsCreated()
+    {
+        await using var dataSource = await MigratedDatabaseAsync(postgres);
+        await ExecuteAsync(dataSource, "INSERT INTO events (user_id, type, occurred_at) VALUES (1, 'early', '2026-12-05T08:00:00Z'), (1, 'later', '2027-06-01T00:00:00Z')");
+        Assert.Equal("events_default", await ScalarAsync(dataSource, "SELECT tableoid::regclass::text FROM events WHERE type = 'early'"));
+
+        var report = await Maintenance(dataSource).RunOnceAsync(Now);
+
+        Assert.False(report.Skipped);
+        Assert.Equal("events_p2026_12", await ScalarAsync(dataSource, "SELECT tableoid::regclass::text FROM events WHERE type = 'early'"));
+        Assert.Equal("events_default", await ScalarAsync(dataSource, "SELECT tableoid::regclass::text FROM events WHERE type = 'later'"));
+        Assert.Equal(2L, await ScalarAsync(dataSource, "SELECT count(*) FROM events"));
+    }
+
+    [Fact]
+    public async Task MetricPartitionsPastRetention_AreDroppedWhole()
+    {
+        await using var dataSource = await MigratedDatabaseAsync(postgres);
+        await Maintenance(dataSource, retentionDays: 365).RunOnceAsync(Now.AddDays(-40));
+        await ExecuteAsync(dataSource, "INSERT INTO metrics (time, device_id, metric, value) VALUES ('2026-10-13T12:00:00Z', 'd1', 'temp', 1), ('2026-11-22T09:00:00Z', 'd1', 'temp', 2), ('2020-01-01T00:00:00Z', 'd1', 'temp', 3)");
+
+        var report = await Maintenance(dataSource, retentionDays: 30).RunOnceAsync(Now);
+
+        Assert.Contains("metrics_p2026_10_13", report.Dropped);
+        Assert.DoesNotContain(report.Dropped, name => string.CompareOrdinal(name, "metrics_p2026_10_23") >= 0);
+        var remaining = await ValuesAsync(dataSource);
+        Assert.Equal(2.0, Assert.Single(remaining));
+    }
+
+    [Fact]
+    public async Task ExpiredRecords_AreDeleted_OthersKept()
+    {
+        await using var dataSource = await MigratedDatabaseAsync(postgres);
+        await ExecuteAsync(dataSource, "INSERT INTO records (id, data, expires_at) VALUES ('gone', '{}', '2026-11-22T09:59:59Z'), ('kept', '{}', '2026-11-22T10:00:01Z'), ('forever', '{}', NULL)");
+
+        var report = await Maintenance(dataSource).RunOnceAsync(Now);
+
+        Assert.Equal(1, report.ExpiredRecords);
+        Assert.Equal(2L, await ScalarAsync(dataSource, "SELECT count(*) FROM records"));
+    }
+
+    [Fact]
+    public async Task SilosRunningMaintenanceTogether_DoTheWorkOnce()
+    {
+        await using var dataSource = await MigratedDatabaseAsync(postgres);
+
+        var reports = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Maintenance(dataSource).RunOnceAsync(Now))));
+
+        Assert.Equal(7, reports.Sum(r => r.Created.Count));
+        Assert.Equal(7L, await ScalarAsync(dataSource, "SELECT count(*) FROM pg_inherits WHERE inhparent IN ('events'::regclass, 'metrics'::regclass) AND inhrelid::regclass::text LIKE '%\\_p%'"));
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return await command.ExecuteScalarAsync();
+    }
+
+    private static async Task<double[]> ValuesAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("SELECT array_agg(value ORDER BY value) FROM metrics");
+        return (double[])(await command.ExecuteScalarAsync())!;
+    }
+}
