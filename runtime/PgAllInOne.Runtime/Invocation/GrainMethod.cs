@@ -71,7 +71,7 @@ public abstract class GrainMethod
         {
             if (copyArgument[i])
             {
-                arguments[i] = DeepCopier.CopyObject(arguments[i]);
+                arguments[i] = DeepCopier.CopyObject(arguments[i], ParameterTypes[i]);
             }
         }
     }

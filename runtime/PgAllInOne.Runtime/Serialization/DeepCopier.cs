@@ -18,9 +18,13 @@ internal static class DeepCopier
     public static bool IsAlwaysImmutable(Type type) =>
         (type.IsValueType || type.IsSealed || type == typeof(string)) && IsImmutable(type);
 
-    public static T Copy<T>(T value) => value is null ? value : (T)CopyObject(value)!;
+    public static T Copy<T>(T value) => value is null ? value : (T)CopyObject(value, typeof(T))!;
 
-    public static object? CopyObject(object? value)
+    /// <summary>
+    /// Copies by the value's own type, except where that type cannot be rebuilt (a compiler-made collection behind an
+    /// <c>IReadOnlyList&lt;T&gt;</c>, say): then by the declared type, which JSON knows how to make.
+    /// </summary>
+    public static object? CopyObject(object? value, Type declaredType)
     {
         if (value is null)
         {
@@ -31,6 +35,11 @@ internal static class DeepCopier
         if (IsImmutable(type))
         {
             return value;
+        }
+
+        if (!type.IsVisible && declaredType != typeof(object))
+        {
+            type = declaredType;
         }
 
         var bytes = JsonSerializer.SerializeToUtf8Bytes(value, type, Options);

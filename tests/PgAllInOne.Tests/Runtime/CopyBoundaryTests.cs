@@ -50,6 +50,17 @@ public sealed class CopyBoundaryTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(basket.Items, echoed.Items);
     }
 
+    [Fact]
+    public void ACompilerMadeCollection_IsCopiedAsItsDeclaredType()
+    {
+        IReadOnlyList<Basket> baskets = [new Basket { Items = ["kiwi"] }];
+
+        var copy = DeepCopier.Copy(baskets);
+
+        Assert.NotSame(baskets, copy);
+        Assert.Equal("kiwi", Assert.Single(Assert.Single(copy).Items));
+    }
+
     [Theory]
     [InlineData(typeof(Point), true)]
     [InlineData(typeof(TimerStats), true)]

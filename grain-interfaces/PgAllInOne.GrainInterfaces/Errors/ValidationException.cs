@@ -1,0 +1,11 @@
+namespace PgAllInOne.GrainInterfaces.Errors;
+
+/// <summary>Input that breaks a rule; the message says which field and why (HTTP 400).</summary>
+public sealed class ValidationException : ArgumentException
+{
+    public ValidationException() { }
+
+    public ValidationException(string message) : base(message) { }
+
+    public ValidationException(string message, Exception inner) : base(message, inner) { }
+}

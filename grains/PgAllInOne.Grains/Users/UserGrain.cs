@@ -1,0 +1,114 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using PgAllInOne.Grains.Json;
+using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.GrainInterfaces.Users;
+
+namespace PgAllInOne.Grains.Users;
+
+/// <summary>
+/// One user, owning its row of <c>users</c>: profile changes are version-checked, events are appended with the count
+/// in the same transaction, so the count is exact whatever the concurrency and whichever activation wrote.
+/// </summary>
+public sealed class UserGrain(NpgsqlDataSource dataSource) : Grain, IUserGrain
+{
+    private UserView? user;
+    private long id;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (long.TryParse(GetPrimaryKeyString(), out id) && id > 0)
+        {
+            user = await ReadAsync(cancellationToken);
+        }
+    }
+
+    public Task<UserView?> Get() => Task.FromResult(user);
+
+    public async Task<UserView> PatchProfile(JsonElement mergePatch, long? expectedVersion = null)
+    {
+        var current = user ?? throw NotFound();
+        UserValidation.RequireObject(mergePatch, "patch");
+        if (expectedVersion is { } expected && expected != current.Version)
+        {
+            throw new VersionMismatchException($"User {id} is at version {current.Version}, not {expected}.");
+        }
+
+        var profile = JsonMergePatch.Apply(current.Profile, mergePatch);
+        UserValidation.RequireObject(profile, "profile");
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("UpdateProfile.sql"));
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        command.Parameters.Add(new NpgsqlParameter<JsonElement> { TypedValue = profile, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = current.Version });
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+        {
+            // Another activation (during a membership change) wrote first: reload and let the caller retry.
+            await reader.DisposeAsync();
+            user = await ReadAsync(CancellationToken.None);
+            throw new VersionMismatchException($"User {id} changed meanwhile; it is now at version {user?.Version}.");
+        }
+
+        return user = UserRows.Read(reader);
+    }
+
+    public async Task<int> RecordEvents(IReadOnlyList<NewEvent> events)
+    {
+        _ = user ?? throw NotFound();
+        UserValidation.Validate(events);
+        var now = DateTimeOffset.UtcNow;
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand(GrainsSql.Get("InsertEvents.sql"), connection, transaction))
+        {
+            insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Type).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Data?.GetRawText() ?? "{}").ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = events.Select(e => e.Timestamp ?? now).ToArray() });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await using (var count = new NpgsqlCommand(GrainsSql.Get("CountEvents.sql"), connection, transaction))
+        {
+            count.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+            count.Parameters.Add(new NpgsqlParameter<long> { TypedValue = events.Count });
+            await using var reader = await count.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            user = UserRows.Read(reader);
+        }
+
+        await transaction.CommitAsync();
+        return events.Count;
+    }
+
+    public async Task<IReadOnlyList<UserEvent>> Events(EventQuery query)
+    {
+        _ = user ?? throw NotFound();
+        UserValidation.Validate(query);
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("ReadEvents.sql"));
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.From ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.To ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Type ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Limit });
+        var events = new List<UserEvent>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            events.Add(new UserEvent(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<JsonElement>(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return events;
+    }
+
+    private async Task<UserView?> ReadAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("ReadUser.sql"));
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? UserRows.Read(reader) : null;
+    }
+
+    private NotFoundException NotFound() => new($"There is no user {GetPrimaryKeyString()}.");
+}
