@@ -1,0 +1,14 @@
+namespace PgAllInOne.GrainInterfaces.Records;
+
+/// <summary>One record of the JSON record store (key: the record id).</summary>
+public interface IRecordGrain : IGrainWithStringKey
+{
+    Task<StoredRecord> Put(RecordWrite write);
+
+    /// <summary>The record, or null when there is none or it has expired.</summary>
+    [ReadOnly]
+    Task<StoredRecord?> Get();
+
+    /// <summary>True when a record was deleted.</summary>
+    Task<bool> Delete();
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.GrainInterfaces.Records;
+
+namespace PgAllInOne.Grains.Records;
+
+/// <summary>One record of the store; its writes are serialized by the grain and version-checked by PostgreSQL.</summary>
+public sealed class RecordGrain(NpgsqlDataSource dataSource) : Grain, IRecordGrain
+{
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    public async Task<StoredRecord> Put(RecordWrite write)
+    {
+        RecordValidation.ValidateId(GetPrimaryKeyString());
+        RecordValidation.Validate(write);
+        var sql = write.ExpectedVersion is null ? "UpsertRecord.sql" : "UpdateRecordAtVersion.sql";
+        await using var command = dataSource.CreateCommand(GrainsSql.Get(sql));
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = GetPrimaryKeyString() });
+        command.Parameters.Add(new NpgsqlParameter<JsonElement> { TypedValue = write.Data, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(RecordRows.Text(write.Type));
+        command.Parameters.Add(RecordRows.Text(write.SessionId));
+        command.Parameters.Add(RecordRows.Text(write.ThreadId));
+        command.Parameters.Add(new NpgsqlParameter<JsonElement> { TypedValue = write.Metadata ?? EmptyObject, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = write.TtlSeconds is { } ttl ? DateTimeOffset.UtcNow.AddSeconds(ttl) : DBNull.Value,
+            NpgsqlDbType = NpgsqlDbType.TimestampTz,
+        });
+        if (write.ExpectedVersion is { } expected)
+        {
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expected });
+        }
+
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+        {
+            throw new VersionMismatchException($"Record '{GetPrimaryKeyString()}' is not at version {write.ExpectedVersion} (or does not exist); nothing was written.");
+        }
+
+        return RecordRows.Read(reader);
+    }
+
+    public async Task<StoredRecord?> Get()
+    {
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("ReadRecord.sql"));
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = GetPrimaryKeyString() });
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? RecordRows.Read(reader) : null;
+    }
+
+    public async Task<bool> Delete()
+    {
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("DeleteRecord.sql"));
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = GetPrimaryKeyString() });
+        return await command.ExecuteNonQueryAsync() > 0;
+    }
+}
