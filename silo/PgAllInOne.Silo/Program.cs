@@ -12,6 +12,7 @@ if (string.IsNullOrEmpty(builder.Configuration["Urls"]))
 
 builder.Services.AddGrainRuntime(builder.Configuration)
     .AddGrainsFrom(typeof(GrainsAssembly).Assembly)
+    .AddDataGrains()
     .AddPartitionMaintenance(builder.Configuration);
 builder.Services.AddProblemDetails();
 

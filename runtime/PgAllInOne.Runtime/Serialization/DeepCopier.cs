@@ -12,7 +12,14 @@ internal static class DeepCopier
 {
     private static readonly ConcurrentDictionary<Type, bool> Immutability = new();
 
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
+    /// <summary>
+    /// Web defaults, plus NaN and infinities as named literals: a non-finite number must reach the grain that
+    /// rejects it with a clear message, not fail in transit.
+    /// </summary>
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString | System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     /// <summary>True when values declared as <paramref name="type"/> never need a copy, whatever their runtime type.</summary>
     public static bool IsAlwaysImmutable(Type type) =>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PgAllInOne.Grains;
 using PgAllInOne.Runtime.Hosting;
 
 namespace PgAllInOne.Tests.Infrastructure;
@@ -33,7 +34,7 @@ public sealed class TestSilo : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Logging.ClearProviders();
-        builder.Services.AddGrainRuntime(builder.Configuration).AddGrainsFrom(typeof(Grains.CounterGrain).Assembly).AddGrainsFrom(typeof(PgAllInOne.Grains.GrainsAssembly).Assembly);
+        builder.Services.AddGrainRuntime(builder.Configuration).AddGrainsFrom(typeof(Grains.CounterGrain).Assembly).AddGrainsFrom(typeof(PgAllInOne.Grains.GrainsAssembly).Assembly).AddDataGrains();
         var host = builder.Build();
         await host.StartAsync();
         return new TestSilo(host);

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Npgsql;
+using PgAllInOne.GrainInterfaces.Devices;
+using PgAllInOne.GrainInterfaces.Errors;
+
+namespace PgAllInOne.Grains.Devices;
+
+/// <summary>One device: validates and stores its readings through the shared group-commit writer, keeps the newest value per metric.</summary>
+public sealed class DeviceGrain(NpgsqlDataSource dataSource, MetricsWriter writer) : Grain, IDeviceGrain
+{
+    public const int MaxReadingsPerCall = 10_000;
+
+    // Fixed expressions only: the query names one of them, never SQL of its own.
+    private static readonly Dictionary<string, string> Aggregates = new(StringComparer.Ordinal)
+    {
+        ["avg"] = "avg(value)",
+        ["min"] = "min(value)",
+        ["max"] = "max(value)",
+        ["sum"] = "sum(value)",
+        ["count"] = "count(*)::double precision",
+        ["last"] = "(array_agg(value ORDER BY time DESC))[1]",
+    };
+
+    private readonly Dictionary<string, LatestValue> latest = new(StringComparer.Ordinal);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("LatestMetrics.sql"));
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = GetPrimaryKeyString() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            latest[reader.GetString(0)] = new LatestValue(reader.GetString(0), reader.GetDouble(1), reader.GetFieldValue<DateTimeOffset>(2));
+        }
+    }
+
+    public async Task<int> Ingest(IReadOnlyList<MetricReading> readings)
+    {
+        Validate(readings);
+        var now = DateTimeOffset.UtcNow;
+        await writer.WriteAsync(GetPrimaryKeyString(), readings, now);
+        foreach (var reading in readings)
+        {
+            var time = reading.Time ?? now;
+            if (!latest.TryGetValue(reading.Metric, out var current) || current.Time <= time)
+            {
+                latest[reading.Metric] = new LatestValue(reading.Metric, reading.Value, time);
+            }
+        }
+
+        return readings.Count;
+    }
+
+    public Task<IReadOnlyList<LatestValue>> Latest() =>
+        Task.FromResult<IReadOnlyList<LatestValue>>(latest.Values.OrderBy(v => v.Metric, StringComparer.Ordinal).ToList());
+
+    public async Task<IReadOnlyList<MetricBucket>> Range(MetricRangeQuery query)
+    {
+        var aggregate = Aggregates.GetValueOrDefault(query.Aggregate ?? "")
+            ?? throw new ValidationException($"agg must be one of {string.Join(", ", Aggregates.Keys)}.");
+        if (string.IsNullOrWhiteSpace(query.Metric) || query.Metric.Length > 100)
+        {
+            throw new ValidationException("metric must be 1-100 characters.");
+        }
+
+        if (query.From >= query.To)
+        {
+            throw new ValidationException("from must be before to.");
+        }
+
+        if (query.Bucket < TimeSpan.FromSeconds(1) || (query.To - query.From) / query.Bucket > 100_000)
+        {
+            throw new ValidationException("bucket must be at least 1s and give at most 100,000 buckets over the range.");
+        }
+
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("MetricRange.sql").Replace("{aggregate}", aggregate, StringComparison.Ordinal));
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = GetPrimaryKeyString() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Metric });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = query.From });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = query.To });
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = query.Bucket });
+        var buckets = new List<MetricBucket>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            buckets.Add(new MetricBucket(reader.GetFieldValue<DateTimeOffset>(0), reader.GetDouble(1), reader.GetInt64(2)));
+        }
+
+        return buckets;
+    }
+
+    private static void Validate(IReadOnlyList<MetricReading> readings)
+    {
+        if (readings is null || readings.Count is 0 or > MaxReadingsPerCall)
+        {
+            throw new ValidationException($"Send 1 to {MaxReadingsPerCall} readings at once.");
+        }
+
+        for (var i = 0; i < readings.Count; i++)
+        {
+            var reading = readings[i] ?? throw new ValidationException($"readings[{i}] is missing.");
+            if (string.IsNullOrWhiteSpace(reading.Metric) || reading.Metric.Length > 100)
+            {
+                throw new ValidationException($"readings[{i}].metric must be 1-100 characters.");
+            }
+
+            if (!double.IsFinite(reading.Value))
+            {
+                throw new ValidationException($"readings[{i}].value must be a finite number.");
+            }
+
+            if (reading.Tags is { ValueKind: not JsonValueKind.Object and not JsonValueKind.Null and not JsonValueKind.Undefined })
+            {
+                throw new ValidationException($"readings[{i}].tags must be a JSON object.");
+            }
+        }
+    }
+}

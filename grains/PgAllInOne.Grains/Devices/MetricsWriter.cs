@@ -1,0 +1,110 @@
+using System.Threading.Channels;
+using Npgsql;
+using NpgsqlTypes;
+using PgAllInOne.GrainInterfaces.Devices;
+
+namespace PgAllInOne.Grains.Devices;
+
+/// <summary>
+/// Group commit for readings: batches of many devices go into one binary COPY and one commit, and each device grain
+/// is answered only after that commit. A batch is validated before it gets here, so a COPY fails only as a whole.
+/// </summary>
+public sealed class MetricsWriter : IAsyncDisposable
+{
+    private const int MaxRowsPerCopy = 50_000;
+
+    private readonly Channel<PendingReadings> queue = Channel.CreateUnbounded<PendingReadings>();
+    private readonly NpgsqlDataSource dataSource;
+    private readonly Task[] flushers;
+
+    public MetricsWriter(NpgsqlDataSource dataSource)
+    {
+        this.dataSource = dataSource;
+        flushers = Enumerable.Range(0, 2).Select(_ => Task.Run(FlushLoopAsync)).ToArray();
+    }
+
+    public Task WriteAsync(string deviceId, IReadOnlyList<MetricReading> readings, DateTimeOffset now)
+    {
+        var pending = new PendingReadings(deviceId, readings, now);
+        if (!queue.Writer.TryWrite(pending))
+        {
+            pending.Completion.TrySetException(new ObjectDisposedException(nameof(MetricsWriter), "The silo is shutting down; readings can no longer be stored."));
+        }
+
+        return pending.Completion.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await Task.WhenAll(flushers);
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        var batch = new List<PendingReadings>();
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            var rows = 0;
+            while (rows < MaxRowsPerCopy && queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+                rows += pending.Readings.Count;
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await CopyAsync(batch);
+                batch.ForEach(p => p.Completion.TrySetResult());
+            }
+            catch (Exception exception)
+            {
+                batch.ForEach(p => p.Completion.TrySetException(exception));
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task CopyAsync(List<PendingReadings> batch)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var importer = await connection.BeginBinaryImportAsync(GrainsSql.Get("CopyMetrics.sql")))
+        {
+            foreach (var pending in batch)
+            {
+                foreach (var reading in pending.Readings)
+                {
+                    await importer.StartRowAsync();
+                    await importer.WriteAsync(reading.Time ?? pending.Now, NpgsqlDbType.TimestampTz);
+                    await importer.WriteAsync(pending.DeviceId, NpgsqlDbType.Text);
+                    await importer.WriteAsync(reading.Metric, NpgsqlDbType.Text);
+                    await importer.WriteAsync(reading.Value, NpgsqlDbType.Double);
+                    if (reading.Tags is { } tags)
+                    {
+                        await importer.WriteAsync(tags.GetRawText(), NpgsqlDbType.Jsonb);
+                    }
+                    else
+                    {
+                        await importer.WriteNullAsync();
+                    }
+                }
+            }
+
+            await importer.CompleteAsync();
+        }
+
+        await transaction.CommitAsync();
+    }
+
+    private sealed record PendingReadings(string DeviceId, IReadOnlyList<MetricReading> Readings, DateTimeOffset Now)
+    {
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
