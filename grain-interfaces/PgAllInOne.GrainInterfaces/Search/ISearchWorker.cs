@@ -1,0 +1,8 @@
+namespace PgAllInOne.GrainInterfaces.Search;
+
+/// <summary>Ranked full-text search with highlighted snippets and pagination (a stateless worker: any key).</summary>
+public interface ISearchWorker : IGrainWithStringKey
+{
+    [ReadOnly]
+    Task<SearchResult> Search(SearchQuery query);
+}
