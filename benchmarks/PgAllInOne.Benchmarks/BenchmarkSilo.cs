@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using PgAllInOne.Grains;
 using PgAllInOne.Runtime.Hosting;
 
 namespace PgAllInOne.Benchmarks;
@@ -26,7 +27,10 @@ internal sealed class BenchmarkSilo : IAsyncDisposable
             ["Silo:Port"] = "0",
         });
         builder.Logging.ClearProviders();
-        builder.Services.AddGrainRuntime(builder.Configuration).AddGrainsFrom(typeof(BenchmarkSilo).Assembly);
+        builder.Services.AddGrainRuntime(builder.Configuration)
+            .AddGrainsFrom(typeof(BenchmarkSilo).Assembly)
+            .AddGrainsFrom(typeof(PgAllInOne.Grains.GrainsAssembly).Assembly)
+            .AddDataGrains();
         var host = builder.Build();
         host.StartAsync().GetAwaiter().GetResult();
         return new BenchmarkSilo(host);
