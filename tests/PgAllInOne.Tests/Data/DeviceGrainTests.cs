@@ -7,21 +7,11 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Data;
 
 [Collection(PostgresCollection.Name)]
-public sealed class DeviceGrainTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class DeviceGrainTests(PostgresFixture postgres) : SiloTest(postgres)
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
-    private string database = "";
-    private TestSilo silo = null!;
 
-    public async Task InitializeAsync()
-    {
-        database = await postgres.CreateDatabaseAsync();
-        silo = await TestSilo.StartAsync(database);
-    }
-
-    public async Task DisposeAsync() => await silo.DisposeAsync();
-
-    private IDeviceGrain Device(string id) => silo.Grains.GetGrain<IDeviceGrain>(id);
+    private IDeviceGrain Device(string id) => Silo.Grains.GetGrain<IDeviceGrain>(id);
 
     [Fact]
     public async Task IngestedReadings_AreDurable_AndTheNewestValuePerMetricIsKept()
@@ -45,8 +35,8 @@ public sealed class DeviceGrainTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task TheNewestValues_SurviveReactivation()
     {
         await Device("persistent").Ingest([new MetricReading("load", 0.7, Start)]);
-        await silo.DisposeAsync();
-        silo = await TestSilo.StartAsync(database);
+        await Silo.DisposeAsync();
+        Silo = await TestSilo.StartAsync(Database);
 
         Assert.Equal(0.7, Assert.Single(await Device("persistent").Latest()).Value);
     }
@@ -72,7 +62,7 @@ public sealed class DeviceGrainTests(PostgresFixture postgres) : IAsyncLifetime
             "count" => "count(*)::double precision",
             _ => $"{aggregate}(value)",
         };
-        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var dataSource = NpgsqlDataSource.Create(Database);
         await using var command = dataSource.CreateCommand($"SELECT {sql} FROM metrics WHERE device_id = $1 AND metric = 'power' AND time >= $2 AND time < $3 GROUP BY date_bin('5 minutes', time, '2000-01-01Z') ORDER BY 1 IS NULL, date_bin('5 minutes', time, '2000-01-01Z')");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"range-{aggregate}" });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = Start });
@@ -123,7 +113,7 @@ public sealed class DeviceGrainTests(PostgresFixture postgres) : IAsyncLifetime
 
     private async Task<object?> ScalarAsync(string sql)
     {
-        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var dataSource = NpgsqlDataSource.Create(Database);
         await using var command = dataSource.CreateCommand(sql);
         return await command.ExecuteScalarAsync();
     }

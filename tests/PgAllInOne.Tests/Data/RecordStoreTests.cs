@@ -7,24 +7,13 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Data;
 
 [Collection(PostgresCollection.Name)]
-public sealed class RecordStoreTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class RecordStoreTests(PostgresFixture postgres) : SiloTest(postgres)
 {
-    private string database = "";
-    private TestSilo silo = null!;
-
-    public async Task InitializeAsync()
-    {
-        database = await postgres.CreateDatabaseAsync();
-        silo = await TestSilo.StartAsync(database);
-    }
-
-    public async Task DisposeAsync() => await silo.DisposeAsync();
-
     private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
 
-    private IRecordGrain Record(string id) => silo.Grains.GetGrain<IRecordGrain>(id);
+    private IRecordGrain Record(string id) => Silo.Grains.GetGrain<IRecordGrain>(id);
 
-    private Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query) => silo.Grains.GetGrain<IRecordQueryGrain>("any").Query(query);
+    private Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query) => Silo.Grains.GetGrain<IRecordQueryGrain>("any").Query(query);
 
     private async Task<string[]> IdsAsync(string filter, string? type = "item") =>
         (await QueryAsync(new RecordQuery(Json(filter), Type: type, OrderBy: "createdAt"))).Select(r => r.Id).ToArray();
@@ -140,7 +129,7 @@ public sealed class RecordStoreTests(PostgresFixture postgres) : IAsyncLifetime
         var found = await QueryAsync(new RecordQuery(JsonSerializer.SerializeToElement(filter), Type: hostile));
 
         Assert.Equal(hostile, Assert.Single(found).Id);
-        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var dataSource = NpgsqlDataSource.Create(Database);
         await using var count = dataSource.CreateCommand("SELECT count(*) FROM records");
         Assert.Equal(1L, await count.ExecuteScalarAsync());
     }

@@ -7,22 +7,16 @@ using Xunit.Abstractions;
 namespace PgAllInOne.Tests.Data;
 
 [Collection(PostgresCollection.Name)]
-public sealed partial class SearchTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class SearchTests(PostgresFixture postgres, ITestOutputHelper output) : SiloTest(postgres)
 {
     // Debian's fortunes-zh (installed by test.sh): Tang and Song poems and a collection of Chinese sayings.
     private const string CorpusFolder = "/usr/share/games/fortunes";
 
-    private TestSilo silo = null!;
-
-    public async Task InitializeAsync() => silo = await TestSilo.StartAsync(await postgres.CreateDatabaseAsync());
-
-    public async Task DisposeAsync() => await silo.DisposeAsync();
-
     private Task<SearchResult> SearchAsync(string q, int limit = 20, int offset = 0) =>
-        silo.Grains.GetGrain<ISearchWorker>("any").Search(new SearchQuery(q, limit, offset));
+        Silo.Grains.GetGrain<ISearchWorker>("any").Search(new SearchQuery(q, limit, offset));
 
     private Task<long> AddAsync(string title, string content) =>
-        silo.Grains.GetGrain<IDocumentsGrain>("any").Add(new NewDocument(title, content));
+        Silo.Grains.GetGrain<IDocumentsGrain>("any").Add(new NewDocument(title, content));
 
     [Fact]
     public async Task EnglishSearch_Stems_HonoursWebSearchSyntax_AndHighlights()

@@ -7,25 +7,14 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Data;
 
 [Collection(PostgresCollection.Name)]
-public sealed class UserGrainTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class UserGrainTests(PostgresFixture postgres) : SiloTest(postgres)
 {
-    private string database = "";
-    private TestSilo silo = null!;
-
-    public async Task InitializeAsync()
-    {
-        database = await postgres.CreateDatabaseAsync();
-        silo = await TestSilo.StartAsync(database);
-    }
-
-    public async Task DisposeAsync() => await silo.DisposeAsync();
-
     private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
 
     private Task<UserView> CreateAsync(string name, string? profile = null) =>
-        silo.Grains.GetGrain<IUserRegistryGrain>("any").Create(new NewUser(name, $"{name}@example.org", profile is null ? null : Json(profile)));
+        Silo.Grains.GetGrain<IUserRegistryGrain>("any").Create(new NewUser(name, $"{name}@example.org", profile is null ? null : Json(profile)));
 
-    private IUserGrain User(long id) => silo.Grains.GetGrain<IUserGrain>(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    private IUserGrain User(long id) => Silo.Grains.GetGrain<IUserGrain>(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     [Fact]
     public async Task ACreatedUser_CanBeRead()
@@ -45,7 +34,7 @@ public sealed class UserGrainTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task ADuplicateUsernameOrEmail_IsAConflict_AndWritesNothing()
     {
         await CreateAsync("grace");
-        var registry = silo.Grains.GetGrain<IUserRegistryGrain>("any");
+        var registry = Silo.Grains.GetGrain<IUserRegistryGrain>("any");
 
         var byName = await Assert.ThrowsAsync<ConflictException>(() => registry.Create(new NewUser("GRACE", "other@example.org")));
         var byEmail = await Assert.ThrowsAsync<ConflictException>(() => registry.Create(new NewUser("hopper", "Grace@Example.org")));
@@ -62,7 +51,7 @@ public sealed class UserGrainTests(PostgresFixture postgres) : IAsyncLifetime
     [InlineData("valid_name", "a@b.org", "[1,2]", "profile")]
     public async Task InvalidInput_IsRefusedNamingTheField(string username, string email, string? profile, string field)
     {
-        var registry = silo.Grains.GetGrain<IUserRegistryGrain>("any");
+        var registry = Silo.Grains.GetGrain<IUserRegistryGrain>("any");
 
         var error = await Assert.ThrowsAsync<ValidationException>(() => registry.Create(new NewUser(username, email, profile is null ? null : Json(profile))));
 
@@ -139,7 +128,7 @@ public sealed class UserGrainTests(PostgresFixture postgres) : IAsyncLifetime
 
     private async Task<long> CountAsync(string sql)
     {
-        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var dataSource = NpgsqlDataSource.Create(Database);
         await using var command = dataSource.CreateCommand(sql);
         return (long)(await command.ExecuteScalarAsync())!;
     }

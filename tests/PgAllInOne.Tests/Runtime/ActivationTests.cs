@@ -6,25 +6,21 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Runtime;
 
 [Collection(PostgresCollection.Name)]
-public sealed class ActivationTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class ActivationTests(PostgresFixture postgres) : SiloTest(postgres)
 {
-    private TestSilo silo = null!;
-
-    public async Task InitializeAsync() => silo = await TestSilo.StartAsync(await postgres.CreateDatabaseAsync(), new Dictionary<string, string?>
+    protected override IDictionary<string, string?>? Settings { get; } = new Dictionary<string, string?>
     {
         ["Runtime:CollectionAge"] = "00:00:00.300",
         ["Runtime:CollectionQuantum"] = "00:00:00.100",
-    });
+    };
 
-    public async Task DisposeAsync() => await silo.DisposeAsync();
-
-    private Catalog Catalog => silo.Services.GetRequiredService<Catalog>();
+    private Catalog Catalog => Silo.Services.GetRequiredService<Catalog>();
 
     [Fact]
     public async Task GettingAReference_ActivatesNothing_TheFirstCallActivates()
     {
         var key = Guid.NewGuid().ToString();
-        var counter = silo.Grains.GetGrain<ICounterGrain>(key);
+        var counter = Silo.Grains.GetGrain<ICounterGrain>(key);
         Assert.False(Catalog.TryGetActivation(new GrainId("counter", key), out _));
 
         await counter.IncrementNonAtomically();
@@ -37,7 +33,7 @@ public sealed class ActivationTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task OnActivateAsync_RunsAfterThePersistentStateWasRead()
     {
         var key = Guid.NewGuid().ToString();
-        var grain = silo.Grains.GetGrain<IStatefulGrain>(key);
+        var grain = Silo.Grains.GetGrain<IStatefulGrain>(key);
         await grain.Add(5);
         await grain.Deactivate();
         await Eventually.TrueAsync(() => StatefulGrain.Lifecycle[key].Contains("deactivate Requested"), "the grain to deactivate");
@@ -53,7 +49,7 @@ public sealed class ActivationTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task IdleActivations_AreCollectedAfterTheCollectionAge()
     {
         var key = Guid.NewGuid().ToString();
-        await silo.Grains.GetGrain<IStatefulGrain>(key).Add(1);
+        await Silo.Grains.GetGrain<IStatefulGrain>(key).Add(1);
 
         await Eventually.TrueAsync(() => StatefulGrain.Lifecycle[key].Contains("deactivate Idle"), "idle collection", TimeSpan.FromSeconds(5));
         Assert.False(Catalog.TryGetActivation(new GrainId("stateful", key), out _));
@@ -63,7 +59,7 @@ public sealed class ActivationTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task BusyActivations_AreNotCollected()
     {
         var key = Guid.NewGuid().ToString();
-        var grain = silo.Grains.GetGrain<IStatefulGrain>(key);
+        var grain = Silo.Grains.GetGrain<IStatefulGrain>(key);
         var until = DateTime.UtcNow.AddSeconds(1.2);
         while (DateTime.UtcNow < until)
         {
@@ -78,7 +74,7 @@ public sealed class ActivationTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task DeactivateOnIdle_EndsTheActivation_AndTheNextCallBringsANewOne()
     {
         var key = Guid.NewGuid().ToString();
-        var grain = silo.Grains.GetGrain<IStatefulGrain>(key);
+        var grain = Silo.Grains.GetGrain<IStatefulGrain>(key);
         await grain.Deactivate();
         await Eventually.TrueAsync(() => !Catalog.TryGetActivation(new GrainId("stateful", key), out _), "the activation to go away");
 
@@ -89,7 +85,7 @@ public sealed class ActivationTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task CallsArrivingDuringDeactivation_AreServedByTheNextActivation()
     {
         var key = Guid.NewGuid().ToString();
-        var grain = silo.Grains.GetGrain<IStatefulGrain>(key);
+        var grain = Silo.Grains.GetGrain<IStatefulGrain>(key);
         await grain.Add(1);
         await grain.Deactivate();
 

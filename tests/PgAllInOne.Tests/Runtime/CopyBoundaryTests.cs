@@ -5,18 +5,12 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Runtime;
 
 [Collection(PostgresCollection.Name)]
-public sealed class CopyBoundaryTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class CopyBoundaryTests(PostgresFixture postgres) : SiloTest(postgres)
 {
-    private TestSilo silo = null!;
-
-    public async Task InitializeAsync() => silo = await TestSilo.StartAsync(await postgres.CreateDatabaseAsync());
-
-    public async Task DisposeAsync() => await silo.DisposeAsync();
-
     [Fact]
     public async Task MutatingAnArgumentAfterTheCall_NeverChangesWhatTheGrainHolds()
     {
-        var grain = silo.Grains.GetGrain<ICopyGrain>(Guid.NewGuid().ToString());
+        var grain = Silo.Grains.GetGrain<ICopyGrain>(Guid.NewGuid().ToString());
         var basket = new Basket { Items = ["apple"] };
 
         await grain.Keep(basket);
@@ -28,7 +22,7 @@ public sealed class CopyBoundaryTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task MutatingAResult_NeverChangesTheGrain()
     {
-        var grain = silo.Grains.GetGrain<ICopyGrain>(Guid.NewGuid().ToString());
+        var grain = Silo.Grains.GetGrain<ICopyGrain>(Guid.NewGuid().ToString());
         await grain.Keep(new Basket { Items = ["apple"] });
 
         var kept = await grain.Kept();
@@ -40,7 +34,7 @@ public sealed class CopyBoundaryTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task ImmutableRecords_PassWithoutACopy_MutableObjectsAreCopied()
     {
-        var grain = silo.Grains.GetGrain<ICopyGrain>(Guid.NewGuid().ToString());
+        var grain = Silo.Grains.GetGrain<ICopyGrain>(Guid.NewGuid().ToString());
         var point = new Point(1, 2);
         var basket = new Basket { Items = ["fig"] };
 

@@ -7,24 +7,13 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Runtime;
 
 [Collection(PostgresCollection.Name)]
-public sealed class PersistenceTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class PersistenceTests(PostgresFixture postgres) : SiloTest(postgres)
 {
-    private string database = "";
-    private TestSilo silo = null!;
-
-    public async Task InitializeAsync()
-    {
-        database = await postgres.CreateDatabaseAsync();
-        silo = await TestSilo.StartAsync(database);
-    }
-
-    public async Task DisposeAsync() => await silo.DisposeAsync();
-
     [Fact]
     public async Task State_SurvivesDeactivation()
     {
         var key = Guid.NewGuid().ToString();
-        var grain = silo.Grains.GetGrain<IStatefulGrain>(key);
+        var grain = Silo.Grains.GetGrain<IStatefulGrain>(key);
         await grain.Add(3, "first");
         await grain.Deactivate();
         await Eventually.TrueAsync(() => StatefulGrain.Lifecycle[key].Contains("deactivate Requested"), "deactivation");
@@ -40,12 +29,12 @@ public sealed class PersistenceTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task State_SurvivesASiloRestart()
     {
         var key = Guid.NewGuid().ToString();
-        await silo.Grains.GetGrain<IStatefulGrain>(key).Add(11);
-        await silo.Grains.GetGrain<IStatefulGrain>(key).Add(31);
-        await silo.DisposeAsync();
+        await Silo.Grains.GetGrain<IStatefulGrain>(key).Add(11);
+        await Silo.Grains.GetGrain<IStatefulGrain>(key).Add(31);
+        await Silo.DisposeAsync();
 
-        silo = await TestSilo.StartAsync(database);
-        var snapshot = await silo.Grains.GetGrain<IStatefulGrain>(key).Get();
+        Silo = await TestSilo.StartAsync(Database);
+        var snapshot = await Silo.Grains.GetGrain<IStatefulGrain>(key).Get();
 
         Assert.Equal(42, snapshot.Total);
         Assert.Equal(2, snapshot.Version);
@@ -55,21 +44,21 @@ public sealed class PersistenceTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task AGracefulStop_FlushesWhatOnDeactivateWrites()
     {
         var key = Guid.NewGuid().ToString();
-        await silo.Grains.GetGrain<IStatefulGrain>(key).AddWithoutWriting(7);
-        await silo.StopAsync();
+        await Silo.Grains.GetGrain<IStatefulGrain>(key).AddWithoutWriting(7);
+        await Silo.StopAsync();
 
-        silo = await TestSilo.StartAsync(database);
+        Silo = await TestSilo.StartAsync(Database);
 
-        Assert.Equal(7, (await silo.Grains.GetGrain<IStatefulGrain>(key).Get()).Total);
+        Assert.Equal(7, (await Silo.Grains.GetGrain<IStatefulGrain>(key).Get()).Total);
     }
 
     [Fact]
     public async Task State_IsReadableJsonbKeyedByGrainTypeAndKey()
     {
         var key = Guid.NewGuid().ToString();
-        await silo.Grains.GetGrain<IStatefulGrain>(key).Add(5, "visible");
+        await Silo.Grains.GetGrain<IStatefulGrain>(key).Add(5, "visible");
 
-        await using var connection = new NpgsqlConnection(database);
+        await using var connection = new NpgsqlConnection(Database);
         await connection.OpenAsync();
         await using var query = new NpgsqlCommand("SELECT (payload->>'total')::int, payload->'notes'->>0, version FROM grain_state WHERE grain_type = 'stateful' AND grain_key = $1 AND state_name = 'tally'", connection);
         query.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
@@ -84,7 +73,7 @@ public sealed class PersistenceTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task AStaleWrite_ThrowsAConflict_AndChangesNothing()
     {
-        var storage = silo.Services.GetRequiredService<IGrainStorage>();
+        var storage = Silo.Services.GetRequiredService<IGrainStorage>();
         var id = new GrainId("ledger", Guid.NewGuid().ToString());
         var first = await storage.WriteAsync(id, "state", new TallyState { Total = 1 }, expectedVersion: 0, CancellationToken.None);
         var second = await storage.WriteAsync(id, "state", new TallyState { Total = 2 }, expectedVersion: first, CancellationToken.None);
@@ -104,9 +93,9 @@ public sealed class PersistenceTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task TwoActivationsRacingToWrite_OneWins_TheOtherGetsAConflict()
     {
         // Another cluster on the same tables stands in for two silos whose membership views disagree for a moment.
-        await using var otherSilo = await TestSilo.StartAsync(database, new Dictionary<string, string?> { ["Silo:ClusterId"] = "diverged" });
+        await using var otherSilo = await TestSilo.StartAsync(Database, new Dictionary<string, string?> { ["Silo:ClusterId"] = "diverged" });
         var key = Guid.NewGuid().ToString();
-        var here = silo.Grains.GetGrain<IStatefulGrain>(key);
+        var here = Silo.Grains.GetGrain<IStatefulGrain>(key);
         var there = otherSilo.Grains.GetGrain<IStatefulGrain>(key);
         await here.Get();
         await there.Get();
@@ -114,7 +103,7 @@ public sealed class PersistenceTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(10, await here.Add(10, "winner"));
         await Assert.ThrowsAsync<GrainStateConflictException>(() => there.Add(20, "loser"));
 
-        await using var fresh = await TestSilo.StartAsync(database);
+        await using var fresh = await TestSilo.StartAsync(Database);
         var stored = await fresh.Grains.GetGrain<IStatefulGrain>(key).Get();
         Assert.Equal(10, stored.Total);
         Assert.Equal(["winner"], stored.Notes);
@@ -124,7 +113,7 @@ public sealed class PersistenceTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task ClearingState_ForgetsIt_ButKeepsTheVersionMoving()
     {
         var key = Guid.NewGuid().ToString();
-        var grain = silo.Grains.GetGrain<IStatefulGrain>(key);
+        var grain = Silo.Grains.GetGrain<IStatefulGrain>(key);
         await grain.Add(4);
 
         await grain.Clear();
@@ -144,12 +133,12 @@ public sealed class PersistenceTests(PostgresFixture postgres) : IAsyncLifetime
 
         await Task.WhenAll(keys.Select(key => Task.Run(async () =>
         {
-            var grain = silo.Grains.GetGrain<IStatefulGrain>(key);
+            var grain = Silo.Grains.GetGrain<IStatefulGrain>(key);
             await grain.Add(1);
             await grain.Add(2);
         })));
 
-        await using var connection = new NpgsqlConnection(database);
+        await using var connection = new NpgsqlConnection(Database);
         await connection.OpenAsync();
         await using var query = new NpgsqlCommand("SELECT count(*), sum((payload->>'total')::int) FROM grain_state WHERE grain_key = ANY($1)", connection);
         query.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys });

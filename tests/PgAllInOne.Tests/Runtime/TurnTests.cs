@@ -4,18 +4,12 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Runtime;
 
 [Collection(PostgresCollection.Name)]
-public sealed class TurnTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class TurnTests(PostgresFixture postgres) : SiloTest(postgres)
 {
-    private TestSilo silo = null!;
-
-    public async Task InitializeAsync() => silo = await TestSilo.StartAsync(await postgres.CreateDatabaseAsync());
-
-    public async Task DisposeAsync() => await silo.DisposeAsync();
-
     [Fact]
     public async Task AThousandConcurrentReadModifyWrites_EndAtExactlyAThousand()
     {
-        var counter = silo.Grains.GetGrain<ICounterGrain>(Guid.NewGuid().ToString());
+        var counter = Silo.Grains.GetGrain<ICounterGrain>(Guid.NewGuid().ToString());
 
         await Task.WhenAll(Enumerable.Range(0, 1000).Select(_ => Task.Run(() => counter.IncrementNonAtomically())));
 
@@ -25,7 +19,7 @@ public sealed class TurnTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Requests_NeverOverlap_EvenAcrossAwaits()
     {
-        var probe = silo.Grains.GetGrain<IInterleavingProbeGrain>(Guid.NewGuid().ToString());
+        var probe = Silo.Grains.GetGrain<IInterleavingProbeGrain>(Guid.NewGuid().ToString());
 
         var maxSeen = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => probe.WriteSlowly(20)));
 
@@ -35,7 +29,7 @@ public sealed class TurnTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task ReadOnlyRequests_InterleaveWithEachOther()
     {
-        var probe = silo.Grains.GetGrain<IInterleavingProbeGrain>(Guid.NewGuid().ToString());
+        var probe = Silo.Grains.GetGrain<IInterleavingProbeGrain>(Guid.NewGuid().ToString());
 
         var maxSeen = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => probe.ReadSlowly(200)));
 
@@ -45,7 +39,7 @@ public sealed class TurnTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task AWriteRequest_WaitsForTheReadOnlyRequestsInFlight()
     {
-        var probe = silo.Grains.GetGrain<IInterleavingProbeGrain>(Guid.NewGuid().ToString());
+        var probe = Silo.Grains.GetGrain<IInterleavingProbeGrain>(Guid.NewGuid().ToString());
         var reads = Enumerable.Range(0, 3).Select(_ => probe.ReadSlowly(150)).ToList();
 
         await probe.WriteSlowly(1);
@@ -56,7 +50,7 @@ public sealed class TurnTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task AReentrantGrain_Interleaves()
     {
-        var probe = silo.Grains.GetGrain<IReentrantProbeGrain>(Guid.NewGuid().ToString());
+        var probe = Silo.Grains.GetGrain<IReentrantProbeGrain>(Guid.NewGuid().ToString());
 
         var maxSeen = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => probe.WriteSlowly(200)));
 
@@ -67,7 +61,7 @@ public sealed class TurnTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task AStatelessWorker_RunsUpToItsMaximumOfLocalActivationsAtOnce()
     {
         var probe = Guid.NewGuid().ToString();
-        var worker = silo.Grains.GetGrain<IWorkerGrain>("pool");
+        var worker = Silo.Grains.GetGrain<IWorkerGrain>("pool");
 
         var maxSeen = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => worker.Work(probe, 150)));
 
@@ -78,7 +72,7 @@ public sealed class TurnTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task TimerTicks_RunAsTurns_NeverDuringARequest()
     {
-        var grain = silo.Grains.GetGrain<ITimerGrain>(Guid.NewGuid().ToString());
+        var grain = Silo.Grains.GetGrain<ITimerGrain>(Guid.NewGuid().ToString());
         await grain.Start(periodMs: 10);
 
         for (var i = 0; i < 3; i++)

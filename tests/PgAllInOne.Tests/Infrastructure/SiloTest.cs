@@ -1,0 +1,20 @@
+namespace PgAllInOne.Tests.Infrastructure;
+
+/// <summary>A test class with its own database and a silo on it, started before each test and stopped after.</summary>
+public abstract class SiloTest(PostgresFixture postgres) : IAsyncLifetime
+{
+    protected string Database { get; private set; } = "";
+
+    protected TestSilo Silo { get; set; } = null!;
+
+    /// <summary>Settings for the silo, beyond the connection string.</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
+
+    public async Task InitializeAsync()
+    {
+        Database = await postgres.CreateDatabaseAsync();
+        Silo = await TestSilo.StartAsync(Database, Settings);
+    }
+
+    public async Task DisposeAsync() => await Silo.DisposeAsync();
+}
