@@ -13,7 +13,7 @@ public sealed class MembershipTests(PostgresFixture postgres)
     private static readonly Dictionary<string, string?> FastDetection = new()
     {
         ["Membership:HeartbeatPeriod"] = "00:00:00.100",
-        ["Membership:DeathTimeout"] = "00:00:01",
+        ["Membership:DeathTimeout"] = "00:00:02",
     };
 
     private static string SiloId(TestSilo silo) => silo.Services.GetRequiredService<SiloStatus>().SiloId;

@@ -10,7 +10,7 @@ public sealed class TestCluster : IAsyncDisposable
     public static readonly IReadOnlyDictionary<string, string?> FastDetection = new Dictionary<string, string?>
     {
         ["Membership:HeartbeatPeriod"] = "00:00:00.200",
-        ["Membership:DeathTimeout"] = "00:00:01",
+        ["Membership:DeathTimeout"] = "00:00:02",
         ["Runtime:ResponseTimeout"] = "00:00:10",
     };
 

@@ -10,7 +10,7 @@ public sealed class ActivationTests(PostgresFixture postgres) : SiloTest(postgre
 {
     protected override IDictionary<string, string?>? Settings { get; } = new Dictionary<string, string?>
     {
-        ["Runtime:CollectionAge"] = "00:00:00.300",
+        ["Runtime:CollectionAge"] = "00:00:00.800",
         ["Runtime:CollectionQuantum"] = "00:00:00.100",
     };
 
@@ -60,7 +60,7 @@ public sealed class ActivationTests(PostgresFixture postgres) : SiloTest(postgre
     {
         var key = Guid.NewGuid().ToString();
         var grain = Silo.Grains.GetGrain<IStatefulGrain>(key);
-        var until = DateTime.UtcNow.AddSeconds(1.2);
+        var until = DateTime.UtcNow.AddSeconds(2);
         while (DateTime.UtcNow < until)
         {
             await grain.Get();
