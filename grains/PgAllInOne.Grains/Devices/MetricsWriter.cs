@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using PgAllInOne.Runtime.Database;
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Devices;
@@ -13,20 +13,19 @@ public sealed class MetricsWriter : IAsyncDisposable
 {
     private const int MaxRowsPerCopy = 50_000;
 
-    private readonly Channel<PendingReadings> queue = Channel.CreateUnbounded<PendingReadings>();
+    private readonly GroupCommitQueue<PendingReadings> queue;
     private readonly NpgsqlDataSource dataSource;
-    private readonly Task[] flushers;
 
     public MetricsWriter(NpgsqlDataSource dataSource)
     {
         this.dataSource = dataSource;
-        flushers = Enumerable.Range(0, 2).Select(_ => Task.Run(FlushLoopAsync)).ToArray();
+        queue = new GroupCommitQueue<PendingReadings>(concurrency: 2, MaxRowsPerCopy, static pending => pending.Readings.Count, FlushAsync);
     }
 
     public Task WriteAsync(string deviceId, IReadOnlyList<MetricReading> readings, DateTimeOffset now)
     {
         var pending = new PendingReadings(deviceId, readings, now);
-        if (!queue.Writer.TryWrite(pending))
+        if (!queue.TryEnqueue(pending))
         {
             pending.Completion.TrySetException(new ObjectDisposedException(nameof(MetricsWriter), "The silo is shutting down; readings can no longer be stored."));
         }
@@ -34,40 +33,18 @@ public sealed class MetricsWriter : IAsyncDisposable
         return pending.Completion.Task;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        queue.Writer.TryComplete();
-        await Task.WhenAll(flushers);
-    }
+    public ValueTask DisposeAsync() => queue.DisposeAsync();
 
-    private async Task FlushLoopAsync()
+    private async Task FlushAsync(List<PendingReadings> batch)
     {
-        var batch = new List<PendingReadings>();
-        while (await queue.Reader.WaitToReadAsync())
+        try
         {
-            var rows = 0;
-            while (rows < MaxRowsPerCopy && queue.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-                rows += pending.Readings.Count;
-            }
-
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                await CopyAsync(batch);
-                batch.ForEach(p => p.Completion.TrySetResult());
-            }
-            catch (Exception exception)
-            {
-                batch.ForEach(p => p.Completion.TrySetException(exception));
-            }
-
-            batch.Clear();
+            await CopyAsync(batch);
+            batch.ForEach(p => p.Completion.TrySetResult());
+        }
+        catch (Exception exception)
+        {
+            batch.ForEach(p => p.Completion.TrySetException(exception));
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -18,24 +17,21 @@ internal sealed class StateWriteBatcher : IAsyncDisposable
     private static readonly string UpdateSql = SqlResource.Runtime("UpdateState.sql");
     private static readonly string ClearSql = SqlResource.Runtime("ClearState.sql");
 
-    private readonly Channel<PendingStateWrite> queue = Channel.CreateUnbounded<PendingStateWrite>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly GroupCommitQueue<PendingStateWrite> queue;
     private readonly NpgsqlDataSource dataSource;
     private readonly ILogger log;
-    private readonly int batchSize;
-    private readonly Task[] flushers;
 
     public StateWriteBatcher(NpgsqlDataSource dataSource, IOptions<GrainRuntimeOptions> options, ILogger<StateWriteBatcher> log)
     {
         this.dataSource = dataSource;
         this.log = log;
-        batchSize = options.Value.StateWriteBatchSize;
-        flushers = Enumerable.Range(0, options.Value.StateWriteConcurrency).Select(_ => Task.Run(FlushLoopAsync)).ToArray();
+        queue = new GroupCommitQueue<PendingStateWrite>(options.Value.StateWriteConcurrency, options.Value.StateWriteBatchSize, static _ => 1, FlushAsync);
     }
 
     /// <summary>Queues a write; completes with the new version, or null when the expected version was not the stored one.</summary>
     public Task<long?> EnqueueAsync(PendingStateWrite write)
     {
-        if (!queue.Writer.TryWrite(write))
+        if (!queue.TryEnqueue(write))
         {
             write.Completion.TrySetException(new ObjectDisposedException(nameof(StateWriteBatcher), "The silo is shutting down; state can no longer be written."));
         }
@@ -43,31 +39,7 @@ internal sealed class StateWriteBatcher : IAsyncDisposable
         return write.Completion.Task;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        queue.Writer.TryComplete();
-        await Task.WhenAll(flushers);
-    }
-
-    private async Task FlushLoopAsync()
-    {
-        var batch = new List<PendingStateWrite>(batchSize);
-        while (await queue.Reader.WaitToReadAsync())
-        {
-            while (batch.Count < batchSize && queue.Reader.TryRead(out var write))
-            {
-                batch.Add(write);
-            }
-
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
-            await FlushAsync(batch);
-            batch.Clear();
-        }
-    }
+    public ValueTask DisposeAsync() => queue.DisposeAsync();
 
     private async Task FlushAsync(List<PendingStateWrite> batch)
     {
