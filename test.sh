@@ -7,6 +7,8 @@ need=()
 command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql postgresql-contrib)
 # The Chinese search test reads a real corpus: Debian's fortunes-zh (Tang and Song poems, Chinese sayings).
 [ -f /usr/share/games/fortunes/tang300 ] || need+=(fortunes-zh)
+# The query cache is tested against a real Redis, started privately by the tests.
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "Installing ${need[*]} ..."

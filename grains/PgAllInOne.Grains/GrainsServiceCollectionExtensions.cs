@@ -2,16 +2,30 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PgAllInOne.Grains.Analytics;
 using PgAllInOne.Grains.Maintenance;
 
 namespace PgAllInOne.Grains;
 
 public static class GrainsServiceCollectionExtensions
 {
-    /// <summary>Adds what the grains share on a silo: the group-commit writer of metric readings.</summary>
+    /// <summary>Adds what the grains share on a silo: the group-commit writers of metric readings and events.</summary>
     public static IServiceCollection AddDataGrains(this IServiceCollection services)
     {
         services.TryAddSingleton<Devices.MetricsWriter>();
+        services.TryAddSingleton<Users.EventWriter>();
+        return services;
+    }
+
+    /// <summary>Adds the OLAP query cache (section "Analytics"): its generation follower and the optional Redis share.</summary>
+    public static IServiceCollection AddAnalytics(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AnalyticsOptions>().Bind(configuration.GetSection(AnalyticsOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AnalyticsOptions>, AnalyticsOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SharedResultCache>();
+        services.TryAddSingleton<QueryCacheGeneration>();
+        services.AddHostedService(provider => provider.GetRequiredService<QueryCacheGeneration>());
         return services;
     }
 

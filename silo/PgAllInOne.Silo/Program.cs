@@ -13,6 +13,7 @@ if (string.IsNullOrEmpty(builder.Configuration["Urls"]))
 builder.Services.AddGrainRuntime(builder.Configuration)
     .AddGrainsFrom(typeof(GrainsAssembly).Assembly)
     .AddDataGrains()
+    .AddAnalytics(builder.Configuration)
     .AddPartitionMaintenance(builder.Configuration);
 builder.Services.AddProblemDetails();
 

@@ -11,3 +11,12 @@ public sealed record SearchQuery(string Q, int Limit = 20, int Offset = 0, strin
 public sealed record SearchHit(long Id, string Title, string Snippet, double Rank);
 
 public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, double TookMs);
+
+public sealed record DocumentView(
+    long Id,
+    string Title,
+    string Content,
+    JsonElement Metadata,
+    string? Language,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);

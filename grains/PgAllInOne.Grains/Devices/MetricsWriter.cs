@@ -50,6 +50,7 @@ public sealed class MetricsWriter : IAsyncDisposable
 
     private async Task CopyAsync(List<PendingReadings> batch)
     {
+        ulong rows;
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var importer = await connection.BeginBinaryImportAsync(GrainsSql.Get("CopyMetrics.sql")))
@@ -74,10 +75,11 @@ public sealed class MetricsWriter : IAsyncDisposable
                 }
             }
 
-            await importer.CompleteAsync();
+            rows = await importer.CompleteAsync();
         }
 
         await transaction.CommitAsync();
+        GrainsTelemetry.Ingested("metrics", (long)rows);
     }
 
     private sealed record PendingReadings(string DeviceId, IReadOnlyList<MetricReading> Readings, DateTimeOffset Now)

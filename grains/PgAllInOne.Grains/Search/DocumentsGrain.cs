@@ -14,6 +14,44 @@ public sealed class DocumentsGrain(NpgsqlDataSource dataSource) : Grain, IDocume
 
     public async Task<long> Add(NewDocument document)
     {
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("InsertDocument.sql"));
+        AddFields(command, document);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task<DocumentView?> Get(long id)
+    {
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("ReadDocument.sql"));
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        return await ReadOneAsync(command);
+    }
+
+    public async Task<DocumentView?> Replace(long id, NewDocument document)
+    {
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("ReplaceDocument.sql"));
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        AddFields(command, document);
+        return await ReadOneAsync(command);
+    }
+
+    public async Task<bool> Delete(long id)
+    {
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("DeleteDocument.sql"));
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        return await command.ExecuteNonQueryAsync() > 0;
+    }
+
+    private static void AddFields(NpgsqlCommand command, NewDocument document)
+    {
+        Validate(document);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = document.Title });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = document.Content });
+        command.Parameters.Add(new NpgsqlParameter<JsonElement> { TypedValue = document.Metadata is { ValueKind: JsonValueKind.Object } metadata ? metadata : EmptyObject, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)document.Language ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+    }
+
+    private static void Validate(NewDocument document)
+    {
         if (string.IsNullOrWhiteSpace(document.Title) || document.Title.Length > 500)
         {
             throw new ValidationException("title must be 1-500 characters.");
@@ -33,12 +71,23 @@ public sealed class DocumentsGrain(NpgsqlDataSource dataSource) : Grain, IDocume
         {
             throw new ValidationException("language must be 1-20 characters when given.");
         }
+    }
 
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("InsertDocument.sql"));
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = document.Title });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = document.Content });
-        command.Parameters.Add(new NpgsqlParameter<JsonElement> { TypedValue = document.Metadata is { ValueKind: JsonValueKind.Object } metadata ? metadata : EmptyObject, NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)document.Language ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        return (long)(await command.ExecuteScalarAsync())!;
+    private static async Task<DocumentView?> ReadOneAsync(NpgsqlCommand command)
+    {
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+        {
+            return null;
+        }
+
+        return new DocumentView(
+            reader.GetInt64(0),
+            reader.GetString(1),
+            reader.GetString(2),
+            reader.GetFieldValue<JsonElement>(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            reader.GetFieldValue<DateTimeOffset>(5),
+            reader.GetFieldValue<DateTimeOffset>(6));
     }
 }

@@ -9,9 +9,9 @@ namespace PgAllInOne.Grains.Users;
 
 /// <summary>
 /// One user, owning its row of <c>users</c>: profile changes are version-checked, events are appended with the count
-/// in the same transaction, so the count is exact whatever the concurrency and whichever activation wrote.
+/// in the same transaction (group-committed with other users' events), so the count is exact whatever the concurrency and whichever activation wrote.
 /// </summary>
-public sealed class UserGrain(NpgsqlDataSource dataSource) : Grain, IUserGrain
+public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer) : Grain, IUserGrain
 {
     private UserView? user;
     private long id;
@@ -57,28 +57,7 @@ public sealed class UserGrain(NpgsqlDataSource dataSource) : Grain, IUserGrain
     {
         _ = user ?? throw NotFound();
         UserValidation.Validate(events);
-        var now = DateTimeOffset.UtcNow;
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var insert = new NpgsqlCommand(GrainsSql.Get("InsertEvents.sql"), connection, transaction))
-        {
-            insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
-            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Type).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Data?.GetRawText() ?? "{}").ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-            insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = events.Select(e => e.Timestamp ?? now).ToArray() });
-            await insert.ExecuteNonQueryAsync();
-        }
-
-        await using (var count = new NpgsqlCommand(GrainsSql.Get("CountEvents.sql"), connection, transaction))
-        {
-            count.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
-            count.Parameters.Add(new NpgsqlParameter<long> { TypedValue = events.Count });
-            await using var reader = await count.ExecuteReaderAsync();
-            await reader.ReadAsync();
-            user = UserRows.Read(reader);
-        }
-
-        await transaction.CommitAsync();
+        user = await writer.WriteAsync(id, events, DateTimeOffset.UtcNow);
         return events.Count;
     }
 

@@ -34,6 +34,28 @@ public sealed partial class SearchTests(PostgresFixture postgres, ITestOutputHel
     }
 
     [Fact]
+    public async Task Documents_AreReplacedAndDeleted_AndSearchFollows()
+    {
+        var documents = Silo.Grains.GetGrain<IDocumentsGrain>("any");
+        var id = await AddAsync("Old title", "a story about sailing ships");
+
+        var replaced = await documents.Replace(id, new NewDocument("New title", "a story about mountain trains", Language: "english"));
+
+        Assert.Equal(("New title", "english"), (replaced!.Title, replaced.Language));
+        Assert.Equal((replaced.Content, replaced.UpdatedAt), await documents.Get(id) is { } read ? (read.Content, read.UpdatedAt) : default);
+        Assert.Empty((await SearchAsync("ships")).Hits);
+        Assert.Equal([id], (await SearchAsync("trains")).Hits.Select(h => h.Id));
+        await Assert.ThrowsAsync<ValidationException>(() => documents.Replace(id, new NewDocument("", "x")));
+        Assert.Equal("New title", (await documents.Get(id))!.Title);
+
+        Assert.True(await documents.Delete(id));
+        Assert.False(await documents.Delete(id));
+        Assert.Null(await documents.Get(id));
+        Assert.Null(await documents.Replace(id, new NewDocument("t", "c")));
+        Assert.Empty((await SearchAsync("trains")).Hits);
+    }
+
+    [Fact]
     public async Task Pages_FollowOneAnother_WithoutOverlap()
     {
         for (var i = 0; i < 25; i++)

@@ -34,7 +34,7 @@ public sealed class TestSilo : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Logging.ClearProviders();
-        builder.Services.AddGrainRuntime(builder.Configuration).AddGrainsFrom(typeof(Grains.CounterGrain).Assembly).AddGrainsFrom(typeof(PgAllInOne.Grains.GrainsAssembly).Assembly).AddDataGrains();
+        builder.Services.AddGrainRuntime(builder.Configuration).AddGrainsFrom(typeof(Grains.CounterGrain).Assembly).AddGrainsFrom(typeof(PgAllInOne.Grains.GrainsAssembly).Assembly).AddDataGrains().AddAnalytics(builder.Configuration);
         var host = builder.Build();
         await host.StartAsync();
         return new TestSilo(host);

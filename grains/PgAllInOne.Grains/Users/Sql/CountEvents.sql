@@ -1,5 +1,6 @@
--- In the same transaction as the insert: the count moves by exactly what was stored.
+-- In the same transaction as the insert: each count moves by exactly what was stored for that user.
 UPDATE users
-SET event_count = event_count + $2, updated_at = now()
-WHERE id = $1
-RETURNING id, username, email, profile, event_count, version, created_at, updated_at
+SET event_count = users.event_count + added.count, updated_at = now()
+FROM unnest($1::bigint[], $2::bigint[]) AS added(user_id, count)
+WHERE users.id = added.user_id
+RETURNING users.id, users.username, users.email, users.profile, users.event_count, users.version, users.created_at, users.updated_at

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using PgAllInOne.GrainInterfaces.Errors;
+
+namespace PgAllInOne.GrainInterfaces.Analytics;
+
+/// <summary>
+/// A named, parameterized analytic query: event counts (<see cref="AnalyticsKind.Events"/>, grouped by type, day or user)
+/// or metric aggregates (<see cref="AnalyticsKind.Metrics"/>, in buckets, per device or overall) over [From, To).
+/// </summary>
+public sealed record AnalyticsQuery(
+    string Kind,
+    string GroupBy,
+    DateTimeOffset From,
+    DateTimeOffset To,
+    string? Type = null,
+    int? Top = null,
+    string? Metric = null,
+    TimeSpan? Bucket = null,
+    string? Aggregate = null)
+{
+    public const int MaxTop = 10_000;
+    public const long MaxBuckets = 100_000;
+    public static readonly TimeSpan MaxRange = TimeSpan.FromDays(3660);
+
+    private static readonly string[] EventGroups = ["type", "day", "user"];
+    private static readonly string[] MetricGroups = ["device", "none"];
+    private static readonly string[] Aggregates = ["avg", "min", "max", "sum", "count"];
+
+    public static AnalyticsQuery Events(string groupBy, DateTimeOffset from, DateTimeOffset to, string? type = null, int? top = null) =>
+        new(AnalyticsKind.Events, groupBy, from, to, Type: type, Top: top);
+
+    public static AnalyticsQuery Metrics(string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, string aggregate = "avg", string groupBy = "none") =>
+        new(AnalyticsKind.Metrics, groupBy, from, to, Metric: metric, Bucket: bucket, Aggregate: aggregate);
+
+    /// <summary>The query checked, with names in lower case and the fields of the other kind dropped; throws <see cref="ValidationException"/>.</summary>
+    public AnalyticsQuery Normalize()
+    {
+        if (From >= To || To - From > MaxRange)
+        {
+            throw new ValidationException($"from must be before to, and the range at most {MaxRange.TotalDays:0} days.");
+        }
+
+        var from = From.ToUniversalTime();
+        var to = To.ToUniversalTime();
+        switch (Kind?.ToLowerInvariant())
+        {
+            case AnalyticsKind.Events:
+                var groupBy = OneOf(GroupBy, EventGroups, "groupBy");
+                if (Top is < 1 or > MaxTop)
+                {
+                    throw new ValidationException($"top must be 1-{MaxTop}.");
+                }
+
+                if (Type is { Length: 0 or > 100 })
+                {
+                    throw new ValidationException("type must be 1-100 characters when given.");
+                }
+
+                return new AnalyticsQuery(AnalyticsKind.Events, groupBy, from, to, Type, Top);
+            case AnalyticsKind.Metrics:
+                if (string.IsNullOrEmpty(Metric) || Metric.Length > 200)
+                {
+                    throw new ValidationException("metric is required, 1-200 characters.");
+                }
+
+                if (Bucket is not { } bucket || bucket <= TimeSpan.Zero || bucket > TimeSpan.FromDays(366) || (to - from).Ticks / bucket.Ticks > MaxBuckets)
+                {
+                    throw new ValidationException($"bucket must be positive, at most 366 days, and give at most {MaxBuckets} buckets over the range.");
+                }
+
+                return new AnalyticsQuery(AnalyticsKind.Metrics, OneOf(GroupBy ?? "none", MetricGroups, "groupBy"), from, to, Metric: Metric, Bucket: bucket, Aggregate: OneOf(Aggregate ?? "avg", Aggregates, "agg"));
+            default:
+                throw new ValidationException("kind must be events or metrics.");
+        }
+    }
+
+    /// <summary>The cache key of a normalized query: equal queries, equal keys.</summary>
+    public string CacheKey()
+    {
+        var text = string.Join(
+            '\n',
+            Kind,
+            GroupBy,
+            From.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            To.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            Type ?? "\0",
+            Top?.ToString(CultureInfo.InvariantCulture) ?? "\0",
+            Metric ?? "\0",
+            Bucket?.Ticks.ToString(CultureInfo.InvariantCulture) ?? "\0",
+            Aggregate ?? "\0");
+        return Kind + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    private static string OneOf(string? value, string[] allowed, string name)
+    {
+        var lower = value?.ToLowerInvariant();
+        return allowed.Contains(lower) ? lower! : throw new ValidationException($"{name} must be one of {string.Join(", ", allowed)}.");
+    }
+}

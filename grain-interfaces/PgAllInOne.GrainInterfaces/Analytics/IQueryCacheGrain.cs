@@ -1,0 +1,10 @@
+namespace PgAllInOne.GrainInterfaces.Analytics;
+
+/// <summary>
+/// One cached analytic query (key: <see cref="AnalyticsQuery.CacheKey"/> of the normalized query). Computes on a miss by
+/// fanning out to OLAP workers and keeps the result for a TTL; one request at a time, so identical requests compute once.
+/// </summary>
+public interface IQueryCacheGrain : IGrainWithStringKey
+{
+    Task<CachedAnalytics> Get(AnalyticsQuery query);
+}

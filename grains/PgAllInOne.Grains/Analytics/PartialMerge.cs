@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using PgAllInOne.GrainInterfaces.Analytics;
+
+namespace PgAllInOne.Grains.Analytics;
+
+/// <summary>Merges the slices' partial aggregates: counts and sums add, minima and maxima compare, avg is sum / count.</summary>
+internal static class PartialMerge
+{
+    public static ImmutableArray<EventGroupRow> Events(AnalyticsQuery query, IEnumerable<ImmutableArray<EventGroupRow>> slices)
+    {
+        var groups = new Dictionary<string, EventGroupRow>(StringComparer.Ordinal);
+        foreach (var row in slices.SelectMany(s => s))
+        {
+            groups[row.Key] = groups.TryGetValue(row.Key, out var seen)
+                ? new EventGroupRow(row.Key, seen.Count + row.Count, Min(seen.FirstAt, row.FirstAt), Max(seen.LastAt, row.LastAt))
+                : row;
+        }
+
+        // Most events first (ties by key); by day, the days in order.
+        IEnumerable<EventGroupRow> rows = groups.Values.OrderByDescending(r => r.Count).ThenBy(r => r.Key, StringComparer.Ordinal);
+        if (query.Top is { } top)
+        {
+            rows = rows.Take(top);
+        }
+
+        if (query.GroupBy == "day")
+        {
+            rows = rows.OrderBy(r => r.Key, StringComparer.Ordinal);
+        }
+
+        return [.. rows];
+    }
+
+    public static ImmutableArray<MetricSeriesRow> Metrics(AnalyticsQuery query, IEnumerable<ImmutableArray<MetricPartial>> slices)
+    {
+        var buckets = new Dictionary<(DateTimeOffset, string?), MetricPartial>();
+        foreach (var part in slices.SelectMany(s => s))
+        {
+            var key = (part.Bucket, part.Device);
+            buckets[key] = buckets.TryGetValue(key, out var seen)
+                ? new MetricPartial(part.Bucket, part.Device, seen.Count + part.Count, seen.Sum + part.Sum, Math.Min(seen.Min, part.Min), Math.Max(seen.Max, part.Max))
+                : part;
+        }
+
+        return
+        [
+            .. buckets.Values
+                .OrderBy(b => b.Bucket)
+                .ThenBy(b => b.Device, StringComparer.Ordinal)
+                .Select(b => new MetricSeriesRow(b.Bucket, b.Device, Value(query.Aggregate, b), b.Count)),
+        ];
+    }
+
+    private static double Value(string? aggregate, MetricPartial bucket) => aggregate switch
+    {
+        "min" => bucket.Min,
+        "max" => bucket.Max,
+        "sum" => bucket.Sum,
+        "count" => bucket.Count,
+        _ => bucket.Sum / bucket.Count,
+    };
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a <= b ? a : b;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
+}

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Options;
+using PgAllInOne.GrainInterfaces.Analytics;
+using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.Runtime.Hosting;
+
+namespace PgAllInOne.Grains.Analytics;
+
+/// <summary>
+/// One analytic query's cached result. Requests take turns, so concurrent identical ones wait for the first
+/// computation and are then served from memory; Redis, when configured, shares results across silos and restarts.
+/// </summary>
+public sealed class QueryCacheGrain(
+    QueryCacheGeneration generations,
+    SharedResultCache shared,
+    IOptions<AnalyticsOptions> options,
+    IOptions<SiloOptions> silo,
+    TimeProvider time) : Grain, IQueryCacheGrain
+{
+    private AnalyticsResult? result;
+    private CacheGeneration resultGeneration;
+
+    public async Task<CachedAnalytics> Get(AnalyticsQuery query)
+    {
+        query = query.Normalize();
+        if (query.CacheKey() != GetPrimaryKeyString())
+        {
+            throw new ValidationException("The query does not belong to this cache entry; use its CacheKey() as the grain key.");
+        }
+
+        var ttl = options.Value.CacheTtl;
+        var generation = generations.Current;
+        if (result is not null && resultGeneration == generation && time.GetUtcNow() < result.ComputedAt + ttl)
+        {
+            GrainsTelemetry.Hit("memory");
+            return new CachedAnalytics(result, Hit: true);
+        }
+
+        result = null;
+        var redisKey = $"pgaio:{silo.Value.ClusterId}:analytics:{generation.Shared}:{GetPrimaryKeyString()}";
+        if (await shared.TryGetAsync(redisKey) is { } sharedResult)
+        {
+            Keep(sharedResult, generation);
+            GrainsTelemetry.Hit("redis");
+            return new CachedAnalytics(sharedResult, Hit: true);
+        }
+
+        GrainsTelemetry.CacheMisses.Add(1);
+        var computed = await ComputeAsync(query);
+
+        // An invalidation while computing: the rows read may predate it, so the result is answered but not kept.
+        if (generations.Current == generation)
+        {
+            Keep(computed, generation);
+            await shared.TrySetAsync(redisKey, computed, ttl);
+        }
+
+        return new CachedAnalytics(computed, Hit: false);
+    }
+
+    private void Keep(AnalyticsResult value, CacheGeneration generation) => (result, resultGeneration) = (value, generation);
+
+    private async Task<AnalyticsResult> ComputeAsync(AnalyticsQuery query)
+    {
+        var computedAt = time.GetUtcNow();
+        var slices = SlicePlanner.Plan(query, options.Value.MaxSlices);
+        var worker = GrainFactory.GetGrain<IOlapWorker>("olap");
+        if (query.Kind == AnalyticsKind.Events)
+        {
+            var partials = await Task.WhenAll(slices.Select(s => worker.AggregateEvents(query, s.From, s.To)));
+            return new AnalyticsResult(PartialMerge.Events(query, partials), [], computedAt);
+        }
+
+        var metricPartials = await Task.WhenAll(slices.Select(s => worker.AggregateMetrics(query, s.From, s.To)));
+        return new AnalyticsResult([], PartialMerge.Metrics(query, metricPartials), computedAt);
+    }
+}

@@ -1,0 +1,1 @@
+SELECT generation FROM query_cache_generation WHERE id = 1

@@ -1,0 +1,116 @@
+using Npgsql;
+using NpgsqlTypes;
+using PgAllInOne.GrainInterfaces.Users;
+using PgAllInOne.Runtime.Database;
+
+namespace PgAllInOne.Grains.Users;
+
+/// <summary>
+/// Group commit for events: the events of many users go into one INSERT, their counts into one UPDATE, under one
+/// commit; each user grain is answered with its new row only after that commit.
+/// </summary>
+public sealed class EventWriter : IAsyncDisposable
+{
+    private const int MaxEventsPerCommit = 20_000;
+
+    private readonly GroupCommitQueue<PendingEvents> queue;
+    private readonly NpgsqlDataSource dataSource;
+
+    public EventWriter(NpgsqlDataSource dataSource)
+    {
+        this.dataSource = dataSource;
+        queue = new GroupCommitQueue<PendingEvents>(concurrency: 2, MaxEventsPerCommit, static pending => pending.Events.Count, FlushAsync);
+    }
+
+    /// <summary>Stores the events and adds their number to the user's count; returns the user's row after the commit.</summary>
+    public Task<UserView> WriteAsync(long userId, IReadOnlyList<NewEvent> events, DateTimeOffset now)
+    {
+        var pending = new PendingEvents(userId, events, now);
+        if (!queue.TryEnqueue(pending))
+        {
+            pending.Completion.TrySetException(new ObjectDisposedException(nameof(EventWriter), "The silo is shutting down; events can no longer be stored."));
+        }
+
+        return pending.Completion.Task;
+    }
+
+    public ValueTask DisposeAsync() => queue.DisposeAsync();
+
+    private async Task FlushAsync(List<PendingEvents> batch)
+    {
+        try
+        {
+            var users = await CommitAsync(batch);
+            foreach (var pending in batch)
+            {
+                if (users.TryGetValue(pending.UserId, out var user))
+                {
+                    pending.Completion.TrySetResult(user);
+                }
+                else
+                {
+                    pending.Completion.TrySetException(new InvalidOperationException($"User {pending.UserId} has no row; its events were not stored."));
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            batch.ForEach(p => p.Completion.TrySetException(exception));
+        }
+    }
+
+    private async Task<Dictionary<long, UserView>> CommitAsync(List<PendingEvents> batch)
+    {
+        var total = batch.Sum(p => p.Events.Count);
+        var userIds = new long[total];
+        var types = new string[total];
+        var data = new string[total];
+        var times = new DateTimeOffset[total];
+        var counts = new SortedDictionary<long, long>(); // rows locked in one order: no deadlock between two commits
+        var row = 0;
+        foreach (var pending in batch)
+        {
+            foreach (var e in pending.Events)
+            {
+                (userIds[row], types[row], data[row], times[row]) = (pending.UserId, e.Type, e.Data?.GetRawText() ?? "{}", e.Timestamp ?? pending.Now);
+                row++;
+            }
+
+            counts[pending.UserId] = counts.GetValueOrDefault(pending.UserId) + pending.Events.Count;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var commands = new NpgsqlBatch(connection, transaction);
+        var insert = new NpgsqlBatchCommand(GrainsSql.Get("InsertEvents.sql"));
+        insert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = userIds });
+        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });
+        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = times });
+        var count = new NpgsqlBatchCommand(GrainsSql.Get("CountEvents.sql"));
+        count.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = counts.Keys.ToArray() });
+        count.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = counts.Values.ToArray() });
+        commands.BatchCommands.Add(insert);
+        commands.BatchCommands.Add(count);
+
+        var users = new Dictionary<long, UserView>(counts.Count);
+        // The INSERT has no result set: the reader starts at the UPDATE's rows.
+        await using (var reader = await commands.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var user = UserRows.Read(reader);
+                users[user.Id] = user;
+            }
+        }
+
+        await transaction.CommitAsync();
+        GrainsTelemetry.Ingested("events", total);
+        return users;
+    }
+
+    private sealed record PendingEvents(long UserId, IReadOnlyList<NewEvent> Events, DateTimeOffset Now)
+    {
+        public TaskCompletionSource<UserView> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,136 @@
+using Npgsql;
+using PgAllInOne.GrainInterfaces.Analytics;
+using PgAllInOne.Tests.Infrastructure;
+
+namespace PgAllInOne.Tests.Data;
+
+/// <summary>The query-result cache: single flight, TTL, invalidation on every silo, sharing through Redis and life without it.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class QueryCacheTests(PostgresFixture postgres) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset From = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly AnalyticsQuery ByType = AnalyticsQuery.Events("type", From, From.AddDays(30));
+
+    private RedisServer redis = null!;
+    private string database = "";
+
+    public async Task InitializeAsync()
+    {
+        redis = await RedisServer.StartAsync();
+        database = await postgres.CreateDatabaseAsync();
+    }
+
+    public async Task DisposeAsync() => await redis.DisposeAsync();
+
+    [Fact]
+    public async Task ConcurrentIdenticalQueries_ComputeOnce_AndLaterOnesAreHits()
+    {
+        await using var silo = await TestSilo.StartAsync(database);
+        await AddEventsAsync(10);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => silo.Grains.QueryAnalyticsAsync(ByType)));
+
+        Assert.Single(results, r => !r.Hit);
+        Assert.All(results, r => Assert.Equal(results[0].Result, r.Result));
+        Assert.Equal(10, results[0].Result.Events.Sum(r => r.Count));
+        Assert.True((await silo.Grains.QueryAnalyticsAsync(ByType with { GroupBy = "TYPE" })).Hit, "the normalized query is the same entry");
+    }
+
+    [Fact]
+    public async Task CachedResults_LastTheirTtl_ThenAreComputedAgain()
+    {
+        await using var silo = await TestSilo.StartAsync(database, new Dictionary<string, string?> { ["Analytics:CacheTtl"] = "00:00:01" });
+        await AddEventsAsync(3);
+        Assert.False((await silo.Grains.QueryAnalyticsAsync(ByType)).Hit);
+        await AddEventsAsync(2);
+
+        var cached = await silo.Grains.QueryAnalyticsAsync(ByType);
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        var fresh = await silo.Grains.QueryAnalyticsAsync(ByType);
+
+        Assert.Equal((true, 3L), (cached.Hit, cached.Result.Events.Sum(r => r.Count)));
+        Assert.Equal((false, 5L), (fresh.Hit, fresh.Result.Events.Sum(r => r.Count)));
+    }
+
+    [Fact]
+    public async Task Invalidation_OnOneSilo_DropsResultsKeptOnEverySilo()
+    {
+        await using var cluster = await TestCluster.StartAsync(postgres, silos: 2);
+        database = cluster.Database;
+        await AddEventsAsync(4);
+        var queries = Enumerable.Range(1, 8).Select(days => AnalyticsQuery.Events("type", From, From.AddDays(days + 30))).ToList();
+        foreach (var query in queries)
+        {
+            Assert.False((await cluster.Silos[0].Grains.QueryAnalyticsAsync(query)).Hit);
+        }
+
+        await AddEventsAsync(1);
+        Assert.All(await Task.WhenAll(queries.Select(cluster.Silos[1].Grains.QueryAnalyticsAsync)), r => Assert.Equal(4, r.Result.Events.Sum(e => e.Count)));
+
+        await cluster.Silos[1].Grains.GetGrain<IQueryCacheInvalidator>("any").Invalidate();
+
+        // Every silo hears of it through PostgreSQL within moments.
+        await Eventually.TrueAsync(
+            async () => (await Task.WhenAll(queries.Select(cluster.Silos[0].Grains.QueryAnalyticsAsync))).All(r => r.Result.Events.Sum(e => e.Count) == 5),
+            "every cache entry, on both silos, to show the new event",
+            TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Results_AreSharedThroughRedis_AcrossSiloRestarts_UntilInvalidated()
+    {
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis.ConnectionString };
+        await using (var first = await TestSilo.StartAsync(database, settings))
+        {
+            await AddEventsAsync(6);
+            Assert.False((await first.Grains.QueryAnalyticsAsync(ByType)).Hit);
+            Assert.True(StoredInRedis(), "stored in redis");
+        }
+
+        await AddEventsAsync(1);
+        await using var second = await TestSilo.StartAsync(database, settings);
+
+        var shared = await second.Grains.QueryAnalyticsAsync(ByType);
+        await second.Grains.GetGrain<IQueryCacheInvalidator>("any").Invalidate();
+        var fresh = await second.Grains.QueryAnalyticsAsync(ByType);
+
+        Assert.Equal((true, 6L), (shared.Hit, shared.Result.Events.Sum(r => r.Count)));
+        Assert.Equal((false, 7L), (fresh.Hit, fresh.Result.Events.Sum(r => r.Count)));
+    }
+
+    [Fact]
+    public async Task WithRedisDown_QueriesAreStillAnswered_AndSharingResumesWhenItIsBack()
+    {
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis.ConnectionString };
+        await redis.StopAsync();
+        await using (var silo = await TestSilo.StartAsync(database, settings))
+        {
+            await AddEventsAsync(2);
+            var computed = await silo.Grains.QueryAnalyticsAsync(ByType);
+            var again = await silo.Grains.QueryAnalyticsAsync(ByType);
+            Assert.Equal((false, true, 2L), (computed.Hit, again.Hit, again.Result.Events.Sum(r => r.Count)));
+
+            await redis.StartAgainAsync();
+            var days = 30;
+            await Eventually.TrueAsync(
+                async () => (await silo.Grains.QueryAnalyticsAsync(ByType with { To = From.AddDays(++days) })).Result.Events.Length == 1 && StoredInRedis(),
+                "the silo to store results in Redis again",
+                TimeSpan.FromSeconds(15));
+        }
+    }
+
+    private bool StoredInRedis()
+    {
+        using var connection = StackExchange.Redis.ConnectionMultiplexer.Connect(redis.ConnectionString);
+        return connection.GetServer(redis.ConnectionString).Keys(pattern: "pgaio:*").Any();
+    }
+
+    private async Task AddEventsAsync(int count)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var command = dataSource.CreateCommand("INSERT INTO events (user_id, type, occurred_at) SELECT 1, 'visit', $1 + i * interval '1 minute' FROM generate_series(1, $2) AS i");
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = From.AddDays(2) });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
+        await command.ExecuteNonQueryAsync();
+    }
+}
