@@ -18,7 +18,7 @@ internal sealed class BenchmarkSilo : IAsyncDisposable
 
     public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
 
-    public static BenchmarkSilo Start()
+    public static BenchmarkSilo Start(IDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -26,11 +26,13 @@ internal sealed class BenchmarkSilo : IAsyncDisposable
             ["ConnectionStrings:Postgres"] = BenchmarkPostgres.ConnectionString,
             ["Silo:Port"] = "0",
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.Services.AddGrainRuntime(builder.Configuration)
             .AddGrainsFrom(typeof(BenchmarkSilo).Assembly)
             .AddGrainsFrom(typeof(PgAllInOne.Grains.GrainsAssembly).Assembly)
-            .AddDataGrains();
+            .AddDataGrains()
+            .AddAnalytics(builder.Configuration);
         var host = builder.Build();
         host.StartAsync().GetAwaiter().GetResult();
         return new BenchmarkSilo(host);

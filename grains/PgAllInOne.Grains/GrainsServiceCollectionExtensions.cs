@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PgAllInOne.Grains.Analytics;
 using PgAllInOne.Grains.Maintenance;
+using PgAllInOne.Runtime.Database;
 
 namespace PgAllInOne.Grains;
 
@@ -25,7 +26,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SharedResultCache>();
         services.TryAddSingleton<QueryCacheGeneration>();
-        services.AddHostedService(provider => provider.GetRequiredService<QueryCacheGeneration>());
+        services.AddSingleton<IPostgresNotificationHandler>(provider => provider.GetRequiredService<QueryCacheGeneration>());
         return services;
     }
 

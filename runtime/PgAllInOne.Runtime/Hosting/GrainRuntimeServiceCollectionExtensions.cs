@@ -44,6 +44,7 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton<StateWriteBatcher>();
         services.AddSingleton<IGrainStorage, PostgresGrainStorage>();
         services.AddHostedService<SiloHostedService>();
+        services.AddHostedService<PostgresNotificationListener>(); // after the silo: it needs the started database
         return services;
     }
 

@@ -1,0 +1,118 @@
+using BenchmarkDotNet.Attributes;
+using Npgsql;
+using NpgsqlTypes;
+using PgAllInOne.Client;
+using PgAllInOne.GrainInterfaces.Devices;
+using PgAllInOne.GrainInterfaces.Users;
+
+namespace PgAllInOne.Benchmarks;
+
+/// <summary>
+/// Durable ingest beside its anchors in the same run: metric readings through the cluster client against raw binary COPY
+/// of the same rows into the same table, and acknowledged single events against a single-row INSERT loop.
+/// </summary>
+[MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
+public class IngestBenchmarks
+{
+    private const int Devices = 8;
+    private const int ReadingsPerBatch = 1_000;
+    private const int BatchesPerDevice = 4;
+    private const int EventCallers = 64;
+    private const int EventsPerCaller = 50;
+
+    private BenchmarkSilo silo = null!;
+    private ClusterClient client = null!;
+    private NpgsqlDataSource dataSource = null!;
+    private IDeviceGrain[] devices = null!;
+    private IUserGrain[] users = null!;
+    private MetricReading[] batch = null!;
+    private long userId;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        silo = BenchmarkSilo.Start();
+        var options = new ClusterClientOptions { ConnectionString = BenchmarkPostgres.ConnectionString };
+        options.InterfaceAssemblies.Add(typeof(IDeviceGrain).Assembly);
+        client = ClusterClient.ConnectAsync(options).GetAwaiter().GetResult();
+        dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(BenchmarkPostgres.ConnectionString) { MaxPoolSize = 16 }.ConnectionString);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        devices = Enumerable.Range(0, Devices).Select(i => client.GetGrain<IDeviceGrain>($"bench-{run}-{i}")).ToArray();
+        var start = DateTimeOffset.UtcNow;
+        batch = Enumerable.Range(0, ReadingsPerBatch).Select(i => new MetricReading(i % 2 == 0 ? "temperature" : "humidity", 20 + (i % 100) / 10.0, start.AddMilliseconds(i))).ToArray();
+        var ids = Enumerable.Range(0, EventCallers)
+            .Select(i => silo.Grains.GetGrain<IUserRegistryGrain>("bench").Create(new NewUser($"bench{run}{i}", $"bench{run}{i}@example.com")).GetAwaiter().GetResult().Id)
+            .ToArray();
+        users = ids.Select(id => silo.Grains.GetGrain<IUserGrain>(id.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        userId = ids[0];
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        client.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        dataSource.Dispose();
+        silo.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Devices * BatchesPerDevice * ReadingsPerBatch)]
+    [BenchmarkCategory("metrics")]
+    public Task RawBinaryCopy() => Task.WhenAll(Enumerable.Range(0, Devices).Select(device => Task.Run(async () =>
+    {
+        for (var b = 0; b < BatchesPerDevice; b++)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var importer = await connection.BeginBinaryImportAsync("COPY metrics (time, device_id, metric, value, tags) FROM STDIN (FORMAT BINARY)"))
+            {
+                foreach (var reading in batch)
+                {
+                    await importer.StartRowAsync();
+                    await importer.WriteAsync(reading.Time!.Value, NpgsqlDbType.TimestampTz);
+                    await importer.WriteAsync($"raw-{device}", NpgsqlDbType.Text);
+                    await importer.WriteAsync(reading.Metric, NpgsqlDbType.Text);
+                    await importer.WriteAsync(reading.Value, NpgsqlDbType.Double);
+                    await importer.WriteNullAsync();
+                }
+
+                await importer.CompleteAsync();
+            }
+
+            await transaction.CommitAsync();
+        }
+    })));
+
+    [Benchmark(OperationsPerInvoke = Devices * BatchesPerDevice * ReadingsPerBatch)]
+    [BenchmarkCategory("metrics")]
+    public Task DeviceIngestThroughClient() => Task.WhenAll(devices.Select(device => Task.Run(async () =>
+    {
+        for (var b = 0; b < BatchesPerDevice; b++)
+        {
+            await device.Ingest(batch);
+        }
+    })));
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = EventCallers * EventsPerCaller)]
+    [BenchmarkCategory("events")]
+    public Task SingleRowInsertLoop() => Task.WhenAll(Enumerable.Range(0, EventCallers).Select(_ => Task.Run(async () =>
+    {
+        for (var i = 0; i < EventsPerCaller; i++)
+        {
+            await using var command = dataSource.CreateCommand("INSERT INTO events (user_id, type, data, occurred_at) VALUES ($1, 'click', '{}', now())");
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = userId });
+            await command.ExecuteNonQueryAsync();
+        }
+    })));
+
+    [Benchmark(OperationsPerInvoke = EventCallers * EventsPerCaller)]
+    [BenchmarkCategory("events")]
+    public Task SingleEventsThroughUserGrains() => Task.WhenAll(users.Select(user => Task.Run(async () =>
+    {
+        for (var i = 0; i < EventsPerCaller; i++)
+        {
+            await user.RecordEvents([new NewEvent("click")]);
+        }
+    })));
+}
