@@ -1,6 +1,7 @@
 using PgAllInOne.Grains;
 using PgAllInOne.Runtime.Hosting;
 using PgAllInOne.Silo;
+using PgAllInOne.Silo.Api;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddPgAioEnvironmentVariables(args);
@@ -15,9 +16,10 @@ builder.Services.AddGrainRuntime(builder.Configuration)
     .AddDataGrains()
     .AddAnalytics(builder.Configuration)
     .AddPartitionMaintenance(builder.Configuration);
-builder.Services.AddProblemDetails();
+builder.Services.AddHttpApi(builder.Configuration);
 
 var app = builder.Build();
+app.MapHttpApi();
 app.MapHealthEndpoints();
 await app.RunAsync();
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PgAllInOne.Runtime.Activation;
@@ -10,6 +11,8 @@ using PgAllInOne.Runtime.Membership;
 using PgAllInOne.Runtime.Messaging;
 using PgAllInOne.Runtime.Placement;
 using PgAllInOne.Runtime.Storage;
+
+using PgAllInOne.Runtime.Telemetry;
 
 namespace PgAllInOne.Runtime.Hosting;
 
@@ -34,6 +37,8 @@ public static class GrainRuntimeServiceCollectionExtensions
         services.AddSingleton<SiloRequestHandler>();
 
         services.AddSingleton<SiloStatus>();
+        services.TryAddSingleton<CallStatistics>();
+        services.AddSingleton<SiloStatistics>();
         services.AddSingleton<PostgresDatabase>();
         services.AddSingleton(sp => sp.GetRequiredService<PostgresDatabase>().DataSource);
         services.AddSingleton<GrainTypeRegistry>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using PgAllInOne.Runtime.Database;
 using PgAllInOne.Runtime.Hosting;
+using PgAllInOne.Runtime.Telemetry;
 
 namespace PgAllInOne.Runtime.Membership;
 
@@ -18,6 +19,7 @@ public sealed class MembershipService(
     IOptions<SiloOptions> siloOptions,
     IOptions<MembershipOptions> options,
     IHostApplicationLifetime lifetime,
+    SiloStatistics statistics,
     ILogger<MembershipService> log) : IAsyncDisposable
 {
     private static readonly string JoinSql = SqlResource.Runtime("JoinSilo.sql");
@@ -68,6 +70,7 @@ public sealed class MembershipService(
     {
         await using (var heartbeat = Command(HeartbeatSql, ClusterId, status.SiloId))
         {
+            heartbeat.Parameters.Add(new NpgsqlParameter { Value = statistics.TakeJson(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb });
             if (await heartbeat.ExecuteScalarAsync(cancellationToken) is null)
             {
                 OnDeclaredDead();

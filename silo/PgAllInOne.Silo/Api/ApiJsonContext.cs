@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PgAllInOne.GrainInterfaces.Devices;
+using PgAllInOne.GrainInterfaces.Records;
+using PgAllInOne.GrainInterfaces.Search;
+using PgAllInOne.GrainInterfaces.Users;
+using PgAllInOne.Silo.Auth;
+
+namespace PgAllInOne.Silo.Api;
+
+/// <summary>Source-generated JSON for every body the HTTP facade reads or writes.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(CreateUserRequest))]
+[JsonSerializable(typeof(NewEventRequest))]
+[JsonSerializable(typeof(MetricReadingRequest[]))]
+[JsonSerializable(typeof(DocumentRequest))]
+[JsonSerializable(typeof(RecordRequest))]
+[JsonSerializable(typeof(RecordQueryRequest))]
+[JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(UserView))]
+[JsonSerializable(typeof(IReadOnlyList<UserEvent>))]
+[JsonSerializable(typeof(IReadOnlyList<LatestValue>))]
+[JsonSerializable(typeof(IReadOnlyList<MetricBucket>))]
+[JsonSerializable(typeof(DocumentView))]
+[JsonSerializable(typeof(SearchResult))]
+[JsonSerializable(typeof(StoredRecord))]
+[JsonSerializable(typeof(IReadOnlyList<StoredRecord>))]
+[JsonSerializable(typeof(AcceptedCount))]
+[JsonSerializable(typeof(CreatedId))]
+[JsonSerializable(typeof(RecordWritten))]
+[JsonSerializable(typeof(EventAnalyticsResponse))]
+[JsonSerializable(typeof(MetricAnalyticsResponse))]
+[JsonSerializable(typeof(CacheInvalidated))]
+[JsonSerializable(typeof(ClusterInfo))]
+[JsonSerializable(typeof(ApiKey))]
+[JsonSerializable(typeof(IReadOnlyList<ApiKey>))]
+[JsonSerializable(typeof(CreatedApiKey))]
+[JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

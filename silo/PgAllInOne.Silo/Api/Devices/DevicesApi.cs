@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PgAllInOne.GrainInterfaces.Devices;
+using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.Silo.Auth;
+
+namespace PgAllInOne.Silo.Api.Devices;
+
+public static class DevicesApi
+{
+    public static RouteGroupBuilder MapDevicesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/devices").WithTags("Devices").RequireAuthorization(ApiRoles.Reader);
+        group.MapPost("/{id}/metrics", IngestAsync).RequireAuthorization(ApiRoles.Writer);
+        group.MapGet("/{id}/latest", LatestAsync);
+        group.MapGet("/{id}/metrics", RangeAsync);
+        return group;
+    }
+
+    private static async Task<Accepted<AcceptedCount>> IngestAsync(string id, MetricReadingRequest[] readings, IGrainFactory grains)
+    {
+        if (readings is null || readings.Length is 0 or > PgAllInOne.Grains.Devices.DeviceGrain.MaxReadingsPerCall)
+        {
+            throw new ValidationException($"Send 1 to {PgAllInOne.Grains.Devices.DeviceGrain.MaxReadingsPerCall} readings at once.");
+        }
+
+        var valid = readings.Select((r, i) => r is null
+            ? throw new ValidationException($"readings[{i}] must be an object.")
+            : new MetricReading(r.Metric ?? "", r.Value ?? throw new ValidationException($"readings[{i}].value is required."), r.Time, r.Tags)).ToList();
+        var accepted = await Device(grains, id).Ingest(valid);
+        return TypedResults.Accepted($"/api/devices/{id}/latest", new AcceptedCount(accepted));
+    }
+
+    private static async Task<Ok<IReadOnlyList<LatestValue>>> LatestAsync(string id, IGrainFactory grains) =>
+        TypedResults.Ok(await Device(grains, id).Latest());
+
+    private static async Task<Ok<IReadOnlyList<MetricBucket>>> RangeAsync(
+        string id, string? metric, DateTimeOffset? from, DateTimeOffset? to, string? bucket, string? agg, IGrainFactory grains)
+    {
+        var end = to ?? DateTimeOffset.UtcNow;
+        var query = new MetricRangeQuery(metric ?? "", from ?? end.AddDays(-1), end, HttpInput.Duration(bucket, "bucket", TimeSpan.FromMinutes(1)), agg ?? "avg");
+        return TypedResults.Ok(await Device(grains, id).Range(query));
+    }
+
+    private static IDeviceGrain Device(IGrainFactory grains, string id) => grains.GetGrain<IDeviceGrain>(HttpInput.Key(id, "device id"));
+}

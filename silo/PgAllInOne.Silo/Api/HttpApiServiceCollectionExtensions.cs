@@ -1,0 +1,96 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using PgAllInOne.Runtime.Database;
+using PgAllInOne.Silo.Api.Analytics;
+using PgAllInOne.Silo.Api.Cluster;
+using PgAllInOne.Silo.Api.Devices;
+using PgAllInOne.Silo.Api.Documents;
+using PgAllInOne.Silo.Api.Keys;
+using PgAllInOne.Silo.Api.Records;
+using PgAllInOne.Silo.Api.Users;
+using PgAllInOne.Silo.Auth;
+
+namespace PgAllInOne.Silo.Api;
+
+public static class HttpApiServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the HTTP facade's services: API-key authentication and role policies, the first admin key, per-key rate
+    /// limiting, body size and JSON depth limits, source-generated JSON and problem details for every error.
+    /// </summary>
+    public static IServiceCollection AddHttpApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        var api = configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new ApiOptions();
+
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<IPostgresNotificationHandler>(provider => provider.GetRequiredService<ApiKeyStore>());
+        services.AddHostedService<AdminKeyBootstrap>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiRoles.Admin, policy => policy.RequireRole(ApiRoles.AtLeast(ApiRoles.Admin)))
+            .AddPolicy(ApiRoles.Writer, policy => policy.RequireRole(ApiRoles.AtLeast(ApiRoles.Writer)))
+            .AddPolicy(ApiRoles.Reader, policy => policy.RequireRole(ApiRoles.AtLeast(ApiRoles.Reader)));
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.User.FindFirstValue(ApiKeyAuthenticationHandler.KeyIdClaim) is { } keyId
+                    ? RateLimitPartition.GetTokenBucketLimiter(keyId, _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = api.RateLimitBurst,
+                        TokensPerPeriod = api.RateLimitPerSecond,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                    })
+                    : RateLimitPartition.GetNoLimiter("anonymous"));
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Results.Problem($"This API key sent more than {api.RateLimitPerSecond} requests per second; retry after {retryAfter} s.", statusCode: 429, title: "Too many requests")
+                    .ExecuteAsync(context.HttpContext);
+            };
+        });
+
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = api.MaxRequestBodyBytes);
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true); // bad binds reach the problem mapper
+        services.Configure<JsonOptions>(options =>
+        {
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            options.SerializerOptions.MaxDepth = api.MaxJsonDepth;
+        });
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi();
+        return services;
+    }
+
+    /// <summary>Maps API.md: users, devices, documents and search, analytics, records, cluster, keys, and the OpenAPI document.</summary>
+    public static WebApplication MapHttpApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.MapOpenApi();
+        app.MapUsersApi();
+        app.MapDevicesApi();
+        app.MapDocumentsApi();
+        app.MapAnalyticsApi();
+        app.MapRecordsApi();
+        app.MapClusterApi();
+        app.MapKeysApi();
+        app.MapFallback((HttpContext context) => Results.Problem(
+            $"There is nothing at {context.Request.Method} {context.Request.Path}: see /openapi/v1.json.", statusCode: 404, title: "Not found"));
+        return app;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.Runtime.Messaging;
+
+namespace PgAllInOne.Silo.Api;
+
+/// <summary>Turns the grains' and the framework's exceptions into RFC 7807 problem details with the reason as detail.</summary>
+internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            ValidationException e => (400, "Invalid input", e.Message),
+            BadHttpRequestException { StatusCode: 413 } => (413, "Body too large", "The request body is larger than the server accepts."),
+            BadHttpRequestException e => (400, "Malformed request", Describe(e)),
+            JsonException e => (400, "Malformed JSON", e.Message),
+            NotFoundException e => (404, "Not found", e.Message),
+            ConflictException e => (409, "Conflict", e.Message),
+            VersionMismatchException e => (412, "Version mismatch", e.Message),
+            GrainStateConflictException e => (409, "Conflict", e.Message),
+            SiloUnavailableException or GrainCallTimeoutException or TimeoutException => (503, "Unavailable", "The cluster could not serve this now; try again."),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Cancelled", "The client went away."),
+            _ => (500, "Internal error", "The server failed; the error is logged."),
+        };
+        if (status >= 500)
+        {
+            LogFailed(logger, context.Request.Method, context.Request.Path, exception);
+        }
+
+        if (context.Response.HasStarted)
+        {
+            return true;
+        }
+
+        context.Response.Clear();
+        if (status == 503)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
+
+        await Results.Problem(detail, statusCode: status, title: title).ExecuteAsync(context);
+        return true;
+    }
+
+    // The framework's message names the parameter and the problem; inner JSON errors say where.
+    private static string Describe(BadHttpRequestException exception) =>
+        exception.InnerException is JsonException json ? $"{exception.Message} {json.Message}" : exception.Message;
+
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Error, Message = "{Method} {Path} failed")]
+    private static partial void LogFailed(ILogger logger, string method, string path, Exception exception);
+}

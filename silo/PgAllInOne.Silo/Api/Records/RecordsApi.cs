@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.GrainInterfaces.Records;
+using PgAllInOne.Silo.Auth;
+
+namespace PgAllInOne.Silo.Api.Records;
+
+public static class RecordsApi
+{
+    public static RouteGroupBuilder MapRecordsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/records").WithTags("Records").RequireAuthorization(ApiRoles.Reader);
+        group.MapPut("/{id}", PutAsync).RequireAuthorization(ApiRoles.Writer);
+        group.MapGet("/{id}", GetAsync);
+        group.MapDelete("/{id}", DeleteAsync).RequireAuthorization(ApiRoles.Writer);
+
+        // A read, but a POST: API.md gives readers GET only, so a query needs a writer key.
+        group.MapPost("/query", QueryAsync).RequireAuthorization(ApiRoles.Writer);
+        return group;
+    }
+
+    private static async Task<Ok<RecordWritten>> PutAsync(string id, RecordRequest request, HttpRequest http, IGrainFactory grains)
+    {
+        var write = new RecordWrite(
+            request.Data ?? throw new ValidationException("data is required."),
+            request.Type, request.SessionId, request.ThreadId, request.Metadata, request.TtlSeconds, HttpInput.IfMatch(http));
+        var stored = await Record(grains, id).Put(write);
+        return TypedResults.Ok(new RecordWritten(stored.Id, stored.Version, stored.CreatedAt, stored.UpdatedAt, stored.ExpiresAt));
+    }
+
+    private static async Task<Results<Ok<StoredRecord>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>
+        await Record(grains, id).Get() is { } record ? TypedResults.Ok(record) : NotFound(id);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains) =>
+        await Record(grains, id).Delete() ? TypedResults.NoContent() : NotFound(id);
+
+    private static async Task<Ok<IReadOnlyList<StoredRecord>>> QueryAsync(RecordQueryRequest request, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IRecordQueryGrain>("http").Query(
+            new RecordQuery(request.Filter, request.Type, request.SessionId, request.ThreadId, request.Limit ?? 100, request.OrderBy)));
+
+    private static IRecordGrain Record(IGrainFactory grains, string id) => grains.GetGrain<IRecordGrain>(HttpInput.Key(id, "record id"));
+
+    private static ProblemHttpResult NotFound(string id) =>
+        TypedResults.Problem($"There is no record '{id}' (or it has expired).", statusCode: 404, title: "Not found");
+}

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+using PgAllInOne.Runtime.Database;
+
+namespace PgAllInOne.Silo.Auth;
+
+/// <summary>
+/// API keys in PostgreSQL, hashed. Lookups are cached per silo; a revocation notifies every silo, which drops its cache
+/// at once, so a revoked key stops working everywhere.
+/// </summary>
+public sealed class ApiKeyStore(PostgresDatabase database) : IPostgresNotificationHandler
+{
+    private const int MaxCachedKeys = 10_000;
+    private readonly ConcurrentDictionary<string, ApiKey?> cache = new(StringComparer.Ordinal);
+
+    public string Channel => "pgaio_api_keys";
+
+    public async ValueTask<ApiKey?> FindAsync(string key, CancellationToken cancellationToken)
+    {
+        if (key.Length is 0 or > 200)
+        {
+            return null;
+        }
+
+        if (cache.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        await using var command = database.DataSource.CreateCommand(SiloSql.Get("FindApiKey.sql"));
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(key) });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var found = await reader.ReadAsync(cancellationToken) ? new ApiKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), default) : null;
+        if (cache.Count >= MaxCachedKeys)
+        {
+            cache.Clear(); // unknown keys from a scan must not grow the cache without bound
+        }
+
+        cache[key] = found;
+        return found;
+    }
+
+    public async Task<CreatedApiKey> CreateAsync(string name, string role, CancellationToken cancellationToken, NpgsqlConnection? connection = null)
+    {
+        var key = "pgaio_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        await using var command = connection is null ? database.DataSource.CreateCommand(SiloSql.Get("InsertApiKey.sql")) : new NpgsqlCommand(SiloSql.Get("InsertApiKey.sql"), connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = role });
+        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(key) });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        cache.TryRemove(key, out _);
+        return new CreatedApiKey(reader.GetInt64(0), name, role, key);
+    }
+
+    public async Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(SiloSql.Get("ListApiKeys.sql"));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new List<ApiKey>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(new ApiKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return keys;
+    }
+
+    /// <summary>False when there is no live key with this id.</summary>
+    public async Task<bool> RevokeAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var command = database.DataSource.CreateCommand(SiloSql.Get("RevokeApiKey.sql"));
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        var revoked = await command.ExecuteScalarAsync(cancellationToken) is not null;
+        cache.Clear();
+        return revoked;
+    }
+
+    public Task OnListeningAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        cache.Clear();
+        return Task.CompletedTask;
+    }
+
+    public void OnNotification(string payload) => cache.Clear();
+
+    public void OnListenerLost() => cache.Clear();
+
+    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}

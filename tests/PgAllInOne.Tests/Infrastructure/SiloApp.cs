@@ -1,0 +1,73 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace PgAllInOne.Tests.Infrastructure;
+
+/// <summary>The real silo host (its Program) on Kestrel and a real PostgreSQL database, with its first admin key read from admin.key.</summary>
+public sealed class SiloApp : WebApplicationFactory<PgAllInOne.Silo.Api.ApiOptions> // any type of the silo assembly names its entry point
+{
+    private readonly Dictionary<string, string?> settings;
+    private readonly TempFolder folder = new("pgaio-http");
+
+    private SiloApp(Dictionary<string, string?> settings) => this.settings = settings;
+
+    public string DataDirectory => folder.Path;
+
+    public string AdminKey { get; private set; } = "";
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public static async Task<SiloApp> StartAsync(string connectionString, IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = connectionString,
+            ["Silo:Port"] = "0",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var app = new SiloApp(settings);
+        settings["Silo:DataDirectory"] = app.folder.Path;
+        app.UseKestrel(0);
+        app.StartServer();
+        app.BaseAddress = app.ClientOptions.BaseAddress;
+        var keyFile = Path.Combine(app.folder.Path, "admin.key");
+        app.AdminKey = File.Exists(keyFile) ? (await File.ReadAllTextAsync(keyFile)).Trim() : "";
+        return app;
+    }
+
+    /// <summary>A client with the given key (none when null).</summary>
+    public HttpClient Client(string? key)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    public HttpClient Admin() => Client(AdminKey);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging => logging.ClearProviders());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        folder.Dispose();
+    }
+}
