@@ -31,6 +31,9 @@ internal sealed class SiloHostedService(
     private SiloListener? listener;
     private bool aborted;
 
+    private readonly Lock stopLock = new();
+    private Task? stopping;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await database.StartAsync(cancellationToken);
@@ -46,7 +49,16 @@ internal sealed class SiloHostedService(
         log.SiloActive(status.SiloId);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Stops once: a host may call this again while (or after) the first stop runs.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (stopLock)
+        {
+            return stopping ??= StopOnceAsync(cancellationToken);
+        }
+    }
+
+    private async Task StopOnceAsync(CancellationToken cancellationToken)
     {
         status.IsActive = false;
         membership.ViewChanged -= OnViewChanged;
@@ -112,7 +124,7 @@ internal sealed class SiloHostedService(
         {
             await step;
         }
-        catch (NpgsqlException)
+        catch (Exception exception) when (exception is NpgsqlException or ObjectDisposedException)
         {
         }
     }
