@@ -2,6 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.Grains.Json;
 
 namespace PgAllInOne.Grains.Devices;
 
@@ -36,6 +37,11 @@ public sealed class DeviceGrain(NpgsqlDataSource dataSource, MetricsWriter write
 
     public async Task<int> Ingest(IReadOnlyList<MetricReading> readings)
     {
+        if (!StorableText.IsStorable(GetPrimaryKeyString()))
+        {
+            throw new ValidationException("The device id contains a NUL character, which cannot be stored.");
+        }
+
         Validate(readings);
         var now = DateTimeOffset.UtcNow;
         await writer.WriteAsync(GetPrimaryKeyString(), readings, now);
@@ -112,6 +118,11 @@ public sealed class DeviceGrain(NpgsqlDataSource dataSource, MetricsWriter write
             if (reading.Tags is { ValueKind: not JsonValueKind.Object and not JsonValueKind.Null and not JsonValueKind.Undefined })
             {
                 throw new ValidationException($"readings[{i}].tags must be a JSON object.");
+            }
+
+            if (!StorableText.IsStorable(reading.Metric) || !StorableText.IsStorable(reading.Tags))
+            {
+                throw new ValidationException($"readings[{i}] contains a NUL character, which cannot be stored.");
             }
         }
     }

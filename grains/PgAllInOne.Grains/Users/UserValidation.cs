@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Users;
 
+using PgAllInOne.Grains.Json;
+
 namespace PgAllInOne.Grains.Users;
 
 /// <summary>The rules of API.md for users and events, checked before anything touches the database.</summary>
@@ -60,6 +62,11 @@ internal static partial class UserValidation
             if (events[i].Data is { } data)
             {
                 RequireObject(data, $"events[{i}].data");
+            }
+
+            if (!StorableText.IsStorable(type) || !StorableText.IsStorable(events[i].Data))
+            {
+                throw new ValidationException($"events[{i}] contains a NUL character, which cannot be stored.");
             }
         }
     }

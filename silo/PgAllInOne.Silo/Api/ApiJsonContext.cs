@@ -9,7 +9,7 @@ using PgAllInOne.Silo.Auth;
 namespace PgAllInOne.Silo.Api;
 
 /// <summary>Source-generated JSON for every body the HTTP facade reads or writes.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)] // "1" is not a number
 [JsonSerializable(typeof(CreateUserRequest))]
 [JsonSerializable(typeof(NewEventRequest))]
 [JsonSerializable(typeof(MetricReadingRequest[]))]

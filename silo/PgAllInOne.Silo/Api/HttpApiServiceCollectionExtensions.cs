@@ -66,6 +66,7 @@ public static class HttpApiServiceCollectionExtensions
         {
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
             options.SerializerOptions.MaxDepth = api.MaxJsonDepth;
+            options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -81,6 +82,7 @@ public static class HttpApiServiceCollectionExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseUtf8BodyValidation();
         app.MapOpenApi();
         app.MapUsersApi();
         app.MapDevicesApi();

@@ -16,6 +16,7 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             BadHttpRequestException { StatusCode: 413 } => (413, "Body too large", "The request body is larger than the server accepts."),
             BadHttpRequestException e => (400, "Malformed request", Describe(e)),
             JsonException e => (400, "Malformed JSON", e.Message),
+            Npgsql.PostgresException { SqlState: "22021" or "22P05" } => (400, "Invalid text", "Text and JSON values must not contain NUL characters."),
             NotFoundException e => (404, "Not found", e.Message),
             ConflictException e => (409, "Conflict", e.Message),
             VersionMismatchException e => (412, "Version mismatch", e.Message),
