@@ -2,6 +2,8 @@ using PgAllInOne.Grains;
 using PgAllInOne.Runtime.Hosting;
 using PgAllInOne.Silo;
 using PgAllInOne.Silo.Api;
+using PgAllInOne.Silo.Dashboard;
+using PgAllInOne.Silo.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddPgAioEnvironmentVariables(args);
@@ -17,9 +19,13 @@ builder.Services.AddGrainRuntime(builder.Configuration)
     .AddAnalytics(builder.Configuration)
     .AddPartitionMaintenance(builder.Configuration);
 builder.Services.AddHttpApi(builder.Configuration);
+builder.Services.AddSiloTelemetry(builder.Configuration);
 
 var app = builder.Build();
+app.UseSiloTelemetry();
 app.MapHttpApi();
+app.MapMetricsEndpoint();
+app.MapDashboard();
 app.MapHealthEndpoints();
 await app.RunAsync();
 

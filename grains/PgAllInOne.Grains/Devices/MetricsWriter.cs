@@ -19,7 +19,7 @@ public sealed class MetricsWriter : IAsyncDisposable
     public MetricsWriter(NpgsqlDataSource dataSource)
     {
         this.dataSource = dataSource;
-        queue = new GroupCommitQueue<PendingReadings>(concurrency: 2, MaxRowsPerCopy, static pending => pending.Readings.Count, FlushAsync);
+        queue = new GroupCommitQueue<PendingReadings>("metrics", concurrency: 2, MaxRowsPerCopy, static pending => pending.Readings.Count, FlushAsync);
     }
 
     public Task WriteAsync(string deviceId, IReadOnlyList<MetricReading> readings, DateTimeOffset now)

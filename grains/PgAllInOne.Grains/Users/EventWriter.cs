@@ -19,7 +19,7 @@ public sealed class EventWriter : IAsyncDisposable
     public EventWriter(NpgsqlDataSource dataSource)
     {
         this.dataSource = dataSource;
-        queue = new GroupCommitQueue<PendingEvents>(concurrency: 2, MaxEventsPerCommit, static pending => pending.Events.Count, FlushAsync);
+        queue = new GroupCommitQueue<PendingEvents>("events", concurrency: 2, MaxEventsPerCommit, static pending => pending.Events.Count, FlushAsync);
     }
 
     /// <summary>Stores the events and adds their number to the user's count; returns the user's row after the commit.</summary>

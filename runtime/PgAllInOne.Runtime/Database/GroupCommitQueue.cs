@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using PgAllInOne.Runtime.Telemetry;
 
 namespace PgAllInOne.Runtime.Database;
 
@@ -14,9 +15,11 @@ public sealed class GroupCommitQueue<TItem> : IAsyncDisposable
     private readonly Func<TItem, int> weight;
     private readonly int maxWeight;
     private readonly Task[] flushers;
+    private readonly string name;
 
-    public GroupCommitQueue(int concurrency, int maxWeight, Func<TItem, int> weight, Func<List<TItem>, Task> flush)
+    public GroupCommitQueue(string name, int concurrency, int maxWeight, Func<TItem, int> weight, Func<List<TItem>, Task> flush)
     {
+        this.name = name;
         this.flush = flush;
         this.weight = weight;
         this.maxWeight = maxWeight;
@@ -50,6 +53,7 @@ public sealed class GroupCommitQueue<TItem> : IAsyncDisposable
                 continue;
             }
 
+            RuntimeTelemetry.GroupCommitted(name, batch.Count);
             await flush(batch);
             batch.Clear();
         }

@@ -38,6 +38,7 @@ public static class GrainRuntimeServiceCollectionExtensions
 
         services.AddSingleton<SiloStatus>();
         services.TryAddSingleton<CallStatistics>();
+        services.TryAddSingleton<CounterTotals>();
         services.AddSingleton<SiloStatistics>();
         services.AddSingleton<PostgresDatabase>();
         services.AddSingleton(sp => sp.GetRequiredService<PostgresDatabase>().DataSource);

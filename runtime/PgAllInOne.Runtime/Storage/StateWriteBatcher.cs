@@ -25,7 +25,7 @@ internal sealed class StateWriteBatcher : IAsyncDisposable
     {
         this.dataSource = dataSource;
         this.log = log;
-        queue = new GroupCommitQueue<PendingStateWrite>(options.Value.StateWriteConcurrency, options.Value.StateWriteBatchSize, static _ => 1, FlushAsync);
+        queue = new GroupCommitQueue<PendingStateWrite>("grain_state", options.Value.StateWriteConcurrency, options.Value.StateWriteBatchSize, static _ => 1, FlushAsync);
     }
 
     /// <summary>Queues a write; completes with the new version, or null when the expected version was not the stored one.</summary>

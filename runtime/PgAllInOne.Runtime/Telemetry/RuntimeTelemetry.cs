@@ -20,6 +20,17 @@ public static class RuntimeTelemetry
 
     internal static readonly UpDownCounter<long> Activations = Meter.CreateUpDownCounter<long>("pgaio.grain.activations", description: "Live activations per grain type.");
 
+    internal static readonly Counter<long> GroupCommits = Meter.CreateCounter<long>("pgaio.group_commit.batches", description: "Group commits (one round trip and one commit each), per queue.");
+
+    internal static readonly Histogram<long> GroupCommitSize = Meter.CreateHistogram<long>("pgaio.group_commit.size", description: "Callers served by one group commit, per queue.");
+
+    internal static void GroupCommitted(string queue, int callers)
+    {
+        var tag = new KeyValuePair<string, object?>("queue", queue);
+        GroupCommits.Add(1, tag);
+        GroupCommitSize.Record(callers, tag);
+    }
+
     internal static bool IsMetered => Calls.Enabled || Duration.Enabled || Failures.Enabled;
 
     internal static void RecordCall(string grainType, string method, long startTimestamp, bool failed)

@@ -6,7 +6,7 @@ using PgAllInOne.Runtime.Activation;
 namespace PgAllInOne.Runtime.Telemetry;
 
 /// <summary>Takes the silo's snapshot for the heartbeat: each call measures the window since the previous one.</summary>
-public sealed class SiloStatistics(IServiceProvider services, CallStatistics calls)
+public sealed class SiloStatistics(IServiceProvider services, CallStatistics calls, CounterTotals counters)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly Lock gate = new();
@@ -25,7 +25,7 @@ public sealed class SiloStatistics(IServiceProvider services, CallStatistics cal
             var elapsed = Stopwatch.GetElapsedTime(lastTimestamp, now);
             var cpuPercent = elapsed > TimeSpan.Zero ? 100 * (cpu - lastCpu) / elapsed / Environment.ProcessorCount : 0;
             (lastCpu, lastTimestamp) = (cpu, now);
-            return new SiloStatsSnapshot(activations, Math.Round(cpuPercent, 1), process.WorkingSet64, elapsed.TotalSeconds, calls.TakeWindow());
+            return new SiloStatsSnapshot(activations, Math.Round(cpuPercent, 1), process.WorkingSet64, elapsed.TotalSeconds, calls.TakeWindow(), counters.Snapshot());
         }
     }
 

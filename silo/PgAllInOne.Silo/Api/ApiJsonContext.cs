@@ -33,6 +33,7 @@ namespace PgAllInOne.Silo.Api;
 [JsonSerializable(typeof(MetricAnalyticsResponse))]
 [JsonSerializable(typeof(CacheInvalidated))]
 [JsonSerializable(typeof(ClusterInfo))]
+[JsonSerializable(typeof(Dashboard.DatabaseInfo))]
 [JsonSerializable(typeof(ApiKey))]
 [JsonSerializable(typeof(IReadOnlyList<ApiKey>))]
 [JsonSerializable(typeof(CreatedApiKey))]

@@ -28,7 +28,7 @@ public sealed partial class DeploymentFileTests
         "pgaio_cache_misses_total",
         "pgaio_ingest_rows_total",
         "pgaio_group_commit_batches_total",
-        "pgaio_db_pool_connections",
+        "db_client_connection_count",
     ];
 
     private static readonly string[] PromQlKeywords = ["by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset", "and", "or", "unless"];

@@ -1,0 +1,1 @@
+SELECT to_regclass('pg_stat_statements') IS NOT NULL
