@@ -9,6 +9,8 @@ command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/n
 [ -f /usr/share/games/fortunes/tang300 ] || need+=(fortunes-zh)
 # The query cache is tested against a real Redis, started privately by the tests.
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# The dashboard is tested in a real headless browser: Debian's chromium, driven by Playwright (never a downloaded one).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "Installing ${need[*]} ..."
