@@ -15,4 +15,11 @@ if (args is ["remote-calls", ..])
     return;
 }
 
+if (args is ["http-api", ..])
+{
+    var seconds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+    await PgAllInOne.Benchmarks.Load.HttpApiScenario.RunAsync(TimeSpan.FromSeconds(seconds));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
