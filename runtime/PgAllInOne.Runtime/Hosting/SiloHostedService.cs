@@ -28,8 +28,10 @@ internal sealed class SiloHostedService(
     IOptions<SiloOptions> options,
     ILogger<SiloHostedService> log) : IHostedService, IAsyncDisposable
 {
+    private readonly Lock stopLock = new();
     private SiloListener? listener;
     private bool aborted;
+    private Task? stopping;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -46,7 +48,19 @@ internal sealed class SiloHostedService(
         log.SiloActive(status.SiloId);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops once however often it is asked: a host can be stopped twice at once (WebApplicationFactory's dispose and the
+    /// app's own RunAsync both stop it), and the second call must not run on after the first has disposed the services.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (stopLock)
+        {
+            return stopping ??= StopOnceAsync(cancellationToken);
+        }
+    }
+
+    private async Task StopOnceAsync(CancellationToken cancellationToken)
     {
         status.IsActive = false;
         membership.ViewChanged -= OnViewChanged;
