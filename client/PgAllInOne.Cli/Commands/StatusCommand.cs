@@ -1,0 +1,100 @@
+using System.CommandLine;
+using PgAllInOne.Cli.Http;
+using PgAllInOne.Cli.Output;
+using Spectre.Console;
+
+namespace PgAllInOne.Cli.Commands;
+
+/// <summary><c>pgaio status</c>: the silos of the cluster and what they hold, from GET /api/cluster.</summary>
+public static class StatusCommand
+{
+    private const int MethodRows = 10;
+
+    public static Command Create(CommandHost host)
+    {
+        var command = new Command("status", "Silos of the cluster, their load, and activations per grain type");
+        host.SetAction(command, async (_, context, cancellationToken) =>
+        {
+            var cluster = await context.Client.GetClusterAsync(cancellationToken);
+            Render(context.Console, cluster, DateTimeOffset.UtcNow);
+            return 0;
+        });
+        return command;
+    }
+
+    public static void Render(IAnsiConsole console, ClusterView cluster, DateTimeOffset now)
+    {
+        var silos = new Table().Title($"cluster [bold]{Markup.Escape(cluster.ClusterId)}[/]")
+            .AddColumns("id", "endpoint", "status", "uptime", "heartbeat", "activations", "cpu %", "memory MB");
+        foreach (var column in silos.Columns.Skip(5))
+        {
+            column.RightAligned();
+        }
+
+        foreach (var silo in cluster.Silos)
+        {
+            silos.AddRow(
+                Markup.Escape(silo.Id),
+                Markup.Escape(silo.Endpoint),
+                StatusMarkup(silo.Status),
+                Format.Duration(now - silo.StartedAt),
+                Format.Duration(now - silo.LastHeartbeat) + " ago",
+                Format.Whole(silo.Activations),
+                silo.Stats?.CpuPercent is { } cpu ? Format.Number(cpu) : "-",
+                silo.Stats?.MemoryBytes is { } memory ? Format.Megabytes(memory) : "-");
+        }
+
+        console.Write(silos);
+
+        var activations = new Table().Title("activations").AddColumns("grain type", "count");
+        activations.Columns[1].RightAligned();
+        foreach (var (type, count) in cluster.Activations.OrderByDescending(a => a.Value).ThenBy(a => a.Key, StringComparer.Ordinal))
+        {
+            activations.AddRow(Markup.Escape(type), Format.Whole(count));
+        }
+
+        console.Write(activations);
+        RenderMethods(console, cluster);
+    }
+
+    /// <summary>The busiest grain methods of the last stats window, per silo: percentiles cannot be merged across silos.</summary>
+    private static void RenderMethods(IAnsiConsole console, ClusterView cluster)
+    {
+        var methods = cluster.Silos
+            .SelectMany(s => (s.Stats?.Methods ?? []).Select(m => (Silo: s.Id, Method: m)))
+            .OrderByDescending(m => m.Method.Calls)
+            .Take(MethodRows)
+            .ToList();
+        if (methods.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().Title("busiest grain methods (last window)").AddColumns("silo", "grain type", "method", "calls", "failures", "p50 ms", "p99 ms");
+        foreach (var column in table.Columns.Skip(3))
+        {
+            column.RightAligned();
+        }
+
+        foreach (var (silo, method) in methods)
+        {
+            table.AddRow(
+                Markup.Escape(silo),
+                Markup.Escape(method.GrainType),
+                Markup.Escape(method.Method),
+                Format.Whole(method.Calls),
+                Format.Whole(method.Failures),
+                Format.Number(method.P50Ms, 2),
+                Format.Number(method.P99Ms, 2));
+        }
+
+        console.Write(table);
+    }
+
+    private static string StatusMarkup(string status) => status switch
+    {
+        "active" => "[green]active[/]",
+        "dead" => "[red]dead[/]",
+        _ => $"[yellow]{Markup.Escape(status)}[/]",
+    };
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace PgAllInOne.Cli.Http;
+
+/// <summary>The facade's endpoints the CLI uses, typed; any non-success answer becomes a <see cref="PgaioApiException"/>.</summary>
+public sealed class PgaioHttpClient : IDisposable
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly HttpClient http;
+
+    public PgaioHttpClient(Uri baseAddress, string? apiKey)
+    {
+        // Load runs keep many requests in flight: one pooled connection each, reused, no per-host cap.
+        http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1) })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(100),
+        };
+        if (!string.IsNullOrEmpty(apiKey))
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+    }
+
+    public Task<ClusterView> GetClusterAsync(CancellationToken cancellationToken) =>
+        SendAsync<ClusterView>(HttpMethod.Get, "api/cluster", null, cancellationToken);
+
+    public Task<UserView> CreateUserAsync(NewUserBody user, CancellationToken cancellationToken) =>
+        SendAsync<UserView>(HttpMethod.Post, "api/users", user, cancellationToken);
+
+    public Task<UserView> GetUserAsync(long id, CancellationToken cancellationToken) =>
+        SendAsync<UserView>(HttpMethod.Get, $"api/users/{id.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken);
+
+    public async Task<int> AddEventsAsync(long userId, IReadOnlyList<NewEventBody> events, CancellationToken cancellationToken) =>
+        (await SendAsync<AcceptedCount>(HttpMethod.Post, $"api/users/{userId.ToString(CultureInfo.InvariantCulture)}/events", events, cancellationToken)).Accepted;
+
+    public async Task<int> AddMetricsAsync(string deviceId, IReadOnlyList<MetricReadingBody> readings, CancellationToken cancellationToken) =>
+        (await SendAsync<AcceptedCount>(HttpMethod.Post, $"api/devices/{Uri.EscapeDataString(deviceId)}/metrics", readings, cancellationToken)).Accepted;
+
+    public async Task<long> AddDocumentAsync(DocumentBody document, CancellationToken cancellationToken) =>
+        (await SendAsync<CreatedId>(HttpMethod.Post, "api/documents", document, cancellationToken)).Id;
+
+    public Task<SearchResult> SearchAsync(string query, int limit, int offset, string? language, CancellationToken cancellationToken) =>
+        SendAsync<SearchResult>(HttpMethod.Get, "api/search" + Query(("q", query), ("limit", Invariant(limit)), ("offset", Invariant(offset)), ("language", language)), null, cancellationToken);
+
+    public Task<CachedAnswer<EventGroupRow>> EventAnalyticsAsync(
+        string groupBy, DateTimeOffset? from, DateTimeOffset? to, string? type, int? top, CancellationToken cancellationToken) =>
+        SendCachedAsync<EventGroupRow>(
+            "api/analytics/events" + Query(("groupBy", groupBy), ("from", Time(from)), ("to", Time(to)), ("type", type), ("top", top is { } t ? Invariant(t) : null)),
+            cancellationToken);
+
+    public Task<CachedAnswer<MetricSeriesRow>> MetricAnalyticsAsync(
+        string metric, string bucket, string agg, string groupBy, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken) =>
+        SendCachedAsync<MetricSeriesRow>(
+            "api/analytics/metrics" + Query(("metric", metric), ("bucket", bucket), ("agg", agg), ("groupBy", groupBy), ("from", Time(from)), ("to", Time(to))),
+            cancellationToken);
+
+    public void Dispose() => http.Dispose();
+
+    private async Task<CachedAnswer<TRow>> SendCachedAsync<TRow>(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(HttpMethod.Get, path, null, cancellationToken);
+        var cache = response.Headers.TryGetValues("X-Cache", out var values) ? values.FirstOrDefault() : null;
+        return new CachedAnswer<TRow>(await ReadAsync<AnalyticsResult<TRow>>(response, cancellationToken), cache);
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(method, path, body, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        }
+
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response)
+            {
+                throw await ProblemAsync(response, cancellationToken);
+            }
+        }
+
+        return response;
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
+            ?? throw new PgaioApiException((int)response.StatusCode, "The response body was empty.");
+
+    /// <summary>The problem document's detail, else its title, else the body itself: whatever says most about what went wrong.</summary>
+    private static async Task<PgaioApiException> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var detail = text.Trim();
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                detail = Property(document.RootElement, "detail") ?? Property(document.RootElement, "title") ?? detail;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a problem document (a proxy's error page, say): the raw text is the best detail there is.
+        }
+
+        if (detail.Length == 0)
+        {
+            detail = response.ReasonPhrase ?? "no detail";
+        }
+
+        var retryAfter = response.Headers.RetryAfter?.Delta;
+        return new PgaioApiException((int)response.StatusCode, detail, retryAfter);
+    }
+
+    private static string? Property(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
+
+    private static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var builder = new StringBuilder();
+        foreach (var (name, value) in parameters)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            builder.Append(builder.Length == 0 ? '?' : '&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string? Time(DateTimeOffset? value) => value?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+}
