@@ -1,3 +1,4 @@
+using PgAllInOne.Grains.Maintenance;
 using PgAllInOne.Runtime.Database;
 using Npgsql;
 using NpgsqlTypes;
@@ -39,7 +40,7 @@ public sealed class MetricsWriter : IAsyncDisposable
     {
         try
         {
-            await CopyAsync(batch);
+            await PartitionRace.RetryAsync(async () => { await CopyAsync(batch); return true; });
             batch.ForEach(p => p.Completion.TrySetResult());
         }
         catch (Exception exception)

@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Users;
+using PgAllInOne.Grains.Maintenance;
 using PgAllInOne.Runtime.Database;
 
 namespace PgAllInOne.Grains.Users;
@@ -40,7 +41,7 @@ public sealed class EventWriter : IAsyncDisposable
     {
         try
         {
-            var users = await CommitAsync(batch);
+            var users = await PartitionRace.RetryAsync(() => CommitAsync(batch));
             foreach (var pending in batch)
             {
                 if (users.TryGetValue(pending.UserId, out var user))

@@ -1,0 +1,27 @@
+using Npgsql;
+
+namespace PgAllInOne.Grains.Maintenance;
+
+/// <summary>
+/// A row routed to a default partition just as maintenance creates the partition it belongs in fails the partition
+/// constraint (23514); the whole transaction rolled back, so running it again routes the row to its new partition.
+/// </summary>
+internal static class PartitionRace
+{
+    private const int Attempts = 3;
+
+    public static async Task<T> RetryAsync<T>(Func<Task<T>> commit)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await commit();
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.CheckViolation && attempt < Attempts)
+            {
+                await Task.Delay(10 * attempt);
+            }
+        }
+    }
+}
