@@ -12,6 +12,8 @@ public sealed record RecordWrite(
     int? TtlSeconds = null,
     long? ExpectedVersion = null);
 
+// Made only by grains, from rows they read: the JsonElement inside owns its document, so it crosses calls uncopied.
+[Immutable]
 public sealed record StoredRecord(
     string Id,
     JsonElement Data,

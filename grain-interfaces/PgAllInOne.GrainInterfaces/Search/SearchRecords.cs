@@ -12,6 +12,8 @@ public sealed record SearchHit(long Id, string Title, string Snippet, double Ran
 
 public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, double TookMs);
 
+// Made only by grains, from rows they read: the JsonElement inside owns its document, so it crosses calls uncopied.
+[Immutable]
 public sealed record DocumentView(
     long Id,
     string Title,

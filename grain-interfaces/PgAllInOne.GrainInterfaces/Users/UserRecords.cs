@@ -4,6 +4,8 @@ namespace PgAllInOne.GrainInterfaces.Users;
 
 public sealed record NewUser(string Username, string Email, JsonElement? Profile = null);
 
+// Made only by grains, from rows they read: the JsonElement inside owns its document, so it crosses calls uncopied.
+[Immutable]
 public sealed record UserView(
     long Id,
     string Username,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -29,10 +30,18 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
         }
 
+        return AuthenticateResult.Success(Tickets.GetValue(key, CreateTicket));
+    }
+
+    // One ticket per cached key (a key's role never changes; a revoked key is no longer found): no claims built per request.
+    private static readonly ConditionalWeakTable<ApiKey, AuthenticationTicket> Tickets = new();
+
+    private static AuthenticationTicket CreateTicket(ApiKey key)
+    {
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role), new Claim(KeyIdClaim, key.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))],
             SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName);
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
