@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using PgAllInOne.Runtime.Hosting;
 using PgAllInOne.Runtime.Invocation;
 
+using PgAllInOne.Runtime.Telemetry;
+
 namespace PgAllInOne.Runtime.Activation;
 
 /// <summary>
@@ -41,6 +43,7 @@ internal sealed class Catalog : IDisposable
 
     public void Start()
     {
+        RuntimeTelemetry.Track(this);
         nextCollection = Environment.TickCount64 + (long)Options.CollectionQuantum.TotalMilliseconds;
         maintenance.Change(maintenancePeriod, maintenancePeriod);
     }
@@ -111,7 +114,15 @@ internal sealed class Catalog : IDisposable
         await Task.WhenAll(pending);
     }
 
-    public void Dispose() => maintenance.Dispose();
+    public void Dispose()
+    {
+        RuntimeTelemetry.Untrack(this);
+        maintenance.Dispose();
+    }
+
+    /// <summary>Calls waiting or running, per grain type: the activations' queue lengths.</summary>
+    public IEnumerable<KeyValuePair<string, int>> QueueLengths() =>
+        Activations.GroupBy(a => a.Id.Type).Select(g => new KeyValuePair<string, int>(g.Key, g.Sum(a => a.Load)));
 
     private void RunMaintenance()
     {

@@ -61,6 +61,7 @@ public sealed class SiloConnection : IAsyncDisposable
     /// <summary>Sends a call and waits for its answer, at most <see cref="GrainRequest.TimeoutMs"/>.</summary>
     public Task<GrainResponse> SendAsync(GrainRequest request, CancellationToken cancellationToken = default)
     {
+        Telemetry.RuntimeTelemetry.MessageSent();
         if (failure is { } reason)
         {
             return Task.FromException<GrainResponse>(new SiloUnavailableException($"Connection to silo {Endpoint} is lost: {reason}"));

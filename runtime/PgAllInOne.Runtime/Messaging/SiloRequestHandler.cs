@@ -11,6 +11,7 @@ internal sealed class SiloRequestHandler(GrainTypeRegistry registry, IGrainCallD
 {
     public async Task<GrainResponse> HandleAsync(GrainRequest request)
     {
+        Telemetry.RuntimeTelemetry.MessageReceived();
         if (request.Method == GrainManifest.MethodKey)
         {
             return new GrainResponse(JsonSerializer.SerializeToElement(registry.Manifest, DeepCopier.Options));

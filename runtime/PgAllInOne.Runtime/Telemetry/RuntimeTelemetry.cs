@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using PgAllInOne.Runtime.Activation;
 
 namespace PgAllInOne.Runtime.Telemetry;
 
@@ -30,6 +32,24 @@ public static class RuntimeTelemetry
         GroupCommits.Add(1, tag);
         GroupCommitSize.Record(callers, tag);
     }
+
+    internal static readonly Counter<long> SiloMessages = Meter.CreateCounter<long>("pgaio.silo.messages", description: "Grain call messages between silos and clients, by direction (sent or received).");
+
+    // Catalogs of the silos in this process (tests run several), read by the queue-length gauge.
+    private static readonly ConcurrentDictionary<Catalog, byte> Catalogs = new();
+
+    private static readonly ObservableGauge<int> QueueLength = Meter.CreateObservableGauge(
+        "pgaio.grain.queue.length",
+        () => Catalogs.Keys.SelectMany(c => c.QueueLengths()).GroupBy(q => q.Key).Select(g => new Measurement<int>(g.Sum(q => q.Value), new KeyValuePair<string, object?>("grain.type", g.Key))),
+        description: "Calls waiting for or running in activations, per grain type.");
+
+    internal static void Track(Catalog catalog) => Catalogs.TryAdd(catalog, 0);
+
+    internal static void Untrack(Catalog catalog) => Catalogs.TryRemove(catalog, out _);
+
+    internal static void MessageSent() => SiloMessages.Add(1, new KeyValuePair<string, object?>("direction", "sent"));
+
+    internal static void MessageReceived() => SiloMessages.Add(1, new KeyValuePair<string, object?>("direction", "received"));
 
     internal static bool IsMetered => Calls.Enabled || Duration.Enabled || Failures.Enabled;
 

@@ -46,6 +46,7 @@ public sealed partial class MetricsEndpointTests(PostgresFixture postgres) : IAs
         Assert.True(Value(samples, "pgaio_grain_activations", "grain_type", "user") >= 1);
         Assert.True(Value(samples, "http_server_request_duration_seconds_count", "http_route", "/api/users/{id:long}/events") >= 5);
         Assert.Contains(samples, s => s.Name == "db_client_connection_count");
+        Assert.Contains(samples, s => s.Name == "pgaio_grain_queue_length" && s.Labels.Contains("grain_type=\"user\"", StringComparison.Ordinal));
         Assert.All(samples, s => Assert.Contains("silo=\"", s.Labels, StringComparison.Ordinal));
     }
 

@@ -70,5 +70,6 @@ public sealed class TracingTests : IDisposable
         Assert.NotEmpty(sql);
         Assert.All(new[] { received, call }.Concat(sql), a => Assert.Equal(request.TraceId, a.TraceId));
         Assert.Equal(ActivityKind.Server, received.Kind);
+        Assert.Contains("pgaio_silo_messages_total{silo=", await http.GetStringAsync("/metrics"), StringComparison.Ordinal);
     }
 }
