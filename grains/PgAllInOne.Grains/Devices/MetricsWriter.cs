@@ -1,52 +1,23 @@
-using PgAllInOne.Grains.Maintenance;
-using PgAllInOne.Runtime.Database;
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Devices;
 
 namespace PgAllInOne.Grains.Devices;
 
-/// <summary>
-/// Group commit for readings: batches of many devices go into one binary COPY and one commit, and each device grain
-/// is answered only after that commit. A batch is validated before it gets here, so a COPY fails only as a whole.
-/// </summary>
-public sealed class MetricsWriter : IAsyncDisposable
+/// <summary>Group commit for readings: batches of many devices go into one binary COPY and one commit.</summary>
+public sealed class MetricsWriter(NpgsqlDataSource dataSource)
+    : GroupCommitWriter<MetricsWriter.PendingReadings, int>("metrics", MaxRowsPerCopy, static pending => pending.Readings.Count)
 {
     private const int MaxRowsPerCopy = 50_000;
 
-    private readonly GroupCommitQueue<PendingReadings> queue;
-    private readonly NpgsqlDataSource dataSource;
+    /// <summary>Stores the readings; returns how many once they are durable.</summary>
+    public Task<int> WriteAsync(string deviceId, IReadOnlyList<MetricReading> readings, DateTimeOffset now) =>
+        EnqueueAsync(new PendingReadings(deviceId, readings, now));
 
-    public MetricsWriter(NpgsqlDataSource dataSource)
+    protected override async Task CommitAsync(List<PendingReadings> batch)
     {
-        this.dataSource = dataSource;
-        queue = new GroupCommitQueue<PendingReadings>("metrics", concurrency: 2, MaxRowsPerCopy, static pending => pending.Readings.Count, FlushAsync);
-    }
-
-    public Task WriteAsync(string deviceId, IReadOnlyList<MetricReading> readings, DateTimeOffset now)
-    {
-        var pending = new PendingReadings(deviceId, readings, now);
-        if (!queue.TryEnqueue(pending))
-        {
-            pending.Completion.TrySetException(new ObjectDisposedException(nameof(MetricsWriter), "The silo is shutting down; readings can no longer be stored."));
-        }
-
-        return pending.Completion.Task;
-    }
-
-    public ValueTask DisposeAsync() => queue.DisposeAsync();
-
-    private async Task FlushAsync(List<PendingReadings> batch)
-    {
-        try
-        {
-            await PartitionRace.RetryAsync(async () => { await CopyAsync(batch); return true; });
-            batch.ForEach(p => p.Completion.TrySetResult());
-        }
-        catch (Exception exception)
-        {
-            batch.ForEach(p => p.Completion.TrySetException(exception));
-        }
+        await CopyAsync(batch);
+        batch.ForEach(p => p.Completion.TrySetResult(p.Readings.Count));
     }
 
     private async Task CopyAsync(List<PendingReadings> batch)
@@ -83,8 +54,5 @@ public sealed class MetricsWriter : IAsyncDisposable
         GrainsTelemetry.Ingested("metrics", (long)rows);
     }
 
-    private sealed record PendingReadings(string DeviceId, IReadOnlyList<MetricReading> Readings, DateTimeOffset Now)
-    {
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    public sealed record PendingReadings(string DeviceId, IReadOnlyList<MetricReading> Readings, DateTimeOffset Now) : PendingWrite<int>;
 }

@@ -1,8 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Users;
-using PgAllInOne.Grains.Maintenance;
-using PgAllInOne.Runtime.Database;
 
 namespace PgAllInOne.Grains.Users;
 
@@ -10,57 +8,32 @@ namespace PgAllInOne.Grains.Users;
 /// Group commit for events: the events of many users go into one INSERT, their counts into one UPDATE, under one
 /// commit; each user grain is answered with its new row only after that commit.
 /// </summary>
-public sealed class EventWriter : IAsyncDisposable
+public sealed class EventWriter(NpgsqlDataSource dataSource)
+    : GroupCommitWriter<EventWriter.PendingEvents, UserView>("events", MaxEventsPerCommit, static pending => pending.Events.Count)
 {
     private const int MaxEventsPerCommit = 20_000;
 
-    private readonly GroupCommitQueue<PendingEvents> queue;
-    private readonly NpgsqlDataSource dataSource;
-
-    public EventWriter(NpgsqlDataSource dataSource)
-    {
-        this.dataSource = dataSource;
-        queue = new GroupCommitQueue<PendingEvents>("events", concurrency: 2, MaxEventsPerCommit, static pending => pending.Events.Count, FlushAsync);
-    }
-
     /// <summary>Stores the events and adds their number to the user's count; returns the user's row after the commit.</summary>
-    public Task<UserView> WriteAsync(long userId, IReadOnlyList<NewEvent> events, DateTimeOffset now)
+    public Task<UserView> WriteAsync(long userId, IReadOnlyList<NewEvent> events, DateTimeOffset now) =>
+        EnqueueAsync(new PendingEvents(userId, events, now));
+
+    protected override async Task CommitAsync(List<PendingEvents> batch)
     {
-        var pending = new PendingEvents(userId, events, now);
-        if (!queue.TryEnqueue(pending))
+        var users = await InsertAsync(batch);
+        foreach (var pending in batch)
         {
-            pending.Completion.TrySetException(new ObjectDisposedException(nameof(EventWriter), "The silo is shutting down; events can no longer be stored."));
-        }
-
-        return pending.Completion.Task;
-    }
-
-    public ValueTask DisposeAsync() => queue.DisposeAsync();
-
-    private async Task FlushAsync(List<PendingEvents> batch)
-    {
-        try
-        {
-            var users = await PartitionRace.RetryAsync(() => CommitAsync(batch));
-            foreach (var pending in batch)
+            if (users.TryGetValue(pending.UserId, out var user))
             {
-                if (users.TryGetValue(pending.UserId, out var user))
-                {
-                    pending.Completion.TrySetResult(user);
-                }
-                else
-                {
-                    pending.Completion.TrySetException(new InvalidOperationException($"User {pending.UserId} has no row; its events were not stored."));
-                }
+                pending.Completion.TrySetResult(user);
+            }
+            else
+            {
+                pending.Completion.TrySetException(new InvalidOperationException($"User {pending.UserId} has no row; its events were not stored."));
             }
         }
-        catch (Exception exception)
-        {
-            batch.ForEach(p => p.Completion.TrySetException(exception));
-        }
     }
 
-    private async Task<Dictionary<long, UserView>> CommitAsync(List<PendingEvents> batch)
+    private async Task<Dictionary<long, UserView>> InsertAsync(List<PendingEvents> batch)
     {
         var total = batch.Sum(p => p.Events.Count);
         var userIds = new long[total];
@@ -110,8 +83,5 @@ public sealed class EventWriter : IAsyncDisposable
         return users;
     }
 
-    private sealed record PendingEvents(long UserId, IReadOnlyList<NewEvent> Events, DateTimeOffset Now)
-    {
-        public TaskCompletionSource<UserView> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    public sealed record PendingEvents(long UserId, IReadOnlyList<NewEvent> Events, DateTimeOffset Now) : PendingWrite<UserView>;
 }

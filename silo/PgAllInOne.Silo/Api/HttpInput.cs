@@ -7,6 +7,14 @@ namespace PgAllInOne.Silo.Api;
 /// <summary>Checks of input that arrives outside bodies: ids in paths, If-Match, durations and times in query strings.</summary>
 internal static class HttpInput
 {
+    private static readonly Dictionary<char, TimeSpan> DurationUnits = new()
+    {
+        ['s'] = TimeSpan.FromSeconds(1),
+        ['m'] = TimeSpan.FromMinutes(1),
+        ['h'] = TimeSpan.FromHours(1),
+        ['d'] = TimeSpan.FromDays(1),
+    };
+
     /// <summary>A key of a grain named in the path: 1–200 characters, none of them control characters.</summary>
     public static string Key(string value, string name) =>
         value.Length is 0 or > 200 || value.Any(char.IsControl) ? throw new ValidationException($"{name} must be 1-200 characters without control characters.") : value;
@@ -34,8 +42,7 @@ internal static class HttpInput
             return fallback;
         }
 
-        var units = new Dictionary<char, TimeSpan> { ['s'] = TimeSpan.FromSeconds(1), ['m'] = TimeSpan.FromMinutes(1), ['h'] = TimeSpan.FromHours(1), ['d'] = TimeSpan.FromDays(1) };
-        if (value.Length is > 1 and < 10 && units.TryGetValue(value[^1], out var unit)
+        if (value.Length is > 1 and < 10 && DurationUnits.TryGetValue(value[^1], out var unit)
             && int.TryParse(value.AsSpan(0, value.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0)
         {
             return unit * count;

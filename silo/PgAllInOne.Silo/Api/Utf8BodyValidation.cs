@@ -13,15 +13,18 @@ internal static class Utf8BodyValidation
         var request = context.Request;
         if (request.ContentLength is not 0 && request.HasJsonContentType())
         {
-            request.EnableBuffering();
-            using var body = new MemoryStream();
+            // Read once into memory (Kestrel's size limit applies while reading); the binder then reads this copy.
+            var body = new MemoryStream(request.ContentLength is > 0 and <= int.MaxValue ? (int)request.ContentLength : 4096);
+            context.Response.RegisterForDispose(body);
             await request.Body.CopyToAsync(body, context.RequestAborted);
-            request.Body.Position = 0;
             if (!Utf8.IsValid(body.GetBuffer().AsSpan(0, (int)body.Length)))
             {
                 await Results.Problem("The body is not valid UTF-8.", statusCode: 400, title: "Malformed request").ExecuteAsync(context);
                 return;
             }
+
+            body.Position = 0;
+            request.Body = body;
         }
 
         await next(context);

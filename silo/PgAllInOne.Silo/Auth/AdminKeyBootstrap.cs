@@ -21,7 +21,7 @@ public sealed partial class AdminKeyBootstrap(
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockCommand = new NpgsqlCommand(SiloSql.Get("CreateFirstAdminKey.sql"), connection, transaction))
+        await using (var lockCommand = new NpgsqlCommand(SiloSql.Get("LockFirstAdminKey.sql"), connection, transaction))
         {
             await lockCommand.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -1,0 +1,60 @@
+using PgAllInOne.Grains.Maintenance;
+using PgAllInOne.Runtime.Database;
+
+namespace PgAllInOne.Grains;
+
+/// <summary>A write waiting for its group commit; it is answered through <see cref="Completion"/>.</summary>
+public abstract record PendingWrite<TResult>
+{
+    public TaskCompletionSource<TResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>
+/// Group commit into a partitioned table: the writes of many grains queue, one commit stores a batch of them (again
+/// if it met a partition being created), and each caller is answered only after that commit. Writes are validated
+/// before they get here, so a batch fails only as a whole.
+/// </summary>
+public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
+    where TPending : PendingWrite<TResult>
+{
+    private readonly GroupCommitQueue<TPending> queue;
+
+    protected GroupCommitWriter(string name, int maxRowsPerCommit, Func<TPending, int> rows) =>
+        queue = new GroupCommitQueue<TPending>(name, concurrency: 2, maxRowsPerCommit, rows, FlushAsync);
+
+    /// <summary>Stops taking writes and waits until everything queued is committed.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await queue.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    protected Task<TResult> EnqueueAsync(TPending pending)
+    {
+        if (!queue.TryEnqueue(pending))
+        {
+            pending.Completion.TrySetException(new ObjectDisposedException(GetType().Name, "The silo is shutting down; nothing more can be stored."));
+        }
+
+        return pending.Completion.Task;
+    }
+
+    /// <summary>Stores the batch in one transaction; answers each write once it has committed.</summary>
+    protected abstract Task CommitAsync(List<TPending> batch);
+
+    private async Task FlushAsync(List<TPending> batch)
+    {
+        try
+        {
+            await PartitionRace.RetryAsync(async () =>
+            {
+                await CommitAsync(batch);
+                return true;
+            });
+        }
+        catch (Exception exception)
+        {
+            batch.ForEach(p => p.Completion.TrySetException(exception));
+        }
+    }
+}
