@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PgAllInOne.Grains.Analytics;
 using PgAllInOne.Grains.Maintenance;
-using PgAllInOne.Runtime.Database;
+using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains;
 

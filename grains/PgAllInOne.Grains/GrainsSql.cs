@@ -1,4 +1,4 @@
-using PgAllInOne.Runtime.Database;
+using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains;
 

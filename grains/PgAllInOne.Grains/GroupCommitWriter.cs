@@ -1,5 +1,5 @@
 using PgAllInOne.Grains.Maintenance;
-using PgAllInOne.Runtime.Database;
+using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains;
 

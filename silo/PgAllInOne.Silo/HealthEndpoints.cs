@@ -1,7 +1,5 @@
 using Npgsql;
-using PgAllInOne.Runtime.Database;
-using PgAllInOne.Runtime.Hosting;
-using PgAllInOne.Runtime.Membership;
+using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Silo;
 
@@ -15,16 +13,16 @@ public static class HealthEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> ReadyAsync(SiloStatus status, PostgresDatabase database, MembershipService membership, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(ISiloStatusOracle silo, PostgresDatabase database, CancellationToken cancellationToken)
     {
-        if (!status.IsActive || !status.MigrationsApplied)
+        if (!database.MigrationsApplied)
         {
-            return NotReady("The silo is starting or stopping.");
+            return NotReady("The silo is starting: migrations are not applied yet.");
         }
 
-        if (!membership.View.ActiveSilos.Any(silo => silo.SiloId == status.SiloId))
+        if (silo.CurrentStatus != SiloStatus.Active)
         {
-            return NotReady($"Silo {status.SiloId} is not active in the membership of its cluster.");
+            return NotReady($"Silo {silo.SiloAddress} is {silo.CurrentStatus}, not active in the membership of its cluster.");
         }
 
         try

@@ -1,8 +1,8 @@
-using PgAllInOne.Grains;
-using PgAllInOne.Runtime.Hosting;
+using Orleans.Dashboard;
 using PgAllInOne.Silo;
 using PgAllInOne.Silo.Api;
 using PgAllInOne.Silo.Dashboard;
+using PgAllInOne.Silo.Hosting;
 using PgAllInOne.Silo.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,11 +13,7 @@ if (string.IsNullOrEmpty(builder.Configuration["Urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:8080");
 }
 
-builder.Services.AddGrainRuntime(builder.Configuration)
-    .AddGrainsFrom(typeof(GrainsAssembly).Assembly)
-    .AddDataGrains()
-    .AddAnalytics(builder.Configuration)
-    .AddPartitionMaintenance(builder.Configuration);
+builder.UseOrleans(silo => silo.AddPgAllInOne(builder.Configuration).AddDashboard());
 builder.Services.AddHttpApi(builder.Configuration);
 builder.Services.AddSiloTelemetry(builder.Configuration);
 

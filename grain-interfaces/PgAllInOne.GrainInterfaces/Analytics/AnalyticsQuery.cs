@@ -9,16 +9,17 @@ namespace PgAllInOne.GrainInterfaces.Analytics;
 /// A named, parameterized analytic query: event counts (<see cref="AnalyticsKind.Events"/>, grouped by type, day or user)
 /// or metric aggregates (<see cref="AnalyticsKind.Metrics"/>, in buckets, per device or overall) over [From, To).
 /// </summary>
+[GenerateSerializer, Alias("pgaio.AnalyticsQuery")]
 public sealed record AnalyticsQuery(
-    string Kind,
-    string GroupBy,
-    DateTimeOffset From,
-    DateTimeOffset To,
-    string? Type = null,
-    int? Top = null,
-    string? Metric = null,
-    TimeSpan? Bucket = null,
-    string? Aggregate = null)
+    [property: Id(0)] string Kind,
+    [property: Id(1)] string GroupBy,
+    [property: Id(2)] DateTimeOffset From,
+    [property: Id(3)] DateTimeOffset To,
+    [property: Id(4)] string? Type = null,
+    [property: Id(5)] int? Top = null,
+    [property: Id(6)] string? Metric = null,
+    [property: Id(7)] TimeSpan? Bucket = null,
+    [property: Id(8)] string? Aggregate = null)
 {
     public const int MaxTop = 10_000;
     public const long MaxBuckets = 100_000;

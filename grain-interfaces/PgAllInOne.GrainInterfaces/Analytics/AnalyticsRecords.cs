@@ -3,16 +3,21 @@ using System.Collections.Immutable;
 namespace PgAllInOne.GrainInterfaces.Analytics;
 
 /// <summary>Events of one group: how many, the first and the last. Also the partial aggregate of one slice.</summary>
-public sealed record EventGroupRow(string Key, long Count, DateTimeOffset FirstAt, DateTimeOffset LastAt);
+[GenerateSerializer, Alias("pgaio.EventGroupRow")]
+public sealed record EventGroupRow([property: Id(0)] string Key, [property: Id(1)] long Count, [property: Id(2)] DateTimeOffset FirstAt, [property: Id(3)] DateTimeOffset LastAt);
 
 /// <summary>One bucket of a metric series (per device when grouped by device, else <see cref="Device"/> is null).</summary>
-public sealed record MetricSeriesRow(DateTimeOffset Bucket, string? Device, double Value, long Count);
+[GenerateSerializer, Alias("pgaio.MetricSeriesRow")]
+public sealed record MetricSeriesRow([property: Id(0)] DateTimeOffset Bucket, [property: Id(1)] string? Device, [property: Id(2)] double Value, [property: Id(3)] long Count);
 
 /// <summary>A slice's partial aggregate of one bucket: count, sum, min and max merge exactly; avg is sum / count.</summary>
-public sealed record MetricPartial(DateTimeOffset Bucket, string? Device, long Count, double Sum, double Min, double Max);
+[GenerateSerializer, Alias("pgaio.MetricPartial")]
+public sealed record MetricPartial([property: Id(0)] DateTimeOffset Bucket, [property: Id(1)] string? Device, [property: Id(2)] long Count, [property: Id(3)] double Sum, [property: Id(4)] double Min, [property: Id(5)] double Max);
 
 /// <summary>The result of an analytic query: the rows of its kind (the other list is empty) and when it was computed.</summary>
-public sealed record AnalyticsResult(ImmutableArray<EventGroupRow> Events, ImmutableArray<MetricSeriesRow> Metrics, DateTimeOffset ComputedAt);
+[GenerateSerializer, Alias("pgaio.AnalyticsResult")]
+public sealed record AnalyticsResult([property: Id(0)] ImmutableArray<EventGroupRow> Events, [property: Id(1)] ImmutableArray<MetricSeriesRow> Metrics, [property: Id(2)] DateTimeOffset ComputedAt);
 
 /// <summary>A result and whether it came from the cache.</summary>
-public sealed record CachedAnalytics(AnalyticsResult Result, bool Hit);
+[GenerateSerializer, Alias("pgaio.CachedAnalytics")]
+public sealed record CachedAnalytics([property: Id(0)] AnalyticsResult Result, [property: Id(1)] bool Hit);

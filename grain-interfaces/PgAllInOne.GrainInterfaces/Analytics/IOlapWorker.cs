@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 namespace PgAllInOne.GrainInterfaces.Analytics;
 
 /// <summary>Aggregates one time slice (one partition, or a few) of a normalized query; a stateless worker: any key.</summary>
+[Alias("pgaio.IOlapWorker")]
 public interface IOlapWorker : IGrainWithStringKey
 {
     [ReadOnly]

@@ -4,6 +4,7 @@ namespace PgAllInOne.GrainInterfaces.Analytics;
 /// One cached analytic query (key: <see cref="AnalyticsQuery.CacheKey"/> of the normalized query). Computes on a miss by
 /// fanning out to OLAP workers and keeps the result for a TTL; one request at a time, so identical requests compute once.
 /// </summary>
+[Alias("pgaio.IQueryCacheGrain")]
 public interface IQueryCacheGrain : IGrainWithStringKey
 {
     Task<CachedAnalytics> Get(AnalyticsQuery query);

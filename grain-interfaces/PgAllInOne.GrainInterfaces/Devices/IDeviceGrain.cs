@@ -1,6 +1,7 @@
 namespace PgAllInOne.GrainInterfaces.Devices;
 
 /// <summary>One device (key: the device id) and its time series.</summary>
+[Alias("pgaio.IDeviceGrain")]
 public interface IDeviceGrain : IGrainWithStringKey
 {
     /// <summary>Stores 1–10,000 readings, all or none; returns once they are durable.</summary>

@@ -1,6 +1,7 @@
 namespace PgAllInOne.GrainInterfaces.Errors;
 
 /// <summary>A uniqueness rule would be broken (HTTP 409); nothing was written.</summary>
+[GenerateSerializer, Alias("pgaio.ConflictException")]
 public sealed class ConflictException : InvalidOperationException
 {
     public ConflictException() { }

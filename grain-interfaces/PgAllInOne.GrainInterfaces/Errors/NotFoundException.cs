@@ -1,6 +1,7 @@
 namespace PgAllInOne.GrainInterfaces.Errors;
 
 /// <summary>The addressed entity does not exist (HTTP 404).</summary>
+[GenerateSerializer, Alias("pgaio.NotFoundException")]
 public sealed class NotFoundException : InvalidOperationException
 {
     public NotFoundException() { }

@@ -1,6 +1,7 @@
 namespace PgAllInOne.GrainInterfaces.Errors;
 
 /// <summary>Input that breaks a rule; the message says which field and why (HTTP 400).</summary>
+[GenerateSerializer, Alias("pgaio.ValidationException")]
 public sealed class ValidationException : ArgumentException
 {
     public ValidationException() { }

@@ -1,6 +1,7 @@
 namespace PgAllInOne.GrainInterfaces.Records;
 
 /// <summary>One record of the JSON record store (key: the record id).</summary>
+[Alias("pgaio.IRecordGrain")]
 public interface IRecordGrain : IGrainWithStringKey
 {
     Task<StoredRecord> Put(RecordWrite write);

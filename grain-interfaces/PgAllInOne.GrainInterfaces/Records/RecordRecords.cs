@@ -3,37 +3,40 @@ using System.Text.Json;
 namespace PgAllInOne.GrainInterfaces.Records;
 
 /// <summary>An upsert of a record; with <see cref="ExpectedVersion"/> it applies only to that version.</summary>
+[GenerateSerializer, Alias("pgaio.RecordWrite")]
 public sealed record RecordWrite(
-    JsonElement Data,
-    string? Type = null,
-    string? SessionId = null,
-    string? ThreadId = null,
-    JsonElement? Metadata = null,
-    int? TtlSeconds = null,
-    long? ExpectedVersion = null);
+    [property: Id(0)] JsonElement Data,
+    [property: Id(1)] string? Type = null,
+    [property: Id(2)] string? SessionId = null,
+    [property: Id(3)] string? ThreadId = null,
+    [property: Id(4)] JsonElement? Metadata = null,
+    [property: Id(5)] int? TtlSeconds = null,
+    [property: Id(6)] long? ExpectedVersion = null);
 
 // Made only by grains, from rows they read: the JsonElement inside owns its document, so it crosses calls uncopied.
+[GenerateSerializer, Alias("pgaio.StoredRecord")]
 [Immutable]
 public sealed record StoredRecord(
-    string Id,
-    JsonElement Data,
-    string? Type,
-    string? SessionId,
-    string? ThreadId,
-    JsonElement Metadata,
-    long Version,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    DateTimeOffset? ExpiresAt);
+    [property: Id(0)] string Id,
+    [property: Id(1)] JsonElement Data,
+    [property: Id(2)] string? Type,
+    [property: Id(3)] string? SessionId,
+    [property: Id(4)] string? ThreadId,
+    [property: Id(5)] JsonElement Metadata,
+    [property: Id(6)] long Version,
+    [property: Id(7)] DateTimeOffset CreatedAt,
+    [property: Id(8)] DateTimeOffset UpdatedAt,
+    [property: Id(9)] DateTimeOffset? ExpiresAt);
 
 /// <summary>
 /// Filter maps a field of data (dots for nesting) to a value or to operators: $eq $ne $gt $gte $lt $lte $in $like.
 /// OrderBy: createdAt or updatedAt, '-' in front for newest first (the default, "-createdAt").
 /// </summary>
+[GenerateSerializer, Alias("pgaio.RecordQuery")]
 public sealed record RecordQuery(
-    JsonElement? Filter = null,
-    string? Type = null,
-    string? SessionId = null,
-    string? ThreadId = null,
-    int Limit = 100,
-    string? OrderBy = null);
+    [property: Id(0)] JsonElement? Filter = null,
+    [property: Id(1)] string? Type = null,
+    [property: Id(2)] string? SessionId = null,
+    [property: Id(3)] string? ThreadId = null,
+    [property: Id(4)] int Limit = 100,
+    [property: Id(5)] string? OrderBy = null);

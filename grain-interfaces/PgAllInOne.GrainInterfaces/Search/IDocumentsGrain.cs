@@ -1,6 +1,7 @@
 namespace PgAllInOne.GrainInterfaces.Search;
 
 /// <summary>The searchable document store (a stateless worker: any key; documents are rows, not activations).</summary>
+[Alias("pgaio.IDocumentsGrain")]
 public interface IDocumentsGrain : IGrainWithStringKey
 {
     /// <summary>Stores and indexes a document; returns its id.</summary>

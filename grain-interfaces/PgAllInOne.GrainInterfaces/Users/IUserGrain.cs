@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace PgAllInOne.GrainInterfaces.Users;
 
 /// <summary>One user (key: the user id): profile, events and the counters it owns.</summary>
+[Alias("pgaio.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>The user, or null when there is none with this id.</summary>

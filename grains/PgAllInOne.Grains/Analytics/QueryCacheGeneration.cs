@@ -1,5 +1,5 @@
 using Npgsql;
-using PgAllInOne.Runtime.Database;
+using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains.Analytics;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using PgAllInOne.GrainInterfaces.Analytics;
 using PgAllInOne.GrainInterfaces.Errors;
-using PgAllInOne.Runtime.Hosting;
+using Orleans.Configuration;
 
 namespace PgAllInOne.Grains.Analytics;
 
@@ -13,7 +13,7 @@ public sealed class QueryCacheGrain(
     QueryCacheGeneration generations,
     SharedResultCache shared,
     IOptions<AnalyticsOptions> options,
-    IOptions<SiloOptions> silo,
+    IOptions<ClusterOptions> cluster,
     TimeProvider time) : Grain, IQueryCacheGrain
 {
     private AnalyticsResult? result;
@@ -22,7 +22,7 @@ public sealed class QueryCacheGrain(
     public async Task<CachedAnalytics> Get(AnalyticsQuery query)
     {
         query = query.Normalize();
-        if (query.CacheKey() != GetPrimaryKeyString())
+        if (query.CacheKey() != this.GetPrimaryKeyString())
         {
             throw new ValidationException("The query does not belong to this cache entry; use its CacheKey() as the grain key.");
         }
@@ -36,7 +36,7 @@ public sealed class QueryCacheGrain(
         }
 
         result = null;
-        var redisKey = $"pgaio:{silo.Value.ClusterId}:analytics:{generation.Shared}:{GetPrimaryKeyString()}";
+        var redisKey = $"pgaio:{cluster.Value.ClusterId}:analytics:{generation.Shared}:{this.GetPrimaryKeyString()}";
         if (await shared.TryGetAsync(redisKey) is { } sharedResult)
         {
             Keep(sharedResult, generation);

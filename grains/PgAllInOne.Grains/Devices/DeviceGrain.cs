@@ -27,7 +27,7 @@ public sealed class DeviceGrain(NpgsqlDataSource dataSource, MetricsWriter write
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(GrainsSql.Get("LatestMetrics.sql"));
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = GetPrimaryKeyString() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -37,14 +37,14 @@ public sealed class DeviceGrain(NpgsqlDataSource dataSource, MetricsWriter write
 
     public async Task<int> Ingest(IReadOnlyList<MetricReading> readings)
     {
-        if (!StorableText.IsStorable(GetPrimaryKeyString()))
+        if (!StorableText.IsStorable(this.GetPrimaryKeyString()))
         {
             throw new ValidationException("The device id contains a NUL character, which cannot be stored.");
         }
 
         Validate(readings);
         var now = DateTimeOffset.UtcNow;
-        await writer.WriteAsync(GetPrimaryKeyString(), readings, now);
+        await writer.WriteAsync(this.GetPrimaryKeyString(), readings, now);
         foreach (var reading in readings)
         {
             var time = reading.Time ?? now;
@@ -80,7 +80,7 @@ public sealed class DeviceGrain(NpgsqlDataSource dataSource, MetricsWriter write
         }
 
         await using var command = dataSource.CreateCommand(GrainsSql.Get("MetricRange.sql").Replace("{aggregate}", aggregate, StringComparison.Ordinal));
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = GetPrimaryKeyString() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Metric });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = query.From });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = query.To });

@@ -2,31 +2,27 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using PgAllInOne.Runtime.Hosting;
 
 namespace PgAllInOne.Grains.Maintenance;
 
-/// <summary>Runs <see cref="PartitionMaintenance"/> once the silo is active, then every <see cref="MaintenanceOptions.Interval"/>.</summary>
+/// <summary>
+/// Runs <see cref="PartitionMaintenance"/> once the silo has started (hosted services start after the Orleans silo
+/// is active), then every <see cref="MaintenanceOptions.Interval"/> of <paramref name="clock"/>.
+/// </summary>
 internal sealed partial class PartitionMaintenanceService(
-    IServiceProvider services,
-    SiloStatus status,
+    NpgsqlDataSource dataSource,
     IOptions<MaintenanceOptions> options,
     TimeProvider clock,
     ILogger<PartitionMaintenanceService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.Interval);
+        using var timer = new PeriodicTimer(options.Value.Interval, clock);
         do
         {
-            if (!status.IsActive)
-            {
-                continue;
-            }
-
             try
             {
-                var maintenance = new PartitionMaintenance((NpgsqlDataSource)services.GetService(typeof(NpgsqlDataSource))!, options);
+                var maintenance = new PartitionMaintenance(dataSource, options);
                 var report = await maintenance.RunOnceAsync(clock.GetUtcNow(), stoppingToken);
                 if (!report.Skipped)
                 {

@@ -13,11 +13,11 @@ public sealed class RecordGrain(NpgsqlDataSource dataSource) : Grain, IRecordGra
 
     public async Task<StoredRecord> Put(RecordWrite write)
     {
-        RecordValidation.ValidateId(GetPrimaryKeyString());
+        RecordValidation.ValidateId(this.GetPrimaryKeyString());
         RecordValidation.Validate(write);
         var sql = write.ExpectedVersion is null ? "UpsertRecord.sql" : "UpdateRecordAtVersion.sql";
         await using var command = dataSource.CreateCommand(GrainsSql.Get(sql));
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = GetPrimaryKeyString() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
         command.Parameters.Add(new NpgsqlParameter<JsonElement> { TypedValue = write.Data, NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(RecordRows.Text(write.Type));
         command.Parameters.Add(RecordRows.Text(write.SessionId));
@@ -36,7 +36,7 @@ public sealed class RecordGrain(NpgsqlDataSource dataSource) : Grain, IRecordGra
         await using var reader = await command.ExecuteReaderAsync();
         if (!await reader.ReadAsync())
         {
-            throw new VersionMismatchException($"Record '{GetPrimaryKeyString()}' is not at version {write.ExpectedVersion} (or does not exist); nothing was written.");
+            throw new VersionMismatchException($"Record '{this.GetPrimaryKeyString()}' is not at version {write.ExpectedVersion} (or does not exist); nothing was written.");
         }
 
         return RecordRows.Read(reader);
@@ -45,7 +45,7 @@ public sealed class RecordGrain(NpgsqlDataSource dataSource) : Grain, IRecordGra
     public async Task<StoredRecord?> Get()
     {
         await using var command = dataSource.CreateCommand(GrainsSql.Get("ReadRecord.sql"));
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = GetPrimaryKeyString() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync() ? RecordRows.Read(reader) : null;
     }
@@ -53,7 +53,7 @@ public sealed class RecordGrain(NpgsqlDataSource dataSource) : Grain, IRecordGra
     public async Task<bool> Delete()
     {
         await using var command = dataSource.CreateCommand(GrainsSql.Get("DeleteRecord.sql"));
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = GetPrimaryKeyString() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
         return await command.ExecuteNonQueryAsync() > 0;
     }
 }

@@ -18,7 +18,7 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer) :
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (long.TryParse(GetPrimaryKeyString(), out id) && id > 0)
+        if (long.TryParse(this.GetPrimaryKeyString(), out id) && id > 0)
         {
             user = await ReadAsync(cancellationToken);
         }
@@ -89,5 +89,5 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer) :
         return await reader.ReadAsync(cancellationToken) ? UserRows.Read(reader) : null;
     }
 
-    private NotFoundException NotFound() => new($"There is no user {GetPrimaryKeyString()}.");
+    private NotFoundException NotFound() => new($"There is no user {this.GetPrimaryKeyString()}.");
 }

@@ -1,5 +1,4 @@
 using PgAllInOne.GrainInterfaces.Analytics;
-using PgAllInOne.Runtime.Telemetry;
 
 namespace PgAllInOne.Silo.Api;
 
@@ -22,6 +21,9 @@ public sealed record SiloInfo(
     DateTimeOffset StartedAt,
     DateTimeOffset LastHeartbeat,
     int Activations,
-    SiloStatsSnapshot? Stats);
+    SiloStats? Stats);
+
+/// <summary>What Orleans reports of a live silo: activations per grain type, CPU and memory.</summary>
+public sealed record SiloStats(IReadOnlyDictionary<string, int> Activations, double? CpuPercent, long? MemoryBytes);
 
 public sealed record ClusterInfo(string ClusterId, IReadOnlyList<SiloInfo> Silos, IReadOnlyDictionary<string, int> Activations);

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
-using PgAllInOne.Runtime.Database;
+using PgAllInOne.Postgres;
 using PgAllInOne.Silo.Api.Analytics;
 using PgAllInOne.Silo.Api.Cluster;
 using PgAllInOne.Silo.Api.Devices;

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using PgAllInOne.GrainInterfaces.Errors;
-using PgAllInOne.Runtime.Messaging;
+using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace PgAllInOne.Silo.Api;
 
@@ -20,8 +21,9 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             NotFoundException e => (404, "Not found", e.Message),
             ConflictException e => (409, "Conflict", e.Message),
             VersionMismatchException e => (412, "Version mismatch", e.Message),
-            GrainStateConflictException e => (409, "Conflict", e.Message),
-            SiloUnavailableException or GrainCallTimeoutException or TimeoutException => (503, "Unavailable", "The cluster could not serve this now; try again."),
+            InconsistentStateException e => (409, "Conflict", e.Message),
+            SiloUnavailableException or OrleansMessageRejectionException or TimeoutException => (503, "Unavailable", "The cluster could not serve this now; try again."),
+            Npgsql.NpgsqlException and not Npgsql.PostgresException => (503, "Unavailable", "PostgreSQL cannot be reached now; try again."),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Cancelled", "The client went away."),
             _ => (500, "Internal error", "The server failed; the error is logged."),
         };

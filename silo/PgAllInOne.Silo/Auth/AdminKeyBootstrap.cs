@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using PgAllInOne.Runtime.Database;
-using PgAllInOne.Runtime.Hosting;
+using PgAllInOne.Postgres;
+using PgAllInOne.Silo.Hosting;
 
 namespace PgAllInOne.Silo.Auth;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
-using PgAllInOne.Runtime.Database;
+using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Silo.Auth;
 

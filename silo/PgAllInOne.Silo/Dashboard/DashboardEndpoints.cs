@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using PgAllInOne.Runtime.Database;
+using PgAllInOne.Postgres;
 using PgAllInOne.Silo.Auth;
 
 namespace PgAllInOne.Silo.Dashboard;

@@ -1,48 +1,56 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Npgsql;
-using PgAllInOne.Runtime.Database;
-using PgAllInOne.Runtime.Hosting;
-using PgAllInOne.Runtime.Telemetry;
+using Orleans.Configuration;
 using PgAllInOne.Silo.Auth;
 
 namespace PgAllInOne.Silo.Api.Cluster;
 
 public static class ClusterApi
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static RouteHandlerBuilder MapClusterApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/cluster", ReadAsync).WithTags("Cluster").RequireAuthorization(ApiRoles.Reader);
 
-    /// <summary>Every silo of the cluster as it last reported itself with its heartbeat.</summary>
-    internal static async Task<Ok<ClusterInfo>> ReadAsync(PostgresDatabase database, IOptions<SiloOptions> options, CancellationToken cancellationToken)
+    /// <summary>The silos of the cluster from Orleans' membership (those that left stay listed until cleaned up), with activations, CPU and memory of the live ones.</summary>
+    internal static async Task<Ok<ClusterInfo>> ReadAsync(IGrainFactory grains, IOptions<ClusterOptions> cluster)
     {
-        await using var command = database.DataSource.CreateCommand(SiloSql.Get("ReadCluster.sql"));
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = options.Value.ClusterId });
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetDetailedHosts(onlyActive: false);
+        var active = hosts.Where(h => h.Status == SiloStatus.Active).Select(h => h.SiloAddress).ToArray();
+        var activations = (await management.GetSimpleGrainStatistics(active))
+            .ToLookup(s => s.SiloAddress, s => (Type: ShortTypeName(s.GrainType), s.ActivationCount));
+        var runtime = active.Length == 0 ? [] : await management.GetRuntimeStatistics(active);
         var silos = new List<SiloInfo>();
-        var totals = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        for (var i = 0; i < hosts.Length; i++)
         {
-            var status = reader.GetString(2);
-            var stats = reader.IsDBNull(5) || status == "dead" ? null : JsonSerializer.Deserialize<SiloStatsSnapshot>(reader.GetString(5), Json);
-            foreach (var (type, count) in stats?.Activations ?? new Dictionary<string, int>())
+            var host = hosts[i];
+            var index = Array.IndexOf(active, host.SiloAddress);
+            SiloStats? stats = null;
+            if (index >= 0)
             {
-                totals[type] = totals.GetValueOrDefault(type) + count;
+                var byType = activations[host.SiloAddress].GroupBy(a => a.Type).ToDictionary(g => g.Key, g => g.Sum(a => a.ActivationCount), StringComparer.Ordinal);
+                var environment = runtime[index].EnvironmentStatistics;
+                stats = new SiloStats(byType, environment.FilteredCpuUsagePercentage, environment.FilteredMemoryUsageBytes);
             }
 
             silos.Add(new SiloInfo(
-                reader.GetString(0),
-                reader.GetString(1),
-                status,
-                reader.GetFieldValue<DateTimeOffset>(3),
-                reader.GetFieldValue<DateTimeOffset>(4),
+                host.SiloName,
+                host.SiloAddress.Endpoint.ToString(),
+                host.Status.ToString().ToLowerInvariant(),
+                new DateTimeOffset(DateTime.SpecifyKind(host.StartTime, DateTimeKind.Utc)),
+                new DateTimeOffset(DateTime.SpecifyKind(host.IAmAliveTime, DateTimeKind.Utc)),
                 stats?.Activations.Values.Sum() ?? 0,
                 stats));
         }
 
-        return TypedResults.Ok(new ClusterInfo(options.Value.ClusterId, silos, totals));
+        var totals = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (type, count) in silos.SelectMany(s => s.Stats?.Activations ?? new Dictionary<string, int>()))
+        {
+            totals[type] = totals.GetValueOrDefault(type) + count;
+        }
+
+        return TypedResults.Ok(new ClusterInfo(cluster.Value.ClusterId, silos.OrderBy(s => s.StartedAt).ToList(), totals));
     }
+
+    // Orleans reports the grain class's full name; its last part reads best.
+    private static string ShortTypeName(string grainType) => grainType[(grainType.LastIndexOf('.') + 1)..].Split(',')[0];
 }

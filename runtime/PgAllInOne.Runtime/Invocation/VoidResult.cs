@@ -1,4 +1,0 @@
-namespace PgAllInOne.Runtime.Invocation;
-
-/// <summary>The result type of grain methods that return a bare Task or ValueTask.</summary>
-public readonly struct VoidResult;

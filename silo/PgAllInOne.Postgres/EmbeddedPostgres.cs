@@ -1,0 +1,292 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace PgAllInOne.Postgres;
+
+/// <summary>
+/// A private PostgreSQL run from the machine's binaries: initdb on first use, pg_ctl start on 127.0.0.1 with a free
+/// port, pg_ctl stop on dispose. PostgreSQL refuses to run as root, so as root the server runs as the postgres account.
+/// </summary>
+public sealed class EmbeddedPostgres : IAsyncDisposable
+{
+    private const string SuperUser = "pgaio";
+    private const string ServiceAccount = "postgres";
+
+    private readonly string binDirectory;
+    private readonly bool asServiceAccount;
+    private readonly EmbeddedPostgresOptions options;
+    private readonly string password;
+    private readonly ILogger log;
+    private bool started;
+    private bool stopped;
+
+    private EmbeddedPostgres(string binDirectory, string clusterDirectory, bool asServiceAccount, EmbeddedPostgresOptions options, string password, ILogger log)
+    {
+        this.binDirectory = binDirectory;
+        ClusterDirectory = clusterDirectory;
+        this.asServiceAccount = asServiceAccount;
+        this.options = options;
+        this.password = password;
+        this.log = log;
+        Port = FreePort();
+        ConnectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = Port,
+            Username = SuperUser,
+            Password = password,
+            Database = options.Database,
+        }.ConnectionString;
+    }
+
+    public string ClusterDirectory { get; }
+
+    public int Port { get; }
+
+    /// <summary>Known before the server starts, so that a host can be configured with it and start the server later.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>
+    /// Finds the binaries, the cluster folder, the password and a free port, without starting anything: the connection
+    /// string is then known, and <see cref="StartAsync(CancellationToken)"/> starts the server on it.
+    /// </summary>
+    public static EmbeddedPostgres Prepare(EmbeddedPostgresOptions options, ILogger log)
+    {
+        var bin = options.BinDirectory ?? FindBinDirectory(options.SearchPath)
+            ?? throw new EmbeddedPostgresException(
+                "No PostgreSQL server binaries (initdb, pg_ctl) were found on PATH or under /usr/lib/postgresql/*/bin. " +
+                "Install the server (Debian/Ubuntu: apt-get install postgresql) or set ConnectionStrings:Postgres to an existing server.");
+
+        var root = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(root);
+        var asServiceAccount = Environment.UserName == "root";
+        var cluster = Path.Combine(root, "postgres");
+        if (asServiceAccount && !CanServiceAccountReach(root))
+        {
+            // A root-only parent (such as /root) hides the folder from the postgres account: keep the cluster where it can live.
+            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..16];
+            cluster = Path.Combine("/var/lib/pgallinone", hash, "postgres");
+            log.EmbeddedPostgresRelocated(root, cluster);
+        }
+
+        var password = ReadOrCreatePassword(Path.Combine(root, "postgres.password"));
+        return new EmbeddedPostgres(bin, cluster, asServiceAccount, options, password, log);
+    }
+
+    /// <summary>Prepares and starts a server: initdb on first use, then pg_ctl start, then the database.</summary>
+    public static async Task<EmbeddedPostgres> StartAsync(EmbeddedPostgresOptions options, ILogger log, CancellationToken cancellationToken = default)
+    {
+        var server = Prepare(options, log);
+        await server.StartAsync(cancellationToken);
+        return server;
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(Path.Combine(ClusterDirectory, "PG_VERSION")))
+        {
+            await InitializeAsync(password, cancellationToken);
+        }
+
+        await StartServerAsync(options.Settings, cancellationToken);
+        started = true;
+        var version = await EnsureDatabaseAsync(options.Database, cancellationToken);
+        log.EmbeddedPostgresStarted(version, ClusterDirectory, ConnectionString);
+    }
+
+    /// <summary>The folder holding initdb and pg_ctl: PATH first, then the newest /usr/lib/postgresql/*/bin.</summary>
+    public static string? FindBinDirectory(IReadOnlyList<string>? searchPath = null)
+    {
+        var candidates = searchPath ?? DefaultSearchPath();
+        foreach (var folder in candidates)
+        {
+            var pgCtl = Path.Combine(folder, "pg_ctl");
+            if (File.Exists(pgCtl))
+            {
+                var resolved = new FileInfo(pgCtl).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? pgCtl;
+                var bin = Path.GetDirectoryName(resolved)!;
+                if (File.Exists(Path.Combine(bin, "initdb")))
+                {
+                    return bin;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (stopped || !started)
+        {
+            return;
+        }
+
+        stopped = true;
+        await RunAsync("pg_ctl", ["-D", ClusterDirectory, "-m", "fast", "-w", "-t", "30", "stop"], CancellationToken.None);
+        log.EmbeddedPostgresStopped(ClusterDirectory);
+    }
+
+    private static IReadOnlyList<string> DefaultSearchPath()
+    {
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        var versions = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql")
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(d), CultureInfo.InvariantCulture, out var v) ? v : 0)
+                .Select(d => Path.Combine(d, "bin"))
+            : [];
+        return [.. path, .. versions];
+    }
+
+    private static string ReadOrCreatePassword(string file)
+    {
+        if (File.Exists(file))
+        {
+            return File.ReadAllText(file).Trim();
+        }
+
+        var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        File.WriteAllText(file, password);
+        RestrictToOwner(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return password;
+    }
+
+    private static void RestrictToOwner(string path, UnixFileMode mode)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, mode);
+        }
+    }
+
+    private static bool CanServiceAccountReach(string folder)
+    {
+        using var process = Process.Start(new ProcessStartInfo("runuser", ["-u", ServiceAccount, "--", "test", "-x", folder]) { UseShellExecute = false })
+            ?? throw new EmbeddedPostgresException("Could not start runuser.");
+        process.WaitForExit();
+        return process.ExitCode == 0;
+    }
+
+    private async Task InitializeAsync(string password, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(ClusterDirectory);
+        var passwordFile = Path.Combine(Path.GetDirectoryName(ClusterDirectory)!, $".initdb-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(passwordFile, password, cancellationToken);
+        RestrictToOwner(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        RestrictToOwner(ClusterDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            if (asServiceAccount)
+            {
+                await RequireAsync("chown", [$"{ServiceAccount}:{ServiceAccount}", ClusterDirectory, passwordFile], cancellationToken);
+                var parent = Path.GetDirectoryName(ClusterDirectory)!;
+                if (parent.StartsWith("/var/lib/pgallinone", StringComparison.Ordinal))
+                {
+                    await RequireAsync("chown", [$"{ServiceAccount}:{ServiceAccount}", parent], cancellationToken);
+                }
+            }
+
+            await RunAsync("initdb", ["-D", ClusterDirectory, "-U", SuperUser, "--pwfile", passwordFile, "--auth", "scram-sha-256", "-E", "UTF8", "--locale", "C.UTF-8"], cancellationToken);
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
+    }
+
+    private async Task StartServerAsync(IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
+        var (status, _) = await ExecuteAsync(Tool("pg_ctl"), Wrap(["-D", ClusterDirectory, "status"]), cancellationToken);
+        if (status == 0)
+        {
+            // Left running by a process that did not stop it: this folder is ours alone, so restart it cleanly.
+            await RunAsync("pg_ctl", ["-D", ClusterDirectory, "-m", "fast", "-w", "-t", "30", "stop"], cancellationToken);
+        }
+
+        var serverOptions = new StringBuilder().Append(CultureInfo.InvariantCulture, $"-c listen_addresses=127.0.0.1 -c port={Port} -c unix_socket_directories=''");
+        foreach (var (name, value) in settings)
+        {
+            serverOptions.Append(CultureInfo.InvariantCulture, $" -c {name}={value}");
+        }
+
+        await RunAsync("pg_ctl", ["-D", ClusterDirectory, "-l", Path.Combine(ClusterDirectory, "server.log"), "-w", "-t", "60", "-o", serverOptions.ToString(), "start"], cancellationToken);
+    }
+
+    private async Task<string> EnsureDatabaseAsync(string database, CancellationToken cancellationToken)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync(cancellationToken);
+        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection))
+        {
+            exists.Parameters.Add(new NpgsqlParameter<string> { TypedValue = database });
+            if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        return connection.PostgreSqlVersion.ToString();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private string Tool(string name) => asServiceAccount ? "runuser" : Path.Combine(binDirectory, name);
+
+    private string[] Wrap(string[] arguments, string? tool = null) =>
+        asServiceAccount ? ["-u", ServiceAccount, "--", Path.Combine(binDirectory, tool ?? "pg_ctl"), .. arguments] : arguments;
+
+    private async Task RunAsync(string tool, string[] arguments, CancellationToken cancellationToken)
+    {
+        var (exitCode, output) = await ExecuteAsync(Tool(tool), Wrap(arguments, tool), cancellationToken);
+        if (exitCode != 0)
+        {
+            var log = Path.Combine(ClusterDirectory, "server.log");
+            var tail = File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(15)) : "";
+            throw new EmbeddedPostgresException($"{tool} {string.Join(' ', arguments)} failed with exit code {exitCode}: {output.Trim()}\n{tail}".Trim());
+        }
+    }
+
+    private static async Task RequireAsync(string command, string[] arguments, CancellationToken cancellationToken)
+    {
+        var (exitCode, output) = await ExecuteAsync(command, arguments, cancellationToken);
+        if (exitCode != 0)
+        {
+            throw new EmbeddedPostgresException($"{command} {string.Join(' ', arguments)} failed: {output.Trim()}");
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> ExecuteAsync(string fileName, string[] arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new EmbeddedPostgresException($"Could not start {fileName}.");
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

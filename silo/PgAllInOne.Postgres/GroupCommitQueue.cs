@@ -1,0 +1,61 @@
+using System.Threading.Channels;
+
+
+namespace PgAllInOne.Postgres;
+
+/// <summary>
+/// The loop behind group commit: items from many callers queue here, and a few flushers each take whatever has
+/// queued (up to a weight) and hand it to one flush, so that many callers share one round trip and one commit.
+/// The flush answers the callers itself and must not throw.
+/// </summary>
+public sealed class GroupCommitQueue<TItem> : IAsyncDisposable
+{
+    private readonly Channel<TItem> queue = Channel.CreateUnbounded<TItem>();
+    private readonly Func<List<TItem>, Task> flush;
+    private readonly Func<TItem, int> weight;
+    private readonly int maxWeight;
+    private readonly Task[] flushers;
+    private readonly string name;
+
+    public GroupCommitQueue(string name, int concurrency, int maxWeight, Func<TItem, int> weight, Func<List<TItem>, Task> flush)
+    {
+        this.name = name;
+        this.flush = flush;
+        this.weight = weight;
+        this.maxWeight = maxWeight;
+        flushers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(FlushLoopAsync)).ToArray();
+    }
+
+    /// <summary>False once the queue is closed (the silo is stopping).</summary>
+    public bool TryEnqueue(TItem item) => queue.Writer.TryWrite(item);
+
+    /// <summary>Closes the queue and waits until everything queued has been flushed.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await Task.WhenAll(flushers);
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        var batch = new List<TItem>();
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            var total = 0;
+            while (total < maxWeight && queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+                total += weight(item);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            PostgresTelemetry.GroupCommitted(name, batch.Count);
+            await flush(batch);
+            batch.Clear();
+        }
+    }
+}

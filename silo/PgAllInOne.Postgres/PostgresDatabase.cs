@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace PgAllInOne.Postgres;
+
+/// <summary>
+/// The silo's one PostgreSQL: the configured connection string, or an embedded server in the data directory. Its
+/// <see cref="NpgsqlDataSource"/> and connection string exist from construction (nothing connects until used), so a
+/// host can be configured with them; <see cref="StartAsync"/> starts the embedded server and applies the migrations.
+/// </summary>
+public sealed class PostgresDatabase : IAsyncDisposable
+{
+    private readonly ILoggerFactory loggerFactory;
+    private EmbeddedPostgres? embedded;
+    private NpgsqlDataSource? dataSource;
+
+    public PostgresDatabase(IOptions<PostgresDatabaseOptions> options, ILoggerFactory loggerFactory)
+    {
+        this.loggerFactory = loggerFactory;
+        var configured = options.Value.ConnectionString;
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                throw new PlatformNotSupportedException("The embedded PostgreSQL runs on Linux and macOS; on Windows set ConnectionStrings:Postgres.");
+            }
+
+            embedded = EmbeddedPostgres.Prepare(new EmbeddedPostgresOptions { DataDirectory = options.Value.DataDirectory }, loggerFactory.CreateLogger<EmbeddedPostgres>());
+            configured = embedded.ConnectionString;
+        }
+
+        var connection = new NpgsqlConnectionStringBuilder(configured);
+        if (connection.MaxPoolSize == new NpgsqlConnectionStringBuilder().MaxPoolSize)
+        {
+            // Npgsql's default of 100 oversubscribes a small server; a small pool keeps PostgreSQL busy without thrashing.
+            connection.MaxPoolSize = options.Value.MaxPoolSize;
+        }
+
+        connection.ApplicationName ??= options.Value.ApplicationName;
+        if (connection.MaxAutoPrepare == 0)
+        {
+            connection.MaxAutoPrepare = 64;
+        }
+
+        ConnectionString = connection.ConnectionString;
+        var builder = new NpgsqlDataSourceBuilder(ConnectionString);
+        builder.UseLoggerFactory(loggerFactory);
+        dataSource = builder.Build();
+    }
+
+    public NpgsqlDataSource DataSource => dataSource ?? throw new ObjectDisposedException(nameof(PostgresDatabase));
+
+    public bool IsEmbedded => embedded is not null;
+
+    public string ConnectionString { get; }
+
+    /// <summary>True once the schema is up to date.</summary>
+    public bool MigrationsApplied { get; private set; }
+
+    /// <summary>Starts the embedded server (if any) and applies what is missing of sql/.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (embedded is not null)
+        {
+            await embedded.StartAsync(cancellationToken);
+        }
+
+        await new MigrationRunner(DataSource, loggerFactory.CreateLogger<MigrationRunner>()).ApplyAsync(cancellationToken);
+        MigrationsApplied = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (dataSource is not null)
+        {
+            await dataSource.DisposeAsync();
+            dataSource = null;
+        }
+
+        if (embedded is not null)
+        {
+            await embedded.DisposeAsync();
+            embedded = null;
+        }
+    }
+}

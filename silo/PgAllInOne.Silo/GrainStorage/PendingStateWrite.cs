@@ -1,0 +1,14 @@
+namespace PgAllInOne.Silo.GrainStorage;
+
+internal enum StateWriteKind
+{
+    Insert,
+    Update,
+    Clear,
+}
+
+/// <summary>One grain's state write waiting for its group commit; answered with the new version, or null on a version conflict.</summary>
+internal sealed record PendingStateWrite(StateWriteKind Kind, string GrainType, string GrainKey, string StateName, string? State, long ExpectedVersion)
+{
+    public TaskCompletionSource<long?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

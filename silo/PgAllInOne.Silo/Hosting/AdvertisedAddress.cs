@@ -1,0 +1,24 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace PgAllInOne.Silo.Hosting;
+
+/// <summary>Turns <c>Silo:AdvertisedHost</c> (an IP address or a host name) into the addresses Orleans advertises and listens on.</summary>
+internal static class AdvertisedAddress
+{
+    public static IPAddress Resolve(string host)
+    {
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return address;
+        }
+
+        var addresses = Dns.GetHostAddresses(host);
+        return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException($"Silo:AdvertisedHost '{host}' resolves to no address.");
+    }
+
+    /// <summary>A loopback address is listened on as it is (a private silo); any other on every interface (a container or a pod).</summary>
+    public static IPAddress ListenOn(IPAddress advertised) =>
+        IPAddress.IsLoopback(advertised) ? advertised : advertised.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+}

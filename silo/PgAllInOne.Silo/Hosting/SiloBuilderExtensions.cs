@@ -1,0 +1,80 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using PgAllInOne.Grains;
+using PgAllInOne.Postgres;
+using PgAllInOne.Silo.CallCycles;
+using PgAllInOne.Silo.GrainStorage;
+
+namespace PgAllInOne.Silo.Hosting;
+
+public static class SiloBuilderExtensions
+{
+    /// <summary>
+    /// Makes an Orleans silo a PgAllInOne silo: its PostgreSQL (configured or embedded, migrated before Orleans starts),
+    /// ADO.NET clustering on it, the ports and timings of the "Silo", "Runtime" and "Membership" sections, grain state
+    /// in PostgreSQL, fail-fast call cycles, trace propagation and the data grains' shared services.
+    /// </summary>
+    public static ISiloBuilder AddPgAllInOne(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var services = silo.Services;
+        services.AddOptions<SiloOptions>().Bind(configuration.GetSection(SiloOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>();
+        services.AddOptions<RuntimeOptions>().Bind(configuration.GetSection(RuntimeOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>();
+
+        services.AddOptions<PostgresDatabaseOptions>().Configure<IOptions<SiloOptions>>((database, options) =>
+        {
+            database.ConnectionString = configuration.GetConnectionString("Postgres");
+            database.DataDirectory = options.Value.DataDirectory;
+            database.MaxPoolSize = options.Value.MaxPoolSize;
+        });
+        services.AddSingleton<PostgresDatabase>();
+        services.AddSingleton(provider => provider.GetRequiredService<PostgresDatabase>().DataSource);
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DatabaseLifecycle>();
+
+        services.AddOptions<ClusterOptions>().Configure<IOptions<SiloOptions>>((cluster, options) =>
+        {
+            cluster.ClusterId = options.Value.ClusterId;
+            cluster.ServiceId = options.Value.ClusterId;
+        });
+        services.AddOptions<EndpointOptions>().Configure<IOptions<SiloOptions>>((endpoints, options) =>
+        {
+            var advertised = AdvertisedAddress.Resolve(options.Value.AdvertisedHost);
+            var listen = AdvertisedAddress.ListenOn(advertised);
+            endpoints.AdvertisedIPAddress = advertised;
+            endpoints.SiloPort = options.Value.Port;
+            endpoints.GatewayPort = options.Value.GatewayPort;
+            endpoints.SiloListeningEndpoint = new IPEndPoint(listen, options.Value.Port);
+            endpoints.GatewayListeningEndpoint = new IPEndPoint(listen, options.Value.GatewayPort);
+        });
+        services.AddOptions<SiloMessagingOptions>().Configure<IOptions<RuntimeOptions>>((messaging, options) => messaging.ResponseTimeout = options.Value.ResponseTimeout);
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<RuntimeOptions>>((collection, options) =>
+        {
+            collection.CollectionAge = options.Value.CollectionAge;
+            collection.CollectionQuantum = options.Value.CollectionQuantum;
+        });
+        services.AddOptions<ClusterMembershipOptions>().Configure(MembershipDefaults.Apply).Bind(configuration.GetSection(MembershipDefaults.SectionName));
+
+        silo.UseAdoNetClustering((AdoNetClusteringSiloOptions _) => { });
+        services.AddOptions<AdoNetClusteringSiloOptions>().Configure<PostgresDatabase>((clustering, database) =>
+        {
+            clustering.Invariant = "Npgsql";
+            clustering.ConnectionString = MembershipConnection(database.ConnectionString);
+        });
+
+        silo.AddPostgresGrainStorageAsDefault(options => options.Bind(configuration.GetSection(PostgresGrainStorageOptions.SectionName)));
+        silo.AddOutgoingGrainCallFilter<CallCycleFilter>();
+        silo.AddActivityPropagation();
+
+        services.AddDataGrains().AddAnalytics(configuration).AddPartitionMaintenance(configuration);
+        services.AddHostedService<PostgresNotificationListener>();
+        return silo;
+    }
+
+    // Membership has a pool of its own, so that a silo busy with requests still answers for its liveness.
+    private static string MembershipConnection(string connectionString) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "pgallinone-membership", MaxPoolSize = 4, MaxAutoPrepare = 0 }.ConnectionString;
+}
