@@ -13,7 +13,7 @@ if (string.IsNullOrEmpty(builder.Configuration["Urls"]))
     builder.WebHost.UseUrls("http://127.0.0.1:8080");
 }
 
-builder.UseOrleans(silo => silo.AddPgAllInOne(builder.Configuration).AddDashboard());
+builder.UseOrleans(silo => silo.UseSiloEndpoints(builder.Configuration).AddPgAllInOne(builder.Configuration).AddDashboard());
 builder.Services.AddHttpApi(builder.Configuration);
 builder.Services.AddSiloTelemetry(builder.Configuration);
 

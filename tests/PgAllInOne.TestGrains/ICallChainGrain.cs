@@ -7,6 +7,20 @@ public interface ICallChainGrain : IGrainWithStringKey
 
     Task<string> CallBack(string caller);
 
+    /// <summary>Calls <paramref name="peer"/>, which calls back into this grain's interleaving <see cref="HelloInterleaved"/>.</summary>
+    Task<string> CallPeerThatCallsBackInterleaved(string peer);
+
+    Task<string> CallBackInterleaved(string caller);
+
+    [AlwaysInterleave]
+    Task<string> HelloInterleaved();
+
+    /// <summary>Calls <paramref name="peer"/> back into this grain with call-chain reentrancy allowed.</summary>
+    Task<string> CallPeerThatCallsBackReentrantly(string peer);
+
+    /// <summary>Calls itself: a cycle of one.</summary>
+    Task<string> CallSelf();
+
     Task<string> Hello();
 
     Task<string> GreetPeer(string peer);
@@ -16,19 +30,42 @@ public interface ICallChainGrain : IGrainWithStringKey
     Task Sleep(int milliseconds, CancellationToken cancellationToken);
 }
 
-public sealed class GrainTestException(string message) : Exception(message);
+[GenerateSerializer, Alias("tests.GrainTestException")]
+public sealed class GrainTestException : Exception
+{
+    public GrainTestException() { }
+
+    public GrainTestException(string message) : base(message) { }
+
+    public GrainTestException(string message, Exception inner) : base(message, inner) { }
+}
 
 public sealed class CallChainGrain : Grain, ICallChainGrain
 {
     public Task<string> CallPeerThatCallsBack(string peer) =>
-        GrainFactory.GetGrain<ICallChainGrain>(peer).CallBack(GetPrimaryKeyString());
+        GrainFactory.GetGrain<ICallChainGrain>(peer).CallBack(this.GetPrimaryKeyString());
 
     public Task<string> CallBack(string caller) => GrainFactory.GetGrain<ICallChainGrain>(caller).Hello();
 
-    public Task<string> Hello() => Task.FromResult($"hello from {GetPrimaryKeyString()}");
+    public Task<string> CallPeerThatCallsBackInterleaved(string peer) =>
+        GrainFactory.GetGrain<ICallChainGrain>(peer).CallBackInterleaved(this.GetPrimaryKeyString());
+
+    public Task<string> CallBackInterleaved(string caller) => GrainFactory.GetGrain<ICallChainGrain>(caller).HelloInterleaved();
+
+    public Task<string> HelloInterleaved() => Hello();
+
+    public async Task<string> CallPeerThatCallsBackReentrantly(string peer)
+    {
+        using var reentrancy = RequestContext.AllowCallChainReentrancy();
+        return await GrainFactory.GetGrain<ICallChainGrain>(peer).CallBack(this.GetPrimaryKeyString());
+    }
+
+    public Task<string> CallSelf() => GrainFactory.GetGrain<ICallChainGrain>(this.GetPrimaryKeyString()).Hello();
+
+    public Task<string> Hello() => Task.FromResult($"hello from {this.GetPrimaryKeyString()}");
 
     public async Task<string> GreetPeer(string peer) =>
-        $"{GetPrimaryKeyString()} got: {await GrainFactory.GetGrain<ICallChainGrain>(peer).Hello()}";
+        $"{this.GetPrimaryKeyString()} got: {await GrainFactory.GetGrain<ICallChainGrain>(peer).Hello()}";
 
     public Task Fail(string message) => throw new GrainTestException(message);
 

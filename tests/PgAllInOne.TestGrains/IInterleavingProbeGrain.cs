@@ -15,10 +15,10 @@ public sealed class InterleavingProbeGrain : Grain, IInterleavingProbeGrain
 
     public Task<int> WriteSlowly(int delayMs) => Probe(delayMs);
 
-    private Task<int> Probe(int delayMs) => ConcurrencyProbe.For(GrainId.ToString()).RunAsync(async () =>
+    private Task<int> Probe(int delayMs) => ConcurrencyProbe.For(this.GetGrainId().ToString()).RunAsync(async () =>
     {
         await Task.Delay(delayMs);
-        return ConcurrencyProbe.For(GrainId.ToString()).Max;
+        return ConcurrencyProbe.For(this.GetGrainId().ToString()).Max;
     });
 }
 
@@ -30,9 +30,9 @@ public interface IReentrantProbeGrain : IGrainWithStringKey
 [Reentrant]
 public sealed class ReentrantProbeGrain : Grain, IReentrantProbeGrain
 {
-    public Task<int> WriteSlowly(int delayMs) => ConcurrencyProbe.For(GrainId.ToString()).RunAsync(async () =>
+    public Task<int> WriteSlowly(int delayMs) => ConcurrencyProbe.For(this.GetGrainId().ToString()).RunAsync(async () =>
     {
         await Task.Delay(delayMs);
-        return ConcurrencyProbe.For(GrainId.ToString()).Max;
+        return ConcurrencyProbe.For(this.GetGrainId().ToString()).Max;
     });
 }

@@ -9,7 +9,8 @@ public sealed class TallyState
     public List<string> Notes { get; set; } = [];
 }
 
-public sealed record TallySnapshot(long Total, long Version, bool RecordExists, int Activations, IReadOnlyList<string> Notes);
+[GenerateSerializer, Alias("tests.TallySnapshot")]
+public sealed record TallySnapshot([property: Id(0)] long Total, [property: Id(1)] string? ETag, [property: Id(2)] bool RecordExists, [property: Id(3)] int Activations, [property: Id(4)] IReadOnlyList<string> Notes);
 
 public interface IStatefulGrain : IGrainWithStringKey
 {
@@ -35,8 +36,8 @@ public sealed class StatefulGrain([PersistentState("tally")] IPersistentState<Ta
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        ActivationCounts.AddOrUpdate(GetPrimaryKeyString(), 1, (_, n) => n + 1);
-        Log($"activate total={tally.State.Total} version={tally.Version}");
+        ActivationCounts.AddOrUpdate(this.GetPrimaryKeyString(), 1, (_, n) => n + 1);
+        Log($"activate total={tally.State.Total} etag={tally.Etag}");
         return Task.CompletedTask;
     }
 
@@ -71,7 +72,7 @@ public sealed class StatefulGrain([PersistentState("tally")] IPersistentState<Ta
     }
 
     public Task<TallySnapshot> Get() => Task.FromResult(new TallySnapshot(
-        tally.State.Total, tally.Version, tally.RecordExists, ActivationCounts.GetValueOrDefault(GetPrimaryKeyString()), [.. tally.State.Notes]));
+        tally.State.Total, tally.Etag, tally.RecordExists, ActivationCounts.GetValueOrDefault(this.GetPrimaryKeyString()), [.. tally.State.Notes]));
 
     public Task Clear() => tally.ClearStateAsync();
 
@@ -81,5 +82,5 @@ public sealed class StatefulGrain([PersistentState("tally")] IPersistentState<Ta
         return Task.CompletedTask;
     }
 
-    private void Log(string entry) => Lifecycle.GetOrAdd(GetPrimaryKeyString(), _ => new()).Enqueue(entry);
+    private void Log(string entry) => Lifecycle.GetOrAdd(this.GetPrimaryKeyString(), _ => new()).Enqueue(entry);
 }

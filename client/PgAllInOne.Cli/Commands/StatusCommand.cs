@@ -8,8 +8,6 @@ namespace PgAllInOne.Cli.Commands;
 /// <summary><c>pgaio status</c>: the silos of the cluster and what they hold, from GET /api/cluster.</summary>
 public static class StatusCommand
 {
-    private const int MethodRows = 10;
-
     public static Command Create(CommandHost host)
     {
         var command = new Command("status", "Silos of the cluster, their load, and activations per grain type");
@@ -54,41 +52,6 @@ public static class StatusCommand
         }
 
         console.Write(activations);
-        RenderMethods(console, cluster);
-    }
-
-    /// <summary>The busiest grain methods of the last stats window, per silo: percentiles cannot be merged across silos.</summary>
-    private static void RenderMethods(IAnsiConsole console, ClusterView cluster)
-    {
-        var methods = cluster.Silos
-            .SelectMany(s => (s.Stats?.Methods ?? []).Select(m => (Silo: s.Id, Method: m)))
-            .OrderByDescending(m => m.Method.Calls)
-            .Take(MethodRows)
-            .ToList();
-        if (methods.Count == 0)
-        {
-            return;
-        }
-
-        var table = new Table().Title("busiest grain methods (last window)").AddColumns("silo", "grain type", "method", "calls", "failures", "p50 ms", "p99 ms");
-        foreach (var column in table.Columns.Skip(3))
-        {
-            column.RightAligned();
-        }
-
-        foreach (var (silo, method) in methods)
-        {
-            table.AddRow(
-                Markup.Escape(silo),
-                Markup.Escape(method.GrainType),
-                Markup.Escape(method.Method),
-                Format.Whole(method.Calls),
-                Format.Whole(method.Failures),
-                Format.Number(method.P50Ms, 2),
-                Format.Number(method.P99Ms, 2));
-        }
-
-        console.Write(table);
     }
 
     private static string StatusMarkup(string status) => status switch

@@ -14,14 +14,7 @@ public sealed record SiloView(
     int Activations,
     SiloStats? Stats);
 
-public sealed record SiloStats(
-    IReadOnlyDictionary<string, int>? Activations,
-    double? CpuPercent,
-    long? MemoryBytes,
-    double? WindowSeconds,
-    IReadOnlyList<MethodStatsView>? Methods);
-
-public sealed record MethodStatsView(string GrainType, string Method, long Calls, long Failures, double P50Ms, double P99Ms);
+public sealed record SiloStats(IReadOnlyDictionary<string, int>? Activations, double? CpuPercent, long? MemoryBytes);
 
 public sealed record NewUserBody(string Username, string Email, JsonElement? Profile);
 

@@ -21,4 +21,12 @@ internal static class AdvertisedAddress
     /// <summary>A loopback address is listened on as it is (a private silo); any other on every interface (a container or a pod).</summary>
     public static IPAddress ListenOn(IPAddress advertised) =>
         IPAddress.IsLoopback(advertised) ? advertised : advertised.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+
+    /// <summary>A port nobody listens on now, for a setting of 0.</summary>
+    public static int FreePort(IPAddress address)
+    {
+        using var listener = new TcpListener(address, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

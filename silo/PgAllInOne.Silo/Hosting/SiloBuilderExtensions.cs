@@ -14,7 +14,7 @@ public static class SiloBuilderExtensions
 {
     /// <summary>
     /// Makes an Orleans silo a PgAllInOne silo: its PostgreSQL (configured or embedded, migrated before Orleans starts),
-    /// ADO.NET clustering on it, the ports and timings of the "Silo", "Runtime" and "Membership" sections, grain state
+    /// ADO.NET clustering on it, the timings of the "Runtime" and "Membership" sections, grain state
     /// in PostgreSQL, fail-fast call cycles, trace propagation and the data grains' shared services.
     /// </summary>
     public static ISiloBuilder AddPgAllInOne(this ISiloBuilder silo, IConfiguration configuration)
@@ -35,21 +35,6 @@ public static class SiloBuilderExtensions
         services.AddSingleton(provider => provider.GetRequiredService<PostgresDatabase>().DataSource);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DatabaseLifecycle>();
 
-        services.AddOptions<ClusterOptions>().Configure<IOptions<SiloOptions>>((cluster, options) =>
-        {
-            cluster.ClusterId = options.Value.ClusterId;
-            cluster.ServiceId = options.Value.ClusterId;
-        });
-        services.AddOptions<EndpointOptions>().Configure<IOptions<SiloOptions>>((endpoints, options) =>
-        {
-            var advertised = AdvertisedAddress.Resolve(options.Value.AdvertisedHost);
-            var listen = AdvertisedAddress.ListenOn(advertised);
-            endpoints.AdvertisedIPAddress = advertised;
-            endpoints.SiloPort = options.Value.Port;
-            endpoints.GatewayPort = options.Value.GatewayPort;
-            endpoints.SiloListeningEndpoint = new IPEndPoint(listen, options.Value.Port);
-            endpoints.GatewayListeningEndpoint = new IPEndPoint(listen, options.Value.GatewayPort);
-        });
         services.AddOptions<SiloMessagingOptions>().Configure<IOptions<RuntimeOptions>>((messaging, options) => messaging.ResponseTimeout = options.Value.ResponseTimeout);
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<RuntimeOptions>>((collection, options) =>
         {
@@ -71,6 +56,35 @@ public static class SiloBuilderExtensions
 
         services.AddDataGrains().AddAnalytics(configuration).AddPartitionMaintenance(configuration);
         services.AddHostedService<PostgresNotificationListener>();
+        return silo;
+    }
+
+    /// <summary>
+    /// The silo's identity and addresses from the "Silo" section: <c>ClusterId</c> (Orleans' cluster and service id),
+    /// <c>Port</c> (silo to silo), <c>GatewayPort</c> (clients) and <c>AdvertisedHost</c>; a port of 0 takes a free one.
+    /// A test cluster, which assigns these itself, leaves this out.
+    /// </summary>
+    public static ISiloBuilder UseSiloEndpoints(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var services = silo.Services;
+        services.AddOptions<SiloOptions>().Bind(configuration.GetSection(SiloOptions.SectionName));
+        services.AddOptions<ClusterOptions>().Configure<IOptions<SiloOptions>>((cluster, options) =>
+        {
+            cluster.ClusterId = options.Value.ClusterId;
+            cluster.ServiceId = options.Value.ClusterId;
+        });
+        services.AddOptions<EndpointOptions>().Configure<IOptions<SiloOptions>>((endpoints, options) =>
+        {
+            var advertised = AdvertisedAddress.Resolve(options.Value.AdvertisedHost);
+            var listen = AdvertisedAddress.ListenOn(advertised);
+            endpoints.AdvertisedIPAddress = advertised;
+            var siloPort = options.Value.Port == 0 ? AdvertisedAddress.FreePort(listen) : options.Value.Port;
+            var gatewayPort = options.Value.GatewayPort == 0 ? AdvertisedAddress.FreePort(listen) : options.Value.GatewayPort;
+            endpoints.SiloPort = siloPort;
+            endpoints.GatewayPort = gatewayPort;
+            endpoints.SiloListeningEndpoint = new IPEndPoint(listen, siloPort);
+            endpoints.GatewayListeningEndpoint = new IPEndPoint(listen, gatewayPort);
+        });
         return silo;
     }
 

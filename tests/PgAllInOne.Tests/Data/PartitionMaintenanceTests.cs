@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PgAllInOne.Grains.Maintenance;
-using PgAllInOne.Runtime.Database;
+using PgAllInOne.Postgres;
 using PgAllInOne.Tests.Infrastructure;
 
 namespace PgAllInOne.Tests.Data;

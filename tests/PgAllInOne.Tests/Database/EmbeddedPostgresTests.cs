@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using PgAllInOne.Runtime.Database;
+using PgAllInOne.Postgres;
 
 using PgAllInOne.Tests.Infrastructure;
 

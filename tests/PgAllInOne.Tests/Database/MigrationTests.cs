@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using PgAllInOne.Runtime.Database;
+using PgAllInOne.Postgres;
 using PgAllInOne.Tests.Infrastructure;
 
 namespace PgAllInOne.Tests.Database;

@@ -1,67 +1,65 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using PgAllInOne.Grains;
-using PgAllInOne.Runtime.Hosting;
+using Orleans.TestingHost;
+using PgAllInOne.Silo.Hosting;
 
 namespace PgAllInOne.Tests.Infrastructure;
 
-/// <summary>A real silo (runtime, PostgreSQL storage, migrations) in this process, holding the test grains.</summary>
+/// <summary>
+/// Orleans silos in this process (TestingHost) set up as PgAllInOne silos on a real PostgreSQL database: migrations,
+/// grain storage, call filters, the data grains and the test grains. Calls go through TestingHost's client and its
+/// in-memory transport (and so through serialization); membership is TestingHost's own, in memory.
+/// </summary>
 public sealed class TestSilo : IAsyncDisposable
 {
-    private readonly IHost host;
+    private readonly InProcessTestCluster cluster;
     private bool stopped;
 
-    private TestSilo(IHost host) => this.host = host;
+    private TestSilo(InProcessTestCluster cluster) => this.cluster = cluster;
 
-    public IServiceProvider Services => host.Services;
+    public InProcessTestCluster Cluster => cluster;
 
-    public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
+    /// <summary>The first silo's services.</summary>
+    public IServiceProvider Services => cluster.Silos[0].ServiceProvider;
 
-    public static async Task<TestSilo> StartAsync(string connectionString, IDictionary<string, string?>? settings = null)
+    public IGrainFactory Grains => cluster.Client;
+
+    public static async Task<TestSilo> StartAsync(string connectionString, IDictionary<string, string?>? settings = null, short silos = 1)
     {
         var configuration = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = connectionString,
-            ["Silo:Port"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             configuration[key] = value;
         }
 
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.Logging.ClearProviders();
-        builder.Services.AddGrainRuntime(builder.Configuration).AddGrainsFrom(typeof(Grains.CounterGrain).Assembly).AddGrainsFrom(typeof(PgAllInOne.Grains.GrainsAssembly).Assembly).AddDataGrains().AddAnalytics(builder.Configuration);
-        var host = builder.Build();
-        await host.StartAsync();
-        return new TestSilo(host);
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Configuration.AddInMemoryCollection(configuration);
+            host.Logging.ClearProviders();
+        });
+        builder.ConfigureSilo((_, silo) => silo.AddPgAllInOne(silo.Configuration));
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new TestSilo(cluster);
     }
 
-    public string SiloId => Services.GetRequiredService<SiloStatus>().SiloId;
-
-    /// <summary>Stops the silo as a crash would: it falls silent, flushes nothing and tells nobody.</summary>
-    public async Task KillAsync()
-    {
-        await Services.GetServices<IHostedService>().OfType<SiloHostedService>().Single().AbortAsync();
-        await DisposeAsync();
-    }
-
-    /// <summary>Graceful stop: every activation deactivates and flushes before the silo goes.</summary>
     public async Task StopAsync()
     {
         if (!stopped)
         {
             stopped = true;
-            await host.StopAsync();
+            await cluster.StopAllSilosAsync();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        host.Dispose();
+        await cluster.DisposeAsync();
     }
 }

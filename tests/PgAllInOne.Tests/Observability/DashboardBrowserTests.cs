@@ -16,9 +16,8 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres, ITestOutputH
     public async Task TheDashboard_ShowsBothSilos_AndItsCallChartsMove_UnderLoad()
     {
         var database = await postgres.CreateDatabaseAsync();
-        var fast = new Dictionary<string, string?>(TestCluster.FastDetection);
-        await using var first = await SiloApp.StartAsync(database, fast);
-        await using var second = await SiloApp.StartAsync(database, fast);
+        await using var first = await SiloApp.StartAsync(database);
+        await using var second = await SiloApp.StartAsync(database);
 
         using var load = new CancellationTokenSource();
         var traffic = Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>

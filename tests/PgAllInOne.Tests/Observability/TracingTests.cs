@@ -4,7 +4,8 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using PgAllInOne.Runtime.Placement;
+using Orleans.Runtime;
+using PgAllInOne.GrainInterfaces.Users;
 using PgAllInOne.Tests.Infrastructure;
 
 namespace PgAllInOne.Tests.Observability;
@@ -22,7 +23,7 @@ public sealed class TracingTests : IDisposable
         this.postgres = postgres;
         listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name is "PgAllInOne.Runtime" or "Npgsql" or "Microsoft.AspNetCore",
+            ShouldListenTo = source => source.Name is "Microsoft.Orleans.Application" or "Npgsql" or "Microsoft.AspNetCore",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activities.Enqueue,
         };
@@ -35,24 +36,27 @@ public sealed class TracingTests : IDisposable
     public async Task AnHttpRequest_IsOneTrace_AcrossSilos_DownToTheSql()
     {
         var database = await postgres.CreateDatabaseAsync();
-        var fast = new Dictionary<string, string?>(TestCluster.FastDetection);
-        await using var front = await SiloApp.StartAsync(database, fast);
-        await using var back = await SiloApp.StartAsync(database, fast);
+        await using var front = await SiloApp.StartAsync(database);
+        await using var back = await SiloApp.StartAsync(database);
         using var http = front.Admin();
         await Eventually.TrueAsync(
             async () => (await http.GetFromJsonAsync<JsonElement>("/api/cluster")).GetProperty("silos").EnumerateArray().Count(s => s.GetProperty("status").GetString() == "active") == 2,
             "both silos to be active");
 
         // A user whose grain lives on the other silo.
-        var router = front.Services.GetRequiredService<GrainRouter>();
+        var grains = front.Services.GetRequiredService<IGrainFactory>();
+        var frontSilo = front.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        var management = grains.GetGrain<IManagementGrain>(0);
         long id;
+        SiloAddress? owner;
         do
         {
             var created = await http.PostAsJsonAsync("/api/users", new { username = $"traced{Guid.NewGuid():N}"[..20], email = $"{Guid.NewGuid():N}@example.com" });
             id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+            await http.GetAsync($"/api/users/{id}"); // activates it, so that the traced request runs only its own SQL
+            owner = await management.GetActivationAddress(grains.GetGrain<IUserGrain>(id.ToString(CultureInfo.InvariantCulture)));
         }
-        while (router.RemoteOwner(new GrainId("user", id.ToString(CultureInfo.InvariantCulture))) is null);
-        await http.GetAsync($"/api/users/{id}"); // activates it there first, so that the traced request runs only its own SQL
+        while (owner is null || owner.Equals(frontSilo));
         activities.Clear();
 
         using var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/users/{id}/profile") { Content = JsonContent.Create(new { traced = true }) };
@@ -61,15 +65,15 @@ public sealed class TracingTests : IDisposable
         // The only request since the clear: its server activity is the root of the trace.
         await Eventually.TrueAsync(() => activities.Any(a => a.Source.Name == "Microsoft.AspNetCore"), "the request's activity to end");
         var request = activities.Single(a => a.Source.Name == "Microsoft.AspNetCore");
-        var received = activities.Single(a => a.DisplayName == "IUserGrain/PatchProfile (received)");
-        var call = activities.Single(a => a.DisplayName == "IUserGrain/PatchProfile");
-        var sql = activities.Where(a => a.Source.Name == "Npgsql" && a.ParentSpanId == call.SpanId).ToList();
+        var patches = activities.Where(a => a.Source.Name == "Microsoft.Orleans.Application" && a.DisplayName.EndsWith("IUserGrain/PatchProfile", StringComparison.Ordinal)).ToList();
+        var call = Assert.Single(patches, a => a.Kind == ActivityKind.Client);
+        var received = Assert.Single(patches, a => a.Kind == ActivityKind.Server);
+        var sql = activities.Where(a => a.Source.Name == "Npgsql" && a.ParentSpanId == received.SpanId).ToList();
 
-        Assert.Equal(request.SpanId, received.ParentSpanId);
-        Assert.Equal(received.SpanId, call.ParentSpanId);
+        Assert.Equal(request.SpanId, call.ParentSpanId);
+        Assert.Equal(call.SpanId, received.ParentSpanId);
         Assert.NotEmpty(sql);
-        Assert.All(new[] { received, call }.Concat(sql), a => Assert.Equal(request.TraceId, a.TraceId));
-        Assert.Equal(ActivityKind.Server, received.Kind);
-        Assert.Contains("pgaio_silo_messages_total{silo=", await http.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        Assert.All(new[] { call, received }.Concat(sql), a => Assert.Equal(request.TraceId, a.TraceId));
+        Assert.Contains("orleans_", await http.GetStringAsync("/metrics"), StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Hosting;
+
+namespace PgAllInOne.Client;
+
+public static class PgAllInOneClientExtensions
+{
+    /// <summary>
+    /// Adds Orleans' cluster client (<see cref="IClusterClient"/>, <see cref="IGrainFactory"/>) for a PgAllInOne cluster:
+    /// gateways from the membership table in its PostgreSQL, or a static list; traces carried into the silos. The client
+    /// connects when the host starts and reconnects by itself after a silo restarts.
+    /// </summary>
+    public static IServiceCollection AddPgAllInOneClient(this IServiceCollection services, Action<PgAllInOneClientOptions> configure)
+    {
+        var options = new PgAllInOneClientOptions();
+        configure(options);
+        options.Validate();
+        return services.AddOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = options.ClusterId;
+                cluster.ServiceId = options.ClusterId;
+            });
+            client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
+            if (options.Gateways.Count > 0)
+            {
+                client.UseStaticClustering(options.Gateways.Select(ParseEndpoint).ToArray());
+            }
+            else
+            {
+                client.UseAdoNetClustering(clustering =>
+                {
+                    clustering.Invariant = "Npgsql";
+                    clustering.ConnectionString = options.ConnectionString;
+                });
+            }
+
+            client.AddActivityPropagation();
+        });
+    }
+
+    private static IPEndPoint ParseEndpoint(string endpoint)
+    {
+        var colon = endpoint.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(endpoint.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new InvalidOperationException($"Gateway '{endpoint}' is not host:port.");
+        }
+
+        var host = endpoint[..colon].Trim('[', ']');
+        var address = IPAddress.TryParse(host, out var ip) ? ip : Dns.GetHostAddresses(host).FirstOrDefault()
+            ?? throw new InvalidOperationException($"Gateway host '{host}' resolves to no address.");
+        return new IPEndPoint(address, port);
+    }
+}
