@@ -1,4 +1,5 @@
 using Orleans.Dashboard;
+using PgAllInOne.Grains;
 using PgAllInOne.Silo;
 using PgAllInOne.Silo.Api;
 using PgAllInOne.Silo.Dashboard;
@@ -14,6 +15,7 @@ if (string.IsNullOrEmpty(builder.Configuration["Urls"]))
 }
 
 builder.UseOrleans(silo => silo.UseSiloEndpoints(builder.Configuration).AddPgAllInOne(builder.Configuration).AddDashboard());
+builder.Services.AddPartitionMaintenance(builder.Configuration);
 builder.Services.AddHttpApi(builder.Configuration);
 builder.Services.AddSiloTelemetry(builder.Configuration);
 

@@ -54,7 +54,7 @@ public static class SiloBuilderExtensions
         silo.AddOutgoingGrainCallFilter<CallCycleFilter>();
         silo.AddActivityPropagation();
 
-        services.AddDataGrains().AddAnalytics(configuration).AddPartitionMaintenance(configuration);
+        services.AddDataGrains().AddAnalytics(configuration);
         services.AddHostedService<PostgresNotificationListener>();
         return silo;
     }
