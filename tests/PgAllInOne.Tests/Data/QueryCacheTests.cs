@@ -31,7 +31,11 @@ public sealed class QueryCacheTests(PostgresFixture postgres) : IAsyncLifetime
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => silo.Grains.QueryAnalyticsAsync(ByType)));
 
         Assert.Single(results, r => !r.Hit);
-        Assert.All(results, r => Assert.Equal(results[0].Result, r.Result));
+        Assert.All(results, r =>
+        {
+            Assert.Equal(results[0].Result.ComputedAt, r.Result.ComputedAt);
+            Assert.Equal<EventGroupRow>(results[0].Result.Events, r.Result.Events);
+        });
         Assert.Equal(10, results[0].Result.Events.Sum(r => r.Count));
         Assert.True((await silo.Grains.QueryAnalyticsAsync(ByType with { GroupBy = "TYPE" })).Hit, "the normalized query is the same entry");
     }

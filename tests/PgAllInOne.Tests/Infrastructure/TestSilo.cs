@@ -37,6 +37,9 @@ public sealed class TestSilo : IAsyncDisposable
         }
 
         var builder = new InProcessTestClusterBuilder(silos);
+
+        // One database, one cluster: a stable id, so that silos started one after another share what is keyed by it (Redis, grain state).
+        builder.Options.ClusterId = builder.Options.ServiceId = "test";
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration.AddInMemoryCollection(configuration);

@@ -51,6 +51,11 @@ public static class ClusterApi
         return TypedResults.Ok(new ClusterInfo(cluster.Value.ClusterId, silos.OrderBy(s => s.StartedAt).ToList(), totals));
     }
 
-    // Orleans reports the grain class's full name; its last part reads best.
-    private static string ShortTypeName(string grainType) => grainType[(grainType.LastIndexOf('.') + 1)..].Split(',')[0];
+    // Orleans reports the grain class's full name; shown as Orleans names the grain type (class name, "Grain" dropped, lower case).
+    private static string ShortTypeName(string grainClass)
+    {
+        var name = grainClass.Split(',')[0];
+        name = name[(name.LastIndexOf('.') + 1)..];
+        return (name.EndsWith("Grain", StringComparison.Ordinal) && name.Length > 5 ? name[..^5] : name).ToLowerInvariant();
+    }
 }
