@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using PgAllInOne.Tests.Infrastructure;
+
+namespace PgAllInOne.Tests.Cluster;
+
+/// <summary>A real silo process (PgAllInOne.Silo.dll) on a given PostgreSQL, with its own HTTP, silo and gateway ports.</summary>
+public sealed class SiloProcess : IDisposable
+{
+    private readonly TempFolder folder = new("pgaio-cluster");
+    private Process process;
+
+    private SiloProcess(string connectionString, int httpPort, int siloPort, int gatewayPort)
+    {
+        ConnectionString = connectionString;
+        (HttpPort, SiloPort, GatewayPort) = (httpPort, siloPort, gatewayPort);
+        process = Start();
+    }
+
+    public string ConnectionString { get; }
+
+    public int HttpPort { get; }
+
+    public int SiloPort { get; }
+
+    public int GatewayPort { get; }
+
+    public static SiloProcess Start(string connectionString) => new(connectionString, FreePort(), FreePort(), FreePort());
+
+    public async Task WaitUntilReadyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(2) };
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"The silo on :{HttpPort} exited with {process.ExitCode}.");
+                }
+
+                try
+                {
+                    return (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK;
+                }
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            },
+            $"silo on :{HttpPort} to be ready",
+            TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>kill -9: no goodbye, nothing flushed; the others find out by probing.</summary>
+    public void Kill() => process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM, as an orchestrator stops a pod; waits for the exit.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-15", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(45));
+        await process.WaitForExitAsync(timeout.Token);
+        return process.ExitCode;
+    }
+
+    /// <summary>Starts the silo again on the same ports.</summary>
+    public void Restart()
+    {
+        process.Dispose();
+        process = Start();
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+
+        process.Dispose();
+        folder.Dispose();
+    }
+
+    private Process Start()
+    {
+        var silo = Processes.StartDotnet(
+            "PgAllInOne.Silo.dll",
+            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" },
+            $"--ConnectionStrings:Postgres={ConnectionString}",
+            $"--Urls=http://127.0.0.1:{HttpPort}",
+            $"--Silo:Port={SiloPort}",
+            $"--Silo:GatewayPort={GatewayPort}",
+            $"--Silo:DataDirectory={folder.Path}");
+
+        // Nobody reads the output: drain it so that the silo never blocks on a full pipe.
+        silo.OutputDataReceived += (_, _) => { };
+        silo.ErrorDataReceived += (_, _) => { };
+        silo.BeginOutputReadLine();
+        silo.BeginErrorReadLine();
+        return silo;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
