@@ -12,6 +12,8 @@ public sealed partial class DeploymentFileTests
 {
     public const int HttpPort = 8080;
     public const int SiloPort = 11111;
+
+    public const int GatewayPort = 30000;
     public const string Readiness = "/readyz";
     public const string Liveness = "/healthz";
 
@@ -77,7 +79,8 @@ public sealed partial class DeploymentFileTests
     public void EveryKeyTheSilosAreConfiguredWith_IsOneTheSiloReads()
     {
         Assert.Contains("Silo:AdvertisedHost", SiloConfigurationKeys.All);
-        Assert.Contains("Membership:DeathTimeout", SiloConfigurationKeys.All);
+        Assert.Contains("Membership:ProbeTimeout", SiloConfigurationKeys.All);
+        Assert.Contains("Silo:GatewayPort", SiloConfigurationKeys.All);
         Assert.Contains("Maintenance:Interval", SiloConfigurationKeys.All);
 
         var unknown = SiloVariables()
@@ -115,14 +118,15 @@ public sealed partial class DeploymentFileTests
     }
 
     [Fact]
-    public void ComposeSilos_UseHttpPort8080AndSiloPort11111_AsTheDockerfileExposes()
+    public void ComposeSilos_UseHttpPort8080_SiloPort11111_AndGatewayPort30000_AsTheDockerfileExposes()
     {
         var instructions = DockerfileInstructions();
         var exposed = instructions.Where(i => i.Keyword == "EXPOSE").SelectMany(i => i.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Select(Number);
-        Assert.Equal([HttpPort, SiloPort], exposed.Order());
+        Assert.Equal([HttpPort, SiloPort, GatewayPort], exposed.Order());
         var imageEnvironment = instructions.Where(i => i.Keyword == "ENV").Select(i => i.Arguments).ToList();
         Assert.Contains(imageEnvironment, arguments => arguments.Contains($"Urls=http://0.0.0.0:{HttpPort}", StringComparison.Ordinal));
         Assert.Contains(imageEnvironment, arguments => arguments.Contains($"Silo__Port={SiloPort}", StringComparison.Ordinal));
+        Assert.Contains(imageEnvironment, arguments => arguments.Contains($"Silo__GatewayPort={GatewayPort}", StringComparison.Ordinal));
 
         var hostPorts = new List<string>();
         foreach (var (name, service) in ComposeSilos(Compose()))
@@ -130,6 +134,7 @@ public sealed partial class DeploymentFileTests
             var environment = ComposeEnvironment(service);
             Assert.Equal(HttpPort, new Uri(environment["Urls"]).Port);
             Assert.Equal(SiloPort, Number(environment["Silo__Port"]));
+            Assert.Equal(GatewayPort, Number(environment["Silo__GatewayPort"]));
             var mapping = Assert.Single(service.Items("ports").Cast<string>());
             Assert.Equal(HttpPort, Number(mapping.Split(':')[^1].Split('/')[0]));
             hostPorts.Add(mapping.Split(':')[^2]);
@@ -140,16 +145,18 @@ public sealed partial class DeploymentFileTests
     }
 
     [Fact]
-    public void K8sSilos_UseHttpPort8080AndSiloPort11111_InConfigContainerServicesAndProbes()
+    public void K8sSilos_UseHttpPort8080_SiloPort11111_AndGatewayPort30000_InConfigContainerServicesAndProbes()
     {
         var manifests = Manifests();
         var (workload, container) = Assert.Single(SiloContainers(manifests));
         Assert.Equal(HttpPort, ResolvePort(container, "http"));
         Assert.Equal(SiloPort, ResolvePort(container, "silo"));
+        Assert.Equal(GatewayPort, ResolvePort(container, "gateway"));
 
         var config = KubernetesVariables(manifests, container).ToDictionary(variable => variable.Name, variable => variable.Value);
         Assert.Equal(HttpPort, new Uri(config["Urls"]!).Port);
         Assert.Equal(SiloPort, Number(config["Silo__Port"]));
+        Assert.Equal(GatewayPort, Number(config["Silo__GatewayPort"]));
 
         foreach (var probe in Probes)
         {
@@ -161,7 +168,7 @@ public sealed partial class DeploymentFileTests
         var http = Assert.Single(siloServices, service => service.Text("spec", "clusterIP") != "None");
         var headless = Assert.Single(siloServices, service => service.Text("spec", "clusterIP") == "None");
         Assert.Equal([HttpPort], http.Items("spec", "ports").Select(port => ResolvePort(container, port.Text("targetPort")!)));
-        Assert.Equal([SiloPort], headless.Items("spec", "ports").Select(port => ResolvePort(container, port.Text("targetPort")!)));
+        Assert.Equal([SiloPort, GatewayPort], headless.Items("spec", "ports").Select(port => ResolvePort(container, port.Text("targetPort")!)));
     }
 
     [Fact]

@@ -45,6 +45,10 @@ public static class SiloConfigurationKeys
             }
         }
 
+        // The "Membership" section binds straight onto Orleans' membership options.
+        keys.UnionWith(typeof(Orleans.Configuration.ClusterMembershipOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(property => property.SetMethod?.IsPublic == true)
+            .Select(property => $"Membership:{property.Name}"));
         return keys;
     }
 
