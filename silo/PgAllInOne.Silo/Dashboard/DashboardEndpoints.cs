@@ -6,6 +6,8 @@ namespace PgAllInOne.Silo.Dashboard;
 public static class DashboardEndpoints
 {
     private static readonly Lazy<DashboardPage> KeyPage = new(() => DashboardPage.Load("login.html"));
+    private const string OrleansDashboardPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
     private static readonly Lazy<DashboardPage> DatabasePage = new(() => DashboardPage.Load("database.html"));
 
     /// <summary>
@@ -16,6 +18,18 @@ public static class DashboardEndpoints
     public static WebApplication MapDashboard(this WebApplication app)
     {
         _ = app.Services.GetRequiredService<CacheCounters>(); // listening from the start, not from the first view
+        app.Use((context, next) =>
+        {
+            // Orleans' dashboard embeds all it needs; the browser itself then refuses anything from elsewhere. Its markup
+            // and charts set inline styles, hence 'unsafe-inline' for styles only. Our own pages replace this with theirs.
+            if (context.Request.Path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.Headers.ContentSecurityPolicy = OrleansDashboardPolicy;
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+            }
+
+            return next(context);
+        });
         app.MapOrleansDashboard("/dashboard").RequireAuthorization(DashboardSession.Policy);
 
         var ours = app.MapGroup("/dashboard").ExcludeFromDescription();

@@ -14,6 +14,12 @@ internal static partial class DashboardSessions
 
     public static async Task<Results<NoContent, ProblemHttpResult>> OpenAsync(HttpContext context, ApiKeyStore keys, ILogger<DashboardSessionEvents> logger)
     {
+        if (!IsSameOrigin(context.Request))
+        {
+            // A page elsewhere must not sign this browser in under a key of its choosing.
+            return TypedResults.Problem("Keys are exchanged only from the silo's own key page.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+        }
+
         var presented = await ReadKeyAsync(context.Request, context.RequestAborted);
         if (presented is null)
         {
@@ -41,6 +47,11 @@ internal static partial class DashboardSessions
         LogSessionClosed(logger);
         return TypedResults.NoContent();
     }
+
+    // Browsers send Origin with every POST; a client without one (curl, tests) is not a cross-site page.
+    private static bool IsSameOrigin(HttpRequest request) =>
+        request.Headers.Origin.ToString() is not { Length: > 0 } origin
+        || string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
 
     private static async Task<string?> ReadKeyAsync(HttpRequest request, CancellationToken cancellationToken)
     {

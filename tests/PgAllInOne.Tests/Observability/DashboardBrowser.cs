@@ -33,6 +33,23 @@ internal static class DashboardBrowser
         return outside;
     }
 
+    /// <summary>Collects what the browser refused under a page's Content-Security-Policy.</summary>
+    public static List<string> WatchForPolicyViolations(IPage page)
+    {
+        var violations = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                lock (violations)
+                {
+                    violations.Add(message.Text);
+                }
+            }
+        };
+        return violations;
+    }
+
     /// <summary>Every URL the browser requested, fragment dropped: what a server could have seen.</summary>
     public static List<string> WatchRequestedUrls(IPage page)
     {

@@ -41,6 +41,7 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres, ITestOutputH
         var page = await context.NewPageAsync();
         var outside = WatchForOutsideRequests(page);
         var requested = WatchRequestedUrls(page);
+        var violations = WatchForPolicyViolations(page);
 
         await page.GotoAsync(new Uri(first.BaseAddress, "/dashboard#key=" + first.AdminKey).ToString());
 
@@ -78,6 +79,7 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres, ITestOutputH
         Assert.DoesNotContain(first.AdminKey, cookie.Value, StringComparison.Ordinal);
         Assert.DoesNotContain(requested, url => url.Contains(first.AdminKey, StringComparison.Ordinal));
         Assert.Empty(outside);
+        Assert.Empty(violations); // Orleans' dashboard runs whole under its CSP
 
         await load.CancelAsync();
         await traffic;
@@ -146,6 +148,9 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres, ITestOutputH
         {
             Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync("/dashboard/DashboardCounters")).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync("/dashboard/ClusterStats")).StatusCode);
+            var orleansPage = await bearer.GetAsync("/dashboard/");
+            Assert.Equal(HttpStatusCode.OK, orleansPage.StatusCode);
+            Assert.Contains("default-src 'self'", orleansPage.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         }
 
         using (var wrongBearer = RawClient(app, bearer: "pgaio_wrong"))
@@ -185,6 +190,14 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres, ITestOutputH
         Assert.False(wrong.Headers.Contains("Set-Cookie"));
         Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync("/dashboard/session", new StringContent("{", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
 
+        using (var elsewhere = new HttpRequestMessage(HttpMethod.Post, "/dashboard/session") { Content = JsonContent.Create(new { key = app.AdminKey }) })
+        {
+            elsewhere.Headers.Add("Origin", "http://evil.example");
+            var refused = await http.SendAsync(elsewhere);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.False(refused.Headers.Contains("Set-Cookie"));
+        }
+
         foreach (var body in new HttpContent[] { new FormUrlEncodedContent([new("key", app.AdminKey)]), JsonContent.Create(new { key = app.AdminKey }) })
         {
             var opened = await http.PostAsync("/dashboard/session", body);
@@ -221,14 +234,7 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres, ITestOutputH
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         var page = await context.NewPageAsync();
         var outside = WatchForOutsideRequests(page);
-        var violations = new List<string>(); // of the page's CSP
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
-            {
-                violations.Add(message.Text);
-            }
-        };
+        var violations = WatchForPolicyViolations(page);
 
         // A #key= link to the view itself comes back to it through the key page.
         await page.GotoAsync(new Uri(app.BaseAddress, "/dashboard/database#key=" + app.AdminKey).ToString());
