@@ -18,6 +18,7 @@ builder.UseOrleans(silo => silo.UseSiloEndpoints(builder.Configuration).AddPgAll
 builder.Services.AddPartitionMaintenance(builder.Configuration);
 builder.Services.AddHttpApi(builder.Configuration);
 builder.Services.AddSiloTelemetry(builder.Configuration);
+builder.Services.AddSiloDashboard();
 
 var app = builder.Build();
 app.UseSiloTelemetry();

@@ -58,7 +58,8 @@ public sealed class ApiKeyAuthenticationHandler(
         await Results.Problem($"This API key's role ({role}) may not do this.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden").ExecuteAsync(Context);
     }
 
-    private static string? PresentedKey(HttpRequest request)
+    /// <summary>The key a request presents in its headers, if any (the dashboard's scheme forwards here only then).</summary>
+    internal static string? PresentedKey(HttpRequest request)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))

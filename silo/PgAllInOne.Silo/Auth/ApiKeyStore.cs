@@ -14,6 +14,7 @@ public sealed class ApiKeyStore(PostgresDatabase database) : IPostgresNotificati
 {
     private const int MaxCachedKeys = 10_000;
     private readonly ConcurrentDictionary<string, ApiKey?> cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, ApiKey?> cacheById = new();
 
     public string Channel => "pgaio_api_keys";
 
@@ -42,6 +43,27 @@ public sealed class ApiKeyStore(PostgresDatabase database) : IPostgresNotificati
         return found;
     }
 
+    /// <summary>The live key with this id, or null once it is revoked (cached like <see cref="FindAsync"/>, dropped on every revocation).</summary>
+    public async ValueTask<ApiKey?> FindByIdAsync(long id, CancellationToken cancellationToken)
+    {
+        if (cacheById.TryGetValue(id, out var cached))
+        {
+            return cached;
+        }
+
+        await using var command = database.DataSource.CreateCommand(SiloSql.Get("FindApiKeyById.sql"));
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var found = await reader.ReadAsync(cancellationToken) ? new ApiKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), default) : null;
+        if (cacheById.Count >= MaxCachedKeys)
+        {
+            cacheById.Clear();
+        }
+
+        cacheById[id] = found;
+        return found;
+    }
+
     public async Task<CreatedApiKey> CreateAsync(string name, string role, CancellationToken cancellationToken, NpgsqlConnection? connection = null)
     {
         var key = "pgaio_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -52,7 +74,9 @@ public sealed class ApiKeyStore(PostgresDatabase database) : IPostgresNotificati
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         cache.TryRemove(key, out _);
-        return new CreatedApiKey(reader.GetInt64(0), name, role, key);
+        var id = reader.GetInt64(0);
+        cacheById.TryRemove(id, out _);
+        return new CreatedApiKey(id, name, role, key);
     }
 
     public async Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken)
@@ -74,19 +98,25 @@ public sealed class ApiKeyStore(PostgresDatabase database) : IPostgresNotificati
         await using var command = database.DataSource.CreateCommand(SiloSql.Get("RevokeApiKey.sql"));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         var revoked = await command.ExecuteScalarAsync(cancellationToken) is not null;
-        cache.Clear();
+        Forget();
         return revoked;
     }
 
     public Task OnListeningAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        cache.Clear();
+        Forget();
         return Task.CompletedTask;
     }
 
-    public void OnNotification(string payload) => cache.Clear();
+    public void OnNotification(string payload) => Forget();
 
-    public void OnListenerLost() => cache.Clear();
+    public void OnListenerLost() => Forget();
+
+    private void Forget()
+    {
+        cache.Clear();
+        cacheById.Clear();
+    }
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

@@ -1,67 +1,44 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
-using PgAllInOne.Postgres;
+using Orleans.Dashboard;
 using PgAllInOne.Silo.Auth;
 
 namespace PgAllInOne.Silo.Dashboard;
 
-public sealed record PoolState(string State, long Connections);
-
-public sealed record SlowStatement(string Query, long Calls, double MeanMs, double TotalMs);
-
-public sealed record PartitionSize(string Table, string Partition, long Bytes, long Rows);
-
-public sealed record DatabaseInfo(IReadOnlyList<PoolState> Connections, IReadOnlyList<SlowStatement>? SlowStatements, IReadOnlyList<PartitionSize> Partitions);
-
 public static class DashboardEndpoints
 {
-    private static readonly Lazy<string> Page = new(() =>
-    {
-        using var stream = typeof(DashboardEndpoints).Assembly.GetManifestResourceStream("dashboard.html")!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    });
+    private static readonly Lazy<DashboardPage> KeyPage = new(() => DashboardPage.Load("login.html"));
+    private const string OrleansDashboardPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-    /// <summary>GET /dashboard (the page; it holds no data and needs no key) and GET /api/dashboard/database (reader).</summary>
-    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/dashboard", (HttpResponse response) =>
-        {
-            // Everything the page needs is inline: nothing may load from elsewhere.
-            response.Headers.ContentSecurityPolicy = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:";
-            return Results.Content(Page.Value, "text/html; charset=utf-8");
-        }).ExcludeFromDescription();
-        app.MapGet("/api/dashboard/database", ReadDatabaseAsync).WithTags("Cluster").RequireAuthorization(ApiRoles.Reader);
-        return app;
-    }
+    private static readonly Lazy<DashboardPage> DatabasePage = new(() => DashboardPage.Load("database.html"));
 
-    private static async Task<Ok<DatabaseInfo>> ReadDatabaseAsync(PostgresDatabase database, CancellationToken cancellationToken)
+    /// <summary>
+    /// Orleans' dashboard under /dashboard (page, script and JSON API), the key page /dashboard/login with
+    /// POST/DELETE /dashboard/session, the PostgreSQL view /dashboard/database and its JSON GET /api/dashboard/database;
+    /// all but the key page need at least a reader key, by header or by session cookie.
+    /// </summary>
+    public static WebApplication MapDashboard(this WebApplication app)
     {
-        var dataSource = database.DataSource;
-        var connections = await ReadAsync(dataSource, "PoolConnections.sql", r => new PoolState(r.GetString(0), r.GetInt64(1)), cancellationToken);
-        IReadOnlyList<SlowStatement>? slow = null;
-        await using (var has = dataSource.CreateCommand(SiloSql.Get("HasStatStatements.sql")))
+        _ = app.Services.GetRequiredService<CacheCounters>(); // listening from the start, not from the first view
+        app.Use((context, next) =>
         {
-            if ((bool)(await has.ExecuteScalarAsync(cancellationToken))!)
+            // Orleans' dashboard embeds all it needs; the browser itself then refuses anything from elsewhere. Its markup
+            // and charts set inline styles, hence 'unsafe-inline' for styles only. Our own pages replace this with theirs.
+            if (context.Request.Path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase))
             {
-                slow = await ReadAsync(dataSource, "SlowStatements.sql", r => new SlowStatement(r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3)), cancellationToken);
+                context.Response.Headers.ContentSecurityPolicy = OrleansDashboardPolicy;
+                context.Response.Headers.XContentTypeOptions = "nosniff";
             }
-        }
 
-        var partitions = await ReadAsync(dataSource, "PartitionSizes.sql", r => new PartitionSize(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)), cancellationToken);
-        return TypedResults.Ok(new DatabaseInfo(connections, slow, partitions));
-    }
+            return next(context);
+        });
+        app.MapOrleansDashboard("/dashboard").RequireAuthorization(DashboardSession.Policy);
 
-    private static async Task<List<T>> ReadAsync<T>(NpgsqlDataSource dataSource, string file, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(SiloSql.Get(file));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(read(reader));
-        }
+        var ours = app.MapGroup("/dashboard").ExcludeFromDescription();
+        ours.MapGet("/login", (HttpResponse response) => KeyPage.Value.Serve(response)).AllowAnonymous();
+        ours.MapPost("/session", DashboardSessions.OpenAsync).AllowAnonymous().DisableAntiforgery();
+        ours.MapDelete("/session", DashboardSessions.CloseAsync).AllowAnonymous();
+        ours.MapGet("/database", (HttpResponse response) => DatabasePage.Value.Serve(response)).RequireAuthorization(DashboardSession.Policy);
 
-        return rows;
+        app.MapGet("/api/dashboard/database", DatabaseView.ReadAsync).WithTags("Cluster").RequireAuthorization(DashboardSession.Policy);
+        return app;
     }
 }

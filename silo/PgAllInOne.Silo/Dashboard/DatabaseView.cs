@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using PgAllInOne.Postgres;
+
+namespace PgAllInOne.Silo.Dashboard;
+
+/// <summary>GET /api/dashboard/database: what Orleans' dashboard cannot show — the database's connections, slow statements, partitions, and the query cache.</summary>
+internal static class DatabaseView
+{
+    public static async Task<Ok<DatabaseInfo>> ReadAsync(PostgresDatabase database, CacheCounters cache, CancellationToken cancellationToken)
+    {
+        var dataSource = database.DataSource;
+        var connections = await ReadAsync(dataSource, "PoolConnections.sql", r => new PoolState(r.GetString(0), r.GetInt64(1)), cancellationToken);
+        IReadOnlyList<SlowStatement>? slow = null;
+        await using (var has = dataSource.CreateCommand(SiloSql.Get("HasStatStatements.sql")))
+        {
+            if ((bool)(await has.ExecuteScalarAsync(cancellationToken))!)
+            {
+                slow = await ReadAsync(dataSource, "SlowStatements.sql", r => new SlowStatement(r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3)), cancellationToken);
+            }
+        }
+
+        var partitions = await ReadAsync(dataSource, "PartitionSizes.sql", r => new PartitionSize(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)), cancellationToken);
+        return TypedResults.Ok(new DatabaseInfo(connections, slow, partitions, cache.Read()));
+    }
+
+    private static async Task<List<T>> ReadAsync<T>(NpgsqlDataSource dataSource, string file, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(SiloSql.Get(file));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+}
