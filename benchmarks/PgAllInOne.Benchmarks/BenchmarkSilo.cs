@@ -56,12 +56,19 @@ internal sealed class BenchmarkSilo : IAsyncDisposable
         return Run(builder);
     }
 
-    /// <summary>A bare Orleans silo: localhost clustering, no filters, no storage, no telemetry of ours.</summary>
-    public static BenchmarkSilo StartBare()
+    /// <summary>
+    /// A bare Orleans silo: localhost clustering, no filters, no storage, no telemetry of ours; <paramref name="add"/>
+    /// may add one piece of ours back to see what it costs alone.
+    /// </summary>
+    public static BenchmarkSilo StartBare(Action<ISiloBuilder>? add = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
-        builder.UseOrleans(silo => silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "bare", clusterId: $"bare-{Guid.NewGuid():N}"));
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "bare", clusterId: $"bare-{Guid.NewGuid():N}");
+            add?.Invoke(silo);
+        });
         return Run(builder);
     }
 

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using PgAllInOne.Silo.CallCycles;
 
 namespace PgAllInOne.Benchmarks;
 
@@ -29,6 +30,12 @@ public class GrainCallBenchmarks
     [GlobalSetup(Target = nameof(BareOrleansGrainCall))]
     public void SetupBare() => StartGrain(BenchmarkSilo.StartBare());
 
+    [GlobalSetup(Target = nameof(BarePlusCallCycleFilter))]
+    public void SetupBarePlusCallCycleFilter() => StartGrain(BenchmarkSilo.StartBare(silo => silo.AddOutgoingGrainCallFilter<CallCycleFilter>()));
+
+    [GlobalSetup(Target = nameof(BarePlusActivityPropagation))]
+    public void SetupBarePlusActivityPropagation() => StartGrain(BenchmarkSilo.StartBare(silo => silo.AddActivityPropagation()));
+
     [GlobalSetup(Target = nameof(PgAllInOneGrainCall))]
     public void SetupOurs() => StartGrain(BenchmarkSilo.Start());
 
@@ -49,6 +56,13 @@ public class GrainCallBenchmarks
 
     [Benchmark(OperationsPerInvoke = Calls)]
     public Task BareOrleansGrainCall() => Drive(grain.Add);
+
+    // What the two call-path pieces of AddPgAllInOne cost alone, each added to the bare silo.
+    [Benchmark(OperationsPerInvoke = Calls)]
+    public Task BarePlusCallCycleFilter() => Drive(grain.Add);
+
+    [Benchmark(OperationsPerInvoke = Calls)]
+    public Task BarePlusActivityPropagation() => Drive(grain.Add);
 
     [Benchmark(OperationsPerInvoke = Calls)]
     public Task PgAllInOneGrainCall() => Drive(grain.Add);
