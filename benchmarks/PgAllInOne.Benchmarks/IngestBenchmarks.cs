@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Npgsql;
 using NpgsqlTypes;
-using PgAllInOne.Client;
 using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.GrainInterfaces.Users;
 
@@ -12,6 +11,7 @@ namespace PgAllInOne.Benchmarks;
 /// of the same rows into the same table, and acknowledged single events against a single-row INSERT loop.
 /// </summary>
 [MemoryDiagnoser]
+#pragma warning disable CA1001 // disposed in [GlobalCleanup], which BenchmarkDotNet calls
 [GroupBenchmarksBy(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
 public class IngestBenchmarks
@@ -23,7 +23,7 @@ public class IngestBenchmarks
     private const int EventsPerCaller = 50;
 
     private BenchmarkSilo silo = null!;
-    private ClusterClient client = null!;
+    private BenchmarkClient client = null!;
     private NpgsqlDataSource dataSource = null!;
     private IDeviceGrain[] devices = null!;
     private IUserGrain[] users = null!;
@@ -34,12 +34,10 @@ public class IngestBenchmarks
     public void Setup()
     {
         silo = BenchmarkSilo.Start();
-        var options = new ClusterClientOptions { ConnectionString = BenchmarkPostgres.ConnectionString };
-        options.InterfaceAssemblies.Add(typeof(IDeviceGrain).Assembly);
-        client = ClusterClient.ConnectAsync(options).GetAwaiter().GetResult();
+        client = BenchmarkClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}", silo.ClusterId).GetAwaiter().GetResult();
         dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(BenchmarkPostgres.ConnectionString) { MaxPoolSize = 16 }.ConnectionString);
         var run = Guid.NewGuid().ToString("N")[..8];
-        devices = Enumerable.Range(0, Devices).Select(i => client.GetGrain<IDeviceGrain>($"bench-{run}-{i}")).ToArray();
+        devices = Enumerable.Range(0, Devices).Select(i => client.Grains.GetGrain<IDeviceGrain>($"bench-{run}-{i}")).ToArray();
         var start = DateTimeOffset.UtcNow;
         batch = Enumerable.Range(0, ReadingsPerBatch).Select(i => new MetricReading(i % 2 == 0 ? "temperature" : "humidity", 20 + (i % 100) / 10.0, start.AddMilliseconds(i))).ToArray();
         var ids = Enumerable.Range(0, EventCallers)

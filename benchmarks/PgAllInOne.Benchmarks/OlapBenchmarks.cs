@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using PgAllInOne.Client;
 using PgAllInOne.GrainInterfaces.Analytics;
 using PgAllInOne.Grains.Maintenance;
 
@@ -13,6 +12,7 @@ namespace PgAllInOne.Benchmarks;
 /// cluster client (served from the cache grain).
 /// </summary>
 [MemoryDiagnoser]
+#pragma warning disable CA1001 // disposed in [GlobalCleanup], which BenchmarkDotNet calls
 public class OlapBenchmarks
 {
     private const int Rows = 1_000_000;
@@ -21,7 +21,7 @@ public class OlapBenchmarks
 
     private BenchmarkSilo cold = null!;
     private BenchmarkSilo warm = null!;
-    private ClusterClient client = null!;
+    private BenchmarkClient client = null!;
     private NpgsqlDataSource dataSource = null!;
     private readonly AnalyticsQuery query = AnalyticsQuery.Events("type", From, To);
 
@@ -50,10 +50,8 @@ public class OlapBenchmarks
             }
         }
 
-        var options = new ClusterClientOptions { ConnectionString = BenchmarkPostgres.ConnectionString, ClusterId = "warm" };
-        options.InterfaceAssemblies.Add(typeof(IQueryCacheGrain).Assembly);
-        client = ClusterClient.ConnectAsync(options).GetAwaiter().GetResult();
-        client.QueryAnalyticsAsync(query).GetAwaiter().GetResult();
+        client = BenchmarkClient.ConnectAsync($"127.0.0.1:{warm.GatewayPort}", warm.ClusterId).GetAwaiter().GetResult();
+        client.Grains.QueryAnalyticsAsync(query).GetAwaiter().GetResult();
     }
 
     [GlobalCleanup]
@@ -89,5 +87,5 @@ public class OlapBenchmarks
     public async Task<int> ColdFanOut() => (await cold.Grains.QueryAnalyticsAsync(query)).Result.Events.Length;
 
     [Benchmark]
-    public async Task<int> WarmThroughClient() => (await client.QueryAnalyticsAsync(query)).Result.Events.Length;
+    public async Task<int> WarmThroughClient() => (await client.Grains.QueryAnalyticsAsync(query)).Result.Events.Length;
 }

@@ -15,6 +15,13 @@ if (args is ["remote-calls", ..])
     return;
 }
 
+if (args is ["remote-host", ..])
+{
+    // The other process of remote-calls (started by it): a silo on our configuration and the bare Kestrel anchor.
+    await PgAllInOne.Benchmarks.Load.RemoteHost.RunAsync(args[1..]);
+    return;
+}
+
 if (args is ["http-api", ..])
 {
     var seconds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
@@ -22,4 +29,4 @@ if (args is ["http-api", ..])
     return;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+BenchmarkSwitcher.FromAssembly(typeof(PgAllInOne.Benchmarks.BenchmarkSilo).Assembly).Run(args, config);

@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Search;
-using PgAllInOne.Runtime.Database;
+using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Benchmarks;
 
@@ -12,6 +12,7 @@ namespace PgAllInOne.Benchmarks;
 /// fortunes-zh corpus (Tang and Song poems, Chinese sayings) plus its English snippets path.
 /// </summary>
 [MemoryDiagnoser]
+#pragma warning disable CA1001 // disposed in [GlobalCleanup], which BenchmarkDotNet calls
 public partial class SearchBenchmarks
 {
     private BenchmarkSilo silo = null!;

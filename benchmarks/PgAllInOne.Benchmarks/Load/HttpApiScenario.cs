@@ -87,7 +87,7 @@ internal static class HttpApiScenario
         foreach (var argument in new[]
         {
             Path.Combine(root, "silo/PgAllInOne.Silo/bin/Release/net10.0/PgAllInOne.Silo.dll"),
-            $"--ConnectionStrings:Postgres={BenchmarkPostgres.ConnectionString}", $"--Urls=http://127.0.0.1:{port}", "--Silo:Port=0",
+            $"--ConnectionStrings:Postgres={BenchmarkPostgres.ConnectionString}", $"--Urls=http://127.0.0.1:{port}", "--Silo:Port=0", "--Silo:GatewayPort=0",
             $"--Silo:ClusterId=http-{Environment.ProcessId}", $"--Silo:DataDirectory={folder}", "--Api:RateLimitPerSecond=10000000", "--Api:RateLimitBurst=10000000",
             "--Logging:LogLevel:Default=Warning",
         })
