@@ -7,7 +7,10 @@ using PgAllInOne.Grains.Json;
 namespace PgAllInOne.Grains.Devices;
 
 /// <summary>One device: validates and stores its readings through the shared group-commit writer, keeps the newest value per metric.</summary>
-public sealed class DeviceGrain(NpgsqlDataSource dataSource, MetricsWriter writer) : Grain, IDeviceGrain
+public sealed class DeviceGrain(
+    NpgsqlDataSource dataSource,
+    MetricsWriter writer,
+    [PersistentState("latest")] IPersistentState<DeviceLatestState> latestState) : Grain, IDeviceGrain
 {
     public const int MaxReadingsPerCall = 10_000;
 
@@ -22,10 +25,16 @@ public sealed class DeviceGrain(NpgsqlDataSource dataSource, MetricsWriter write
         ["last"] = "(array_agg(value ORDER BY time DESC))[1]",
     };
 
-    private readonly Dictionary<string, LatestValue> latest = new(StringComparer.Ordinal);
+    private Dictionary<string, LatestValue> latest => latestState.State.Metrics;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (latestState.RecordExists)
+        {
+            return;
+        }
+
+        // No state yet: the newest values of readings stored before it existed come from the rows themselves.
         await using var command = dataSource.CreateCommand(GrainsSql.Get("LatestMetrics.sql"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -54,6 +63,7 @@ public sealed class DeviceGrain(NpgsqlDataSource dataSource, MetricsWriter write
             }
         }
 
+        await latestState.WriteStateAsync();
         return readings.Count;
     }
 
