@@ -15,6 +15,14 @@ if (args is ["remote-calls", ..])
     return;
 }
 
+if (args is ["local-calls", ..])
+{
+    // The local-call subjects interleaved round by round (a noisy machine slows them alike): medians and ratios.
+    var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15;
+    await PgAllInOne.Benchmarks.Load.LocalCallScenario.RunAsync(rounds);
+    return;
+}
+
 if (args is ["remote-host", ..])
 {
     // The other process of remote-calls (started by it): a silo on our configuration and the bare Kestrel anchor.
