@@ -25,7 +25,7 @@ public sealed class DeviceGrain(
         ["last"] = "(array_agg(value ORDER BY time DESC))[1]",
     };
 
-    private Dictionary<string, LatestValue> latest => latestState.State.Metrics;
+    private Dictionary<string, LatestValue> LatestByMetric => latestState.State.Metrics;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -40,7 +40,7 @@ public sealed class DeviceGrain(
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            latest[reader.GetString(0)] = new LatestValue(reader.GetString(0), reader.GetDouble(1), reader.GetFieldValue<DateTimeOffset>(2));
+            LatestByMetric[reader.GetString(0)] = new LatestValue(reader.GetString(0), reader.GetDouble(1), reader.GetFieldValue<DateTimeOffset>(2));
         }
     }
 
@@ -57,9 +57,9 @@ public sealed class DeviceGrain(
         foreach (var reading in readings)
         {
             var time = reading.Time ?? now;
-            if (!latest.TryGetValue(reading.Metric, out var current) || current.Time <= time)
+            if (!LatestByMetric.TryGetValue(reading.Metric, out var current) || current.Time <= time)
             {
-                latest[reading.Metric] = new LatestValue(reading.Metric, reading.Value, time);
+                LatestByMetric[reading.Metric] = new LatestValue(reading.Metric, reading.Value, time);
             }
         }
 
@@ -68,7 +68,7 @@ public sealed class DeviceGrain(
     }
 
     public Task<IReadOnlyList<LatestValue>> Latest() =>
-        Task.FromResult<IReadOnlyList<LatestValue>>(latest.Values.OrderBy(v => v.Metric, StringComparer.Ordinal).ToList());
+        Task.FromResult<IReadOnlyList<LatestValue>>(LatestByMetric.Values.OrderBy(v => v.Metric, StringComparer.Ordinal).ToList());
 
     public async Task<IReadOnlyList<MetricBucket>> Range(MetricRangeQuery query)
     {

@@ -33,7 +33,7 @@ public sealed class CallCycleFilter(GrainPropertiesResolver grainProperties) : I
         }
 
         var outer = RequestContext.Get(ChainKey) as string;
-        var chain = outer is null ? source.ToString() : string.Concat(outer, Separator.ToString(), source.ToString());
+        var chain = outer is null ? source.ToString() : $"{outer}{Separator}{source}";
         if (MayDeadlock(context) && Contains(chain, context.TargetId.ToString()))
         {
             throw new GrainCallCycleException(

@@ -66,8 +66,8 @@ public static class SiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder UseSiloEndpoints(this ISiloBuilder silo, IConfiguration configuration)
     {
+        // SiloOptions are bound (and validated) by AddPgAllInOne; options are read only once the host is built.
         var services = silo.Services;
-        services.AddOptions<SiloOptions>().Bind(configuration.GetSection(SiloOptions.SectionName));
         services.AddOptions<ClusterOptions>().Configure<IOptions<SiloOptions>>((cluster, options) =>
         {
             cluster.ClusterId = options.Value.ClusterId;
