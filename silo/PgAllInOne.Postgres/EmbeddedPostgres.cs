@@ -95,7 +95,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
 
         await StartServerAsync(options.Settings, cancellationToken);
-        started = true;
+        (started, stopped) = (true, false);
         var version = await EnsureDatabaseAsync(options.Database, cancellationToken);
         log.EmbeddedPostgresStarted(version, ClusterDirectory, ConnectionString);
     }
@@ -121,7 +121,13 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         return null;
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => new(StopAsync());
+
+    /// <summary>
+    /// Stops the server: "fast" (sessions ended, a clean checkpoint), or <paramref name="immediate"/> as a crash would
+    /// (the next start recovers from the WAL). <see cref="StartAsync(CancellationToken)"/> starts it again on the same port.
+    /// </summary>
+    public async Task StopAsync(bool immediate = false)
     {
         if (stopped || !started)
         {
@@ -129,7 +135,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
 
         stopped = true;
-        await RunAsync("pg_ctl", ["-D", ClusterDirectory, "-m", "fast", "-w", "-t", "30", "stop"], CancellationToken.None);
+        await RunAsync("pg_ctl", ["-D", ClusterDirectory, "-m", immediate ? "immediate" : "fast", "-w", "-t", "30", "stop"], CancellationToken.None);
         log.EmbeddedPostgresStopped(ClusterDirectory);
     }
 

@@ -7,9 +7,11 @@ namespace PgAllInOne.Grains.Analytics;
 
 /// <summary>
 /// One analytic query's cached result. Requests take turns, so concurrent identical ones wait for the first
-/// computation and are then served from memory; Redis, when configured, shares results across silos and restarts.
+/// computation and are then served from memory. The last result is the grain's state, so it outlives the activation
+/// (until its TTL or an invalidation); Redis, when configured, shares results across silos before any is computed here.
 /// </summary>
 public sealed class QueryCacheGrain(
+    [PersistentState("result")] IPersistentState<CachedResultState> saved,
     QueryCacheGeneration generations,
     SharedResultCache shared,
     IOptions<AnalyticsOptions> options,
@@ -18,6 +20,18 @@ public sealed class QueryCacheGrain(
 {
     private AnalyticsResult? result;
     private CacheGeneration resultGeneration;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A result computed before an invalidation carries an older cluster generation and is not taken.
+        var generation = generations.Current;
+        if (saved.State.Result is { } last && saved.State.Generation == generation.Shared)
+        {
+            Keep(last, generation);
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task<CachedAnalytics> Get(AnalyticsQuery query)
     {
@@ -51,6 +65,8 @@ public sealed class QueryCacheGrain(
         if (generations.Current == generation)
         {
             Keep(computed, generation);
+            saved.State = new CachedResultState { Result = computed, Generation = generation.Shared };
+            await saved.WriteStateAsync();
             await shared.TrySetAsync(redisKey, computed, ttl);
         }
 

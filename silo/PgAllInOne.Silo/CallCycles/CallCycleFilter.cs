@@ -23,15 +23,12 @@ public sealed class CallCycleFilter(GrainPropertiesResolver grainProperties) : I
 
     private readonly ConcurrentDictionary<GrainType, bool> mayWaitOnItself = new();
 
-    public async Task Invoke(IOutgoingGrainCallContext context)
-    {
-        if (context.SourceId is not { } source || !IsGrain(source))
-        {
-            // A client or a system target starts no chain of grains.
-            await context.Invoke();
-            return;
-        }
+    // A client or a system target starts no chain of grains: its calls pass straight through, without a state machine.
+    public Task Invoke(IOutgoingGrainCallContext context) =>
+        context.SourceId is { } source && IsGrain(source) ? InvokeInChainAsync(context, source) : context.Invoke();
 
+    private async Task InvokeInChainAsync(IOutgoingGrainCallContext context, GrainId source)
+    {
         var outer = RequestContext.Get(ChainKey) as string;
         var chain = outer is null ? source.ToString() : $"{outer}{Separator}{source}";
         if (MayDeadlock(context) && Contains(chain, context.TargetId.ToString()))

@@ -27,6 +27,22 @@ public sealed class SiloProcess : IDisposable
 
     public int GatewayPort { get; }
 
+    public bool IsRunning => !process.HasExited;
+
+    /// <summary>The first admin key, if this silo was the one to create it.</summary>
+    public string? AdminKey => File.Exists(Path.Combine(folder.Path, "admin.key")) ? File.ReadAllText(Path.Combine(folder.Path, "admin.key")).Trim() : null;
+
+    public HttpClient Http(string? key = null)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(35) };
+        if (key is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return http;
+    }
+
     public static SiloProcess Start(string connectionString) => new(connectionString, FreePort(), FreePort(), FreePort());
 
     public async Task WaitUntilReadyAsync()

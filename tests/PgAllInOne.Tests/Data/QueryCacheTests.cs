@@ -92,6 +92,7 @@ public sealed class QueryCacheTests(PostgresFixture postgres) : IAsyncLifetime
         }
 
         await AddEventsAsync(1);
+        await ForgetSavedResultsAsync(); // so that only Redis can answer the second silo
         await using var second = await TestSilo.StartAsync(database, settings);
 
         var shared = await second.Grains.QueryAnalyticsAsync(ByType);
@@ -121,6 +122,32 @@ public sealed class QueryCacheTests(PostgresFixture postgres) : IAsyncLifetime
                 "the silo to store results in Redis again",
                 TimeSpan.FromSeconds(15));
         }
+    }
+
+    [Fact]
+    public async Task AResult_OutlivesItsSilo_AsGrainState_UntilInvalidated()
+    {
+        await using (var first = await TestSilo.StartAsync(database))
+        {
+            await AddEventsAsync(3);
+            Assert.False((await first.Grains.QueryAnalyticsAsync(ByType)).Hit);
+        }
+
+        await AddEventsAsync(1);
+        await using var second = await TestSilo.StartAsync(database);
+        var kept = await second.Grains.QueryAnalyticsAsync(ByType);
+        await second.Grains.GetGrain<IQueryCacheInvalidator>("any").Invalidate();
+        var fresh = await second.Grains.QueryAnalyticsAsync(ByType);
+
+        Assert.Equal((true, 3L), (kept.Hit, kept.Result.Events.Sum(r => r.Count)));
+        Assert.Equal((false, 4L), (fresh.Hit, fresh.Result.Events.Sum(r => r.Count)));
+    }
+
+    private async Task ForgetSavedResultsAsync()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var command = dataSource.CreateCommand("DELETE FROM grain_state WHERE grain_type = 'querycache'");
+        Assert.True(await command.ExecuteNonQueryAsync() > 0);
     }
 
     private bool StoredInRedis()
