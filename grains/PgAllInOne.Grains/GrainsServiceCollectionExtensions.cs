@@ -13,6 +13,7 @@ public static class GrainsServiceCollectionExtensions
     /// <summary>Adds what the grains share on a silo: the group-commit writers of metric readings and events.</summary>
     public static IServiceCollection AddDataGrains(this IServiceCollection services)
     {
+        services.TryAddKeyedSingleton(DataClock.Key, TimeProvider.System);
         services.TryAddSingleton<Devices.MetricsWriter>();
         services.TryAddSingleton<Users.EventWriter>();
         return services;
@@ -23,7 +24,7 @@ public static class GrainsServiceCollectionExtensions
     {
         services.AddOptions<AnalyticsOptions>().Bind(configuration.GetSection(AnalyticsOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AnalyticsOptions>, AnalyticsOptionsValidator>();
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(DataClock.Key, TimeProvider.System);
         services.TryAddSingleton<SharedResultCache>();
         services.TryAddSingleton<QueryCacheGeneration>();
         services.AddSingleton<IPostgresNotificationHandler>(provider => provider.GetRequiredService<QueryCacheGeneration>());
@@ -35,7 +36,7 @@ public static class GrainsServiceCollectionExtensions
     {
         services.AddOptions<MaintenanceOptions>().Bind(configuration.GetSection(MaintenanceOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MaintenanceOptions>, MaintenanceOptionsValidator>();
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(DataClock.Key, TimeProvider.System);
         services.AddHostedService<PartitionMaintenanceService>();
         return services;
     }

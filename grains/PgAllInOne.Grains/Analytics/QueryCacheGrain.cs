@@ -1,7 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using PgAllInOne.GrainInterfaces.Analytics;
 using PgAllInOne.GrainInterfaces.Errors;
-using Orleans.Configuration;
 
 namespace PgAllInOne.Grains.Analytics;
 
@@ -16,7 +17,7 @@ public sealed class QueryCacheGrain(
     SharedResultCache shared,
     IOptions<AnalyticsOptions> options,
     IOptions<ClusterOptions> cluster,
-    TimeProvider time) : Grain, IQueryCacheGrain
+    [FromKeyedServices(DataClock.Key)] TimeProvider time) : Grain, IQueryCacheGrain
 {
     private AnalyticsResult? result;
     private CacheGeneration resultGeneration;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.GrainInterfaces.Errors;
@@ -10,6 +11,7 @@ namespace PgAllInOne.Grains.Devices;
 public sealed class DeviceGrain(
     NpgsqlDataSource dataSource,
     MetricsWriter writer,
+    [FromKeyedServices(DataClock.Key)] TimeProvider clock,
     [PersistentState("latest")] IPersistentState<DeviceLatestState> latestState) : Grain, IDeviceGrain
 {
     public const int MaxReadingsPerCall = 10_000;
@@ -52,7 +54,7 @@ public sealed class DeviceGrain(
         }
 
         Validate(readings);
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         await writer.WriteAsync(this.GetPrimaryKeyString(), readings, now);
         foreach (var reading in readings)
         {

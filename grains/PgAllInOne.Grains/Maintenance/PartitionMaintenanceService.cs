@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace PgAllInOne.Grains.Maintenance;
 internal sealed partial class PartitionMaintenanceService(
     NpgsqlDataSource dataSource,
     IOptions<MaintenanceOptions> options,
-    TimeProvider clock,
+    [FromKeyedServices(DataClock.Key)] TimeProvider clock,
     ILogger<PartitionMaintenanceService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

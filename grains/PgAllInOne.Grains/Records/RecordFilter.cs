@@ -23,7 +23,7 @@ internal static partial class RecordFilter
         ["updatedAt"] = "updated_at ASC, id",
     };
 
-    public static NpgsqlCommand Build(NpgsqlDataSource dataSource, RecordQuery query)
+    public static NpgsqlCommand Build(NpgsqlDataSource dataSource, RecordQuery query, DateTimeOffset now)
     {
         if (query.Limit is < 1 or > 1000)
         {
@@ -36,7 +36,7 @@ internal static partial class RecordFilter
         RecordValidation.Short(query.SessionId, "sessionId");
         RecordValidation.Short(query.ThreadId, "threadId");
 
-        var parameters = new List<NpgsqlParameter> { new NpgsqlParameter<int> { TypedValue = query.Limit } };
+        var parameters = new List<NpgsqlParameter> { new NpgsqlParameter<int> { TypedValue = query.Limit }, new NpgsqlParameter<DateTimeOffset> { TypedValue = now } };
         var conditions = new StringBuilder();
         Column(conditions, parameters, "type", query.Type);
         Column(conditions, parameters, "session_id", query.SessionId);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Errors;
@@ -7,7 +8,7 @@ using PgAllInOne.GrainInterfaces.Records;
 namespace PgAllInOne.Grains.Records;
 
 /// <summary>One record of the store; its writes are serialized by the grain and version-checked by PostgreSQL.</summary>
-public sealed class RecordGrain(NpgsqlDataSource dataSource) : Grain, IRecordGrain
+public sealed class RecordGrain(NpgsqlDataSource dataSource, [FromKeyedServices(DataClock.Key)] TimeProvider clock) : Grain, IRecordGrain
 {
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
@@ -15,6 +16,7 @@ public sealed class RecordGrain(NpgsqlDataSource dataSource) : Grain, IRecordGra
     {
         RecordValidation.ValidateId(this.GetPrimaryKeyString());
         RecordValidation.Validate(write);
+        var now = clock.GetUtcNow();
         var sql = write.ExpectedVersion is null ? "UpsertRecord.sql" : "UpdateRecordAtVersion.sql";
         await using var command = dataSource.CreateCommand(GrainsSql.Get(sql));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
@@ -25,13 +27,15 @@ public sealed class RecordGrain(NpgsqlDataSource dataSource) : Grain, IRecordGra
         command.Parameters.Add(new NpgsqlParameter<JsonElement> { TypedValue = write.Metadata ?? EmptyObject, NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter
         {
-            Value = write.TtlSeconds is { } ttl ? DateTimeOffset.UtcNow.AddSeconds(ttl) : DBNull.Value,
+            Value = write.TtlSeconds is { } ttl ? now.AddSeconds(ttl) : DBNull.Value,
             NpgsqlDbType = NpgsqlDbType.TimestampTz,
         });
         if (write.ExpectedVersion is { } expected)
         {
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expected });
         }
+
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
 
         await using var reader = await command.ExecuteReaderAsync();
         if (!await reader.ReadAsync())
@@ -46,6 +50,7 @@ public sealed class RecordGrain(NpgsqlDataSource dataSource) : Grain, IRecordGra
     {
         await using var command = dataSource.CreateCommand(GrainsSql.Get("ReadRecord.sql"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync() ? RecordRows.Read(reader) : null;
     }
@@ -54,6 +59,7 @@ public sealed class RecordGrain(NpgsqlDataSource dataSource) : Grain, IRecordGra
     {
         await using var command = dataSource.CreateCommand(GrainsSql.Get("DeleteRecord.sql"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         return await command.ExecuteNonQueryAsync() > 0;
     }
 }

@@ -1,9 +1,10 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
-using PgAllInOne.Grains.Json;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Users;
+using PgAllInOne.Grains.Json;
 
 namespace PgAllInOne.Grains.Users;
 
@@ -11,7 +12,7 @@ namespace PgAllInOne.Grains.Users;
 /// One user, owning its row of <c>users</c>: profile changes are version-checked, events are appended with the count
 /// in the same transaction (group-committed with other users' events), so the count is exact whatever the concurrency and whichever activation wrote.
 /// </summary>
-public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer) : Grain, IUserGrain
+public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [FromKeyedServices(DataClock.Key)] TimeProvider clock) : Grain, IUserGrain
 {
     private UserView? user;
     private long id;
@@ -57,7 +58,7 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer) :
     {
         _ = user ?? throw NotFound();
         UserValidation.Validate(events);
-        user = await writer.WriteAsync(id, events, DateTimeOffset.UtcNow);
+        user = await writer.WriteAsync(id, events, clock.GetUtcNow());
         return events.Count;
     }
 

@@ -1,6 +1,12 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using PgAllInOne.Grains;
 using PgAllInOne.Grains.Maintenance;
 using PgAllInOne.Postgres;
 using PgAllInOne.Tests.Infrastructure;
@@ -104,5 +110,39 @@ public sealed class PartitionMaintenanceTests(PostgresFixture postgres)
     {
         await using var command = dataSource.CreateCommand("SELECT array_agg(value ORDER BY value) FROM metrics");
         return (double[])(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task TheService_RunsAtStart_ThenOncePerIntervalOfItsClock()
+    {
+        await using var dataSource = await MigratedDatabaseAsync(postgres);
+        var clock = new FakeTimeProvider(Now);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Maintenance:Interval"] = "1.00:00:00",
+            ["Maintenance:EventMonthsAhead"] = "0",
+            ["Maintenance:MetricDaysAhead"] = "0",
+        });
+        builder.Services.AddSingleton(dataSource);
+        builder.Services.AddKeyedSingleton<TimeProvider>(DataClock.Key, clock);
+        builder.Services.AddPartitionMaintenance(builder.Configuration);
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        await Eventually.TrueAsync(async () => await CountAsync(dataSource, "metrics_p2026_11_22") == 1, "the first round, at start");
+        Assert.Equal(0, await CountAsync(dataSource, "metrics_p2026_11_23"));
+
+        clock.Advance(TimeSpan.FromDays(1));
+        await Eventually.TrueAsync(async () => await CountAsync(dataSource, "metrics_p2026_11_23") == 1, "a round one interval later");
+        await host.StopAsync();
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string partition)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM pg_class WHERE relname = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = partition });
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using PgAllInOne.GrainInterfaces.Analytics;
 using PgAllInOne.Tests.Infrastructure;
@@ -43,13 +44,14 @@ public sealed class QueryCacheTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task CachedResults_LastTheirTtl_ThenAreComputedAgain()
     {
-        await using var silo = await TestSilo.StartAsync(database, new Dictionary<string, string?> { ["Analytics:CacheTtl"] = "00:00:01" });
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var silo = await TestSilo.StartAsync(database, new Dictionary<string, string?> { ["Analytics:CacheTtl"] = "00:00:01" }, clock: clock);
         await AddEventsAsync(3);
         Assert.False((await silo.Grains.QueryAnalyticsAsync(ByType)).Hit);
         await AddEventsAsync(2);
 
         var cached = await silo.Grains.QueryAnalyticsAsync(ByType);
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        clock.Advance(TimeSpan.FromSeconds(1.2));
         var fresh = await silo.Grains.QueryAnalyticsAsync(ByType);
 
         Assert.Equal((true, 3L), (cached.Hit, cached.Result.Events.Sum(r => r.Count)));

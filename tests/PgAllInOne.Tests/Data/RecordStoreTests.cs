@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Records;
@@ -9,6 +10,10 @@ namespace PgAllInOne.Tests.Data;
 [Collection(PostgresCollection.Name)]
 public sealed class RecordStoreTests(PostgresFixture postgres) : SiloTest(postgres)
 {
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
+
+    protected override TimeProvider? Clock => clock;
+
     private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
 
     private IRecordGrain Record(string id) => Silo.Grains.GetGrain<IRecordGrain>(id);
@@ -67,7 +72,7 @@ public sealed class RecordStoreTests(PostgresFixture postgres) : SiloTest(postgr
         Assert.NotNull(stored.ExpiresAt);
         Assert.Single(await QueryAsync(new RecordQuery(Type: "temp")));
 
-        await Task.Delay(1_300);
+        clock.Advance(TimeSpan.FromSeconds(1.3));
 
         Assert.Null(await Record("ttl").Get());
         Assert.Empty(await QueryAsync(new RecordQuery(Type: "temp")));

@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text;
+using System.Net;
 using System.Text.Json;
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using PgAllInOne.Tests.Infrastructure;
 
 namespace PgAllInOne.Tests.Http;
@@ -10,12 +11,14 @@ namespace PgAllInOne.Tests.Http;
 [Collection(PostgresCollection.Name)]
 public sealed class HttpApiTests(PostgresFixture postgres) : IAsyncLifetime
 {
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
+
     private SiloApp app = null!;
     private HttpClient http = null!;
 
     public async Task InitializeAsync()
     {
-        app = await SiloApp.StartAsync(await postgres.CreateDatabaseAsync());
+        app = await SiloApp.StartAsync(await postgres.CreateDatabaseAsync(), clock: clock);
         http = app.Admin();
     }
 
@@ -142,7 +145,7 @@ public sealed class HttpApiTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(["r2", "r1"], found.EnumerateArray().Select(r => r.GetProperty("id").GetString()));
         await ExpectProblemAsync(await http.PostAsync("/api/records/query", Body("""{"filter":{"score":{"$where":"1=1"}}}""")), 400, "$where");
 
-        await Task.Delay(1100);
+        clock.Advance(TimeSpan.FromSeconds(1.1));
         await ExpectProblemAsync(await http.GetAsync("/api/records/gone"), 404, "gone");
         Assert.Equal(HttpStatusCode.NoContent, (await http.DeleteAsync("/api/records/r1")).StatusCode);
         await ExpectProblemAsync(await http.GetAsync("/api/records/r1"), 404, "r1");

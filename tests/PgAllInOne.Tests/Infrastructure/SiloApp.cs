@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace PgAllInOne.Tests.Infrastructure;
@@ -9,9 +10,10 @@ namespace PgAllInOne.Tests.Infrastructure;
 public sealed class SiloApp : WebApplicationFactory<PgAllInOne.Silo.Api.ApiOptions> // any type of the silo assembly names its entry point
 {
     private readonly Dictionary<string, string?> settings;
+    private readonly TimeProvider? clock;
     private readonly TempFolder folder = new("pgaio-http");
 
-    private SiloApp(Dictionary<string, string?> settings) => this.settings = settings;
+    private SiloApp(Dictionary<string, string?> settings, TimeProvider? clock) => (this.settings, this.clock) = (settings, clock);
 
     public string DataDirectory => folder.Path;
 
@@ -19,7 +21,8 @@ public sealed class SiloApp : WebApplicationFactory<PgAllInOne.Silo.Api.ApiOptio
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public static async Task<SiloApp> StartAsync(string connectionString, IDictionary<string, string?>? extra = null)
+    /// <param name="clock">The data features' clock (<see cref="PgAllInOne.Grains.DataClock"/>); Orleans keeps real time.</param>
+    public static async Task<SiloApp> StartAsync(string connectionString, IDictionary<string, string?>? extra = null, TimeProvider? clock = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -31,7 +34,7 @@ public sealed class SiloApp : WebApplicationFactory<PgAllInOne.Silo.Api.ApiOptio
             settings[key] = value;
         }
 
-        var app = new SiloApp(settings);
+        var app = new SiloApp(settings, clock);
         settings["Silo:DataDirectory"] = app.folder.Path;
         app.UseKestrel(0);
         app.StartServer();
@@ -63,6 +66,10 @@ public sealed class SiloApp : WebApplicationFactory<PgAllInOne.Silo.Api.ApiOptio
         }
 
         builder.ConfigureLogging(logging => logging.ClearProviders());
+        if (clock is not null)
+        {
+            builder.ConfigureServices(services => services.AddKeyedSingleton(PgAllInOne.Grains.DataClock.Key, clock));
+        }
     }
 
     public override async ValueTask DisposeAsync()

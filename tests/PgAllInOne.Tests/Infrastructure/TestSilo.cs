@@ -25,7 +25,8 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IGrainFactory Grains => cluster.Client;
 
-    public static async Task<TestSilo> StartAsync(string connectionString, IDictionary<string, string?>? settings = null, short silos = 1)
+    /// <param name="clock">The data features' clock (<see cref="PgAllInOne.Grains.DataClock"/>); Orleans keeps real time.</param>
+    public static async Task<TestSilo> StartAsync(string connectionString, IDictionary<string, string?>? settings = null, short silos = 1, TimeProvider? clock = null)
     {
         var configuration = new Dictionary<string, string?>
         {
@@ -45,7 +46,15 @@ public sealed class TestSilo : IAsyncDisposable
             host.Configuration.AddInMemoryCollection(configuration);
             host.Logging.ClearProviders();
         });
-        builder.ConfigureSilo((_, silo) => silo.AddPgAllInOne(silo.Configuration));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            if (clock is not null)
+            {
+                silo.Services.AddKeyedSingleton(PgAllInOne.Grains.DataClock.Key, clock);
+            }
+
+            silo.AddPgAllInOne(silo.Configuration);
+        });
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new TestSilo(cluster);
