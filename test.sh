@@ -11,6 +11,8 @@ command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/n
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # The dashboard is tested in a real headless browser: Debian's chromium, driven by Playwright (never a downloaded one).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# /metrics is checked by Prometheus' own promtool (Debian's prometheus package).
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "Installing ${need[*]} ..."

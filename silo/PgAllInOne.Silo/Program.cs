@@ -21,7 +21,6 @@ builder.Services.AddSiloTelemetry(builder.Configuration);
 builder.Services.AddSiloDashboard();
 
 var app = builder.Build();
-app.UseSiloTelemetry();
 app.MapHttpApi();
 app.MapMetricsEndpoint();
 app.MapDashboard();

@@ -17,22 +17,6 @@ public sealed partial class DeploymentFileTests
     public const string Readiness = "/readyz";
     public const string Liveness = "/healthz";
 
-    /// <summary>The Prometheus names the silo's /metrics exposes; the dashboard may query only these.</summary>
-    public static readonly string[] MetricNames =
-    [
-        "pgaio_grain_calls_total",
-        "pgaio_grain_call_failures_total",
-        "pgaio_grain_call_duration_milliseconds_bucket",
-        "pgaio_grain_activations",
-        "http_server_request_duration_seconds_bucket",
-        "http_server_request_duration_seconds_count",
-        "pgaio_cache_hits_total",
-        "pgaio_cache_misses_total",
-        "pgaio_ingest_rows_total",
-        "pgaio_group_commit_batches_total",
-        "db_client_connection_count",
-    ];
-
     private static readonly string[] PromQlKeywords = ["by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset", "and", "or", "unless"];
 
     private static readonly string[] ClusterKeys =
@@ -302,30 +286,17 @@ public sealed partial class DeploymentFileTests
     }
 
     [Fact]
-    public void GrafanaDashboard_QueriesOnlyTheSilosMetricNames_AndShowsEachOfThem()
+    public void GrafanaDashboard_PanelsQueryMetricsOfTheProvisionedDatasource()
     {
-        using var dashboard = JsonDocument.Parse(Read("docker/grafana/dashboards/pgallinone.json"));
-        var panels = dashboard.RootElement.GetProperty("panels").EnumerateArray().ToList();
-        Assert.NotEmpty(panels);
         var datasource = Yaml.LoadAll(FullPath("docker/grafana/provisioning/datasources/prometheus.yml")).Single().Items("datasources").Single();
-
-        var used = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var panel in panels)
+        var panels = GrafanaPanels();
+        Assert.NotEmpty(panels);
+        foreach (var (title, uid, expressions) in panels)
         {
-            var title = panel.GetProperty("title").GetString();
-            Assert.Equal(datasource.Text("uid"), panel.GetProperty("datasource").GetProperty("uid").GetString());
-            var targets = panel.GetProperty("targets").EnumerateArray().ToList();
-            Assert.NotEmpty(targets);
-            foreach (var target in targets)
-            {
-                var names = MetricNamesIn(target.GetProperty("expr").GetString()!);
-                Assert.NotEmpty(names);
-                Assert.True(names.All(MetricNames.Contains), $"panel \"{title}\" queries {string.Join(", ", names.Except(MetricNames))}, which the silo does not expose");
-                used.UnionWith(names);
-            }
+            Assert.Equal(datasource.Text("uid"), uid);
+            Assert.NotEmpty(expressions);
+            Assert.All(expressions, expression => Assert.True(MetricNamesIn(expression).Count > 0, $"panel \"{title}\" queries no metric: {expression}"));
         }
-
-        Assert.Empty(MetricNames.Except(used));
     }
 
     [Fact]
@@ -502,8 +473,20 @@ public sealed partial class DeploymentFileTests
             .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.Ordinal);
     }
 
+    /// <summary>The dashboard's panels: title, datasource uid and the PromQL expression of each target.</summary>
+    internal static List<(string Title, string? DatasourceUid, List<string> Expressions)> GrafanaPanels()
+    {
+        using var dashboard = JsonDocument.Parse(Read("docker/grafana/dashboards/pgallinone.json"));
+        return dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .Select(panel => (
+                panel.GetProperty("title").GetString()!,
+                panel.GetProperty("datasource").GetProperty("uid").GetString(),
+                panel.GetProperty("targets").EnumerateArray().Select(target => target.GetProperty("expr").GetString()!).ToList()))
+            .ToList();
+    }
+
     /// <summary>The metric names of a PromQL expression: what is left once labels, ranges, groupings, functions and keywords are removed.</summary>
-    private static List<string> MetricNamesIn(string expression)
+    internal static List<string> MetricNamesIn(string expression)
     {
         var bare = GroupingRegex().Replace(RangeRegex().Replace(LabelsRegex().Replace(expression, ""), ""), "");
         return IdentifierRegex().Matches(bare)
