@@ -46,6 +46,9 @@ public sealed class PostgresDatabase : IAsyncDisposable
         ConnectionString = connection.ConnectionString;
         var builder = new NpgsqlDataSourceBuilder(ConnectionString);
         builder.UseLoggerFactory(loggerFactory);
+
+        // Names the pool in Npgsql's metrics and traces (else it is the whole connection string).
+        builder.Name = options.Value.ApplicationName;
         dataSource = builder.Build();
     }
 
