@@ -14,6 +14,7 @@ using PgAllInOne.Silo.Api.Keys;
 using PgAllInOne.Silo.Api.Records;
 using PgAllInOne.Silo.Api.Users;
 using PgAllInOne.Silo.Auth;
+using Scalar.AspNetCore;
 
 namespace PgAllInOne.Silo.Api;
 
@@ -74,7 +75,10 @@ public static class HttpApiServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Maps API.md: users, devices, documents and search, analytics, records, cluster, keys, and the OpenAPI document.</summary>
+    /// <summary>
+    /// Maps API.md: users, devices, documents and search, analytics, records, cluster, keys, the OpenAPI document and
+    /// <see cref="ApiPagePath"/>, the document as a browsable page.
+    /// </summary>
     public static WebApplication MapHttpApi(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -84,6 +88,7 @@ public static class HttpApiServiceCollectionExtensions
         app.UseRateLimiter();
         app.UseUtf8BodyValidation();
         app.MapOpenApi();
+        app.MapApiPage();
         app.MapUsersApi();
         app.MapDevicesApi();
         app.MapDocumentsApi();
@@ -95,4 +100,34 @@ public static class HttpApiServiceCollectionExtensions
             $"There is nothing at {context.Request.Method} {context.Request.Path}: see /openapi/v1.json.", statusCode: 404, title: "Not found"));
         return app;
     }
+
+    /// <summary>Where Scalar's page for the OpenAPI document is served.</summary>
+    public const string ApiPagePath = "/scalar";
+
+    /// <summary>
+    /// What the API page may load: only from the silo. Scalar writes its configuration as an inline script and styles
+    /// its components inline, hence 'unsafe-inline' for those two; nothing is allowed from another origin.
+    /// </summary>
+    internal const string ApiPagePolicy =
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+    /// <summary>
+    /// Scalar's API reference for /openapi/v1.json, public like the document itself (trying a call needs a key, as any
+    /// call does). Everything it loads comes from the silo: its script is embedded in Scalar.AspNetCore and served
+    /// beside the page, the options that would reach Scalar's servers (fonts from its CDN, telemetry, the AI agent,
+    /// MCP) are off, and <see cref="ApiPagePolicy"/> keeps the browser from loading anything from elsewhere.
+    /// </summary>
+    private static void MapApiPage(this WebApplication app) =>
+        app.MapScalarApiReference(ApiPagePath, options => options
+                .WithTitle("PgAllInOne HTTP API")
+                .DisableDefaultFonts()
+                .DisableTelemetry()
+                .DisableAgent()
+                .DisableMcp())
+            .AddEndpointFilter((context, next) =>
+            {
+                context.HttpContext.Response.Headers.ContentSecurityPolicy = ApiPagePolicy;
+                context.HttpContext.Response.Headers.XContentTypeOptions = "nosniff";
+                return next(context);
+            });
 }
