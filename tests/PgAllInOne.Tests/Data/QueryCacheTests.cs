@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Orleans.Runtime;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using PgAllInOne.Grains.Analytics;
 using PgAllInOne.GrainInterfaces.Analytics;
 using PgAllInOne.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -141,10 +143,10 @@ public sealed class QueryCacheTests(PostgresFixture postgres, ITestOutputHelper 
             ["ConnectionStrings:Redis"] = redis.ConnectionString,
             ["Analytics:RedisTimeout"] = timeout.ToString(),
         };
-        await AddEventsAsync(5);
         await using var silo = await TestSilo.StartAsync(database, settings);
+        await AddEventsAsync(5);
 
-        var phase = Phase.Healthy;
+        var phase = Phase.WarmingUp;
         var calls = new System.Collections.Concurrent.ConcurrentQueue<(Phase Phase, TimeSpan Latency, Exception? Error)>();
         var next = 0;
         using var stop = new CancellationTokenSource();
@@ -168,10 +170,28 @@ public sealed class QueryCacheTests(PostgresFixture postgres, ITestOutputHelper 
             }
         }
 
+        // The Redis part alone: the silo's own cache asked directly, beside the load.
+        var cache = silo.Services.GetRequiredService<SharedResultCache>();
+        var reads = new System.Collections.Concurrent.ConcurrentQueue<(Phase Phase, TimeSpan Latency)>();
+        async Task ProbeAsync()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var started = phase;
+                var clock = Stopwatch.StartNew();
+                await cache.TryGetAsync($"pgaio:probe:{Interlocked.Increment(ref next)}");
+                reads.Enqueue((started, clock.Elapsed));
+
+                await Task.Delay(5);
+            }
+        }
+
         Task CallsDoneAsync(Phase of, int count) =>
             Eventually.TrueAsync(() => calls.Count(c => c.Phase == of) >= count, $"{count} calls while Redis is {of}", TimeSpan.FromSeconds(30));
 
-        var load = Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(WorkAsync)));
+        var load = Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(WorkAsync)).Append(Task.Run(ProbeAsync)));
+        await CallsDoneAsync(Phase.WarmingUp, 40); // first activations, pools and JIT: not what a healthy call costs
+        phase = Phase.Healthy;
         await CallsDoneAsync(Phase.Healthy, 80);
         Assert.True(StoredInRedis(), "results are stored in Redis while it is healthy");
 
@@ -199,18 +219,35 @@ public sealed class QueryCacheTests(PostgresFixture postgres, ITestOutputHelper 
             output.WriteLine($"{of,-10} calls {latencies.Length,4}  median {Percentile(latencies, 0.5),6:0} ms  p95 {Percentile(latencies, 0.95),6:0} ms  max {latencies[^1],6:0} ms");
         }
 
+        var readsByPhase = reads.GroupBy(c => c.Phase).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Select(c => c.Latency.TotalMilliseconds).Order().ToArray());
+        foreach (var (of, latencies) in readsByPhase)
+        {
+            output.WriteLine($"{of,-10} redis reads {latencies.Length,4}  median {Percentile(latencies, 0.5),6:0} ms  p95 {Percentile(latencies, 0.95),6:0} ms  max {latencies[^1],6:0} ms");
+        }
+
+
         Assert.Empty(calls.Where(c => c.Error is not null).Select(c => c.Error!.ToString()));
 
-        // A call costs its query (PostgreSQL under 8 concurrent callers on 2 loaded cores) plus at most the Redis
-        // timeout: the healthy calls' p95 is that query cost, doubled for bursts on a shared machine, and 250 ms more
-        // for thread-pool and GC stalls. A Redis wait left to the client's defaults (5 s) or to TCP would be seconds.
+        // The Redis part: no read waited on Redis longer than the timeout, plus what the same reads took with Redis
+        // healthy (a stall of the shared machine delays every continuation alike: seen up to 0.9 s) and 250 ms.
+        // Measured alone: at most ~205 ms frozen, ~10 ms killed or restarting. The client's defaults (5 s timeouts,
+        // noticed by a 1 s heartbeat) or TCP's would show as seconds.
+        var healthyReads = reads.Where(r => r.Phase == Phase.Healthy).Max(r => r.Latency.TotalMilliseconds);
+        var redisBound = timeout.TotalMilliseconds + healthyReads + 250;
+        Assert.All(reads.Where(r => r.Phase > Phase.Healthy), r => Assert.True(r.Latency.TotalMilliseconds <= redisBound, $"a Redis read while it was {r.Phase} took {r.Latency.TotalMilliseconds:0} ms (bound {redisBound:0} ms)"));
+
+        // A call costs its query plus at most the Redis timeout. Medians: at most the healthy median + timeout + 50 ms.
+        // Each call: at most the timeout + the slowest healthy call + 1 s, because a stall of the shared machine
+        // (seen up to 0.8 s, with the Redis reads beside them unaffected) delays every call alike.
         var healthy = byPhase[Phase.Healthy];
-        var bound = timeout.TotalMilliseconds + (2 * Percentile(healthy, 0.95)) + 250;
         foreach (var of in new[] { Phase.Frozen, Phase.Killed, Phase.Restarting, Phase.Back })
         {
             if (byPhase.TryGetValue(of, out var latencies))
             {
-                Assert.True(latencies[^1] <= bound, $"a call while Redis was {of} took {latencies[^1]:0} ms (bound {bound:0} ms)");
+                var median = Percentile(healthy, 0.5) + timeout.TotalMilliseconds + 50;
+                var each = timeout.TotalMilliseconds + healthy[^1] + 1000;
+                Assert.True(Percentile(latencies, 0.5) <= median, $"calls while Redis was {of}: median {Percentile(latencies, 0.5):0} ms (bound {median:0} ms)");
+                Assert.True(latencies[^1] <= each, $"a call while Redis was {of} took {latencies[^1]:0} ms (bound {each:0} ms)");
             }
         }
 
@@ -225,6 +262,7 @@ public sealed class QueryCacheTests(PostgresFixture postgres, ITestOutputHelper 
 
     private enum Phase
     {
+        WarmingUp,
         Healthy,
         Frozen,
         Killed,
