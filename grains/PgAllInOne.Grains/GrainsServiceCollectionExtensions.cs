@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 using PgAllInOne.Grains.Analytics;
 using PgAllInOne.Grains.Maintenance;
 using PgAllInOne.Postgres;
@@ -19,13 +20,14 @@ public static class GrainsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Adds the OLAP query cache (section "Analytics"): its generation follower and the optional Redis share.</summary>
+    /// <summary>Adds the OLAP query cache (section "Analytics"): its generation follower and the optional Redis share (connected as the silo starts).</summary>
     public static IServiceCollection AddAnalytics(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AnalyticsOptions>().Bind(configuration.GetSection(AnalyticsOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AnalyticsOptions>, AnalyticsOptionsValidator>();
         services.TryAddKeyedSingleton(DataClock.Key, TimeProvider.System);
         services.TryAddSingleton<SharedResultCache>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<SharedResultCache>());
         services.TryAddSingleton<QueryCacheGeneration>();
         services.AddSingleton<IPostgresNotificationHandler>(provider => provider.GetRequiredService<QueryCacheGeneration>());
         return services;

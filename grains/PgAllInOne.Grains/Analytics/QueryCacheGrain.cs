@@ -68,7 +68,7 @@ public sealed class QueryCacheGrain(
             Keep(computed, generation);
             saved.State = new CachedResultState { Result = computed, Generation = generation.Shared };
             await saved.WriteStateAsync();
-            await shared.TrySetAsync(redisKey, computed, ttl);
+            shared.TrySet(redisKey, computed, ttl);
         }
 
         return new CachedAnalytics(computed, Hit: false);

@@ -2,39 +2,79 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 using PgAllInOne.GrainInterfaces.Analytics;
 using StackExchange.Redis;
 
 namespace PgAllInOne.Grains.Analytics;
 
 /// <summary>
-/// Results shared through Redis when <c>ConnectionStrings:Redis</c> is set. Redis is a help, never a dependency: any
-/// failure or timeout reads as a miss (or a skipped write), and the caller carries on with PostgreSQL.
+/// Results shared through Redis when <c>ConnectionStrings:Redis</c> is set, over the silo's one multiplexer (connected
+/// as the silo starts, closed as it stops). Redis is a help, never a dependency: a read that fails or outlasts
+/// <see cref="AnalyticsOptions.RedisTimeout"/> is a miss, a write is never waited for, and the caller carries on with
+/// PostgreSQL while the multiplexer reconnects in the background.
 /// </summary>
-public sealed partial class SharedResultCache : IAsyncDisposable
+public sealed partial class SharedResultCache : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly Lazy<Task<ConnectionMultiplexer>>? redis;
-    private readonly TimeSpan timeout;
+    private readonly ConfigurationOptions? redisOptions;
     private readonly ILogger<SharedResultCache> logger;
+    private ConnectionMultiplexer? redis;
     private int failing;
 
-    public SharedResultCache(IConfiguration configuration, IOptions<AnalyticsOptions> options, ILogger<SharedResultCache> logger)
+    public SharedResultCache(IConfiguration configuration, IOptions<AnalyticsOptions> options, ILoggerFactory loggerFactory)
     {
-        this.logger = logger;
-        timeout = options.Value.RedisTimeout;
+        logger = loggerFactory.CreateLogger<SharedResultCache>();
         if (configuration.GetConnectionString("Redis") is { Length: > 0 } connectionString)
         {
-            var redisOptions = ConfigurationOptions.Parse(connectionString);
-            redisOptions.AbortOnConnectFail = false; // start, and keep reconnecting, while Redis is away
-            redisOptions.ConnectTimeout = (int)timeout.TotalMilliseconds;
-            redisOptions.SyncTimeout = (int)timeout.TotalMilliseconds;
-            redis = new(() => ConnectionMultiplexer.ConnectAsync(redisOptions));
+            redisOptions = CreateOptions(connectionString, options.Value.RedisTimeout);
+            redisOptions.LoggerFactory = loggerFactory;
         }
     }
 
-    public bool IsConfigured => redis is not null;
+    public bool IsConfigured => redisOptions is not null;
+
+    /// <summary>
+    /// The client's settings for a cache that must never hold a request up: the silo starts (and the multiplexer keeps
+    /// reconnecting) while Redis is away; commands fail at once while disconnected rather than queue; a command that
+    /// gets no answer fails after <paramref name="timeout"/>, which the heartbeat checks often enough to notice in time.
+    /// </summary>
+    internal static ConfigurationOptions CreateOptions(string connectionString, TimeSpan timeout)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        var milliseconds = Math.Max(1, (int)timeout.TotalMilliseconds);
+
+        // Timeouts are found by the heartbeat: a command times out between AsyncTimeout and AsyncTimeout + one beat,
+        // so the two together stay within the configured timeout.
+        var heartbeat = Math.Clamp(milliseconds / 5, 5, 1000);
+        options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.HeartbeatInterval = TimeSpan.FromMilliseconds(heartbeat);
+        options.AsyncTimeout = Math.Max(1, milliseconds - heartbeat);
+        options.SyncTimeout = milliseconds;
+        options.ConnectTimeout = milliseconds;
+
+        // Reconnect soon after a restart, backing off to a few seconds while Redis stays away.
+        options.ReconnectRetryPolicy = new ExponentialRetry(Math.Max(50, milliseconds / 2), Math.Max(2_000, milliseconds * 4));
+        return options;
+    }
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(SharedResultCache), ServiceLifecycleStage.ApplicationServices, ConnectAsync, _ => DisposeAsync().AsTask());
+
+    /// <summary>Connects the multiplexer; with Redis away it returns a disconnected one that keeps trying.</summary>
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (redisOptions is not null && redis is null)
+        {
+            redis = await ConnectionMultiplexer.ConnectAsync(redisOptions);
+            if (!redis.IsConnected && Interlocked.Exchange(ref failing, 1) == 0)
+            {
+                LogRedisAway(logger, string.Join(',', redisOptions.EndPoints));
+            }
+        }
+    }
 
     public async Task<AnalyticsResult?> TryGetAsync(string key)
     {
@@ -45,19 +85,19 @@ public sealed partial class SharedResultCache : IAsyncDisposable
 
         try
         {
-            var database = (await redis.Value.WaitAsync(timeout)).GetDatabase();
-            var value = await database.StringGetAsync(key).WaitAsync(timeout);
+            var value = await redis.GetDatabase().StringGetAsync(key);
             Recovered();
             return value.IsNull ? null : JsonSerializer.Deserialize<AnalyticsResult>((byte[])value!, Json);
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException or JsonException or ObjectDisposedException)
+        catch (Exception exception) when (exception is RedisException or TimeoutException or JsonException)
         {
             Failed(exception);
             return null;
         }
     }
 
-    public async Task TrySetAsync(string key, AnalyticsResult result, TimeSpan ttl)
+    /// <summary>Sends the result to Redis, not waiting for it to be stored: a slow or absent Redis costs the caller nothing.</summary>
+    public void TrySet(string key, AnalyticsResult result, TimeSpan ttl)
     {
         if (redis is null || ttl <= TimeSpan.Zero)
         {
@@ -66,11 +106,9 @@ public sealed partial class SharedResultCache : IAsyncDisposable
 
         try
         {
-            var database = (await redis.Value.WaitAsync(timeout)).GetDatabase();
-            await database.StringSetAsync(key, JsonSerializer.SerializeToUtf8Bytes(result, Json), ttl).WaitAsync(timeout);
-            Recovered();
+            _ = redis.GetDatabase().StringSetAsync(key, JsonSerializer.SerializeToUtf8Bytes(result, Json), ttl, flags: CommandFlags.FireAndForget);
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException)
+        catch (RedisException exception)
         {
             Failed(exception);
         }
@@ -78,16 +116,10 @@ public sealed partial class SharedResultCache : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (redis is { IsValueCreated: true })
+        if (Interlocked.Exchange(ref redis, null) is { } multiplexer)
         {
-            try
-            {
-                (await redis.Value).Dispose();
-            }
-            catch (RedisException)
-            {
-                // Never connected: nothing to close.
-            }
+            await multiplexer.CloseAsync();
+            await multiplexer.DisposeAsync();
         }
     }
 
@@ -109,6 +141,9 @@ public sealed partial class SharedResultCache : IAsyncDisposable
 
     [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "Redis is unavailable; analytic results are served from PostgreSQL until it is back")]
     private static partial void LogRedisFailing(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1112, Level = LogLevel.Warning, Message = "Redis at {EndPoints} is not reachable yet; analytic results are served from PostgreSQL until it is")]
+    private static partial void LogRedisAway(ILogger logger, string endPoints);
 
     [LoggerMessage(EventId = 1111, Level = LogLevel.Information, Message = "Redis is back; analytic results are shared again")]
     private static partial void LogRedisBack(ILogger logger);

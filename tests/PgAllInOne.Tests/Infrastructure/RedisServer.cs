@@ -40,6 +40,13 @@ public sealed class RedisServer : IAsyncDisposable
         await Eventually.TrueAsync(Pings, $"redis-server to answer on port {Port}", TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>Suspends the server (SIGSTOP): connections stay open, nothing is answered.</summary>
+    public Task FreezeAsync() => SignalAsync("STOP");
+
+    /// <summary>Resumes a suspended server (SIGCONT).</summary>
+    public Task ThawAsync() => SignalAsync("CONT");
+
+    /// <summary>Kills the server (SIGKILL), as a crash would: no persistence, so it starts again empty.</summary>
     public async Task StopAsync()
     {
         if (process is { HasExited: false })
@@ -53,6 +60,17 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task SignalAsync(string signal)
+    {
+        var pid = (process ?? throw new InvalidOperationException("redis-server is not running.")).Id;
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {pid} failed ({kill.ExitCode}).");
+        }
+    }
 
     private bool Pings()
     {
