@@ -29,13 +29,11 @@ public sealed class DeviceGrain(
 
     private Dictionary<string, LatestValue> LatestByMetric => latestState.State.Metrics;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (latestState.RecordExists)
-        {
-            return;
-        }
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        latestState.RecordExists ? Task.CompletedTask : DatabaseFailure.TranslatedAsync(() => ReadLatestAsync(cancellationToken));
 
+    private async Task ReadLatestAsync(CancellationToken cancellationToken)
+    {
         // No state yet: the newest values of readings stored before it existed come from the rows themselves.
         await using var command = dataSource.CreateCommand(GrainsSql.Get("LatestMetrics.sql"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });

@@ -21,7 +21,7 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [
     {
         if (long.TryParse(this.GetPrimaryKeyString(), out id) && id > 0)
         {
-            user = await ReadAsync(cancellationToken);
+            user = await DatabaseFailure.TranslatedAsync(() => ReadAsync(cancellationToken));
         }
     }
 

@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using PgAllInOne.Grains;
 using PgAllInOne.Postgres;
 using PgAllInOne.Silo.CallCycles;
+using PgAllInOne.Silo.DatabaseFailures;
 using PgAllInOne.Silo.GrainStorage;
 
 namespace PgAllInOne.Silo.Hosting;
@@ -52,6 +53,7 @@ public static class SiloBuilderExtensions
 
         silo.AddPostgresGrainStorageAsDefault(options => options.Bind(configuration.GetSection(PostgresGrainStorageOptions.SectionName)));
         silo.AddOutgoingGrainCallFilter<CallCycleFilter>();
+        silo.AddIncomingGrainCallFilter<DatabaseFailureFilter>();
         silo.AddActivityPropagation();
 
         services.AddDataGrains().AddAnalytics(configuration);

@@ -10,6 +10,7 @@ namespace PgAllInOne.Tests.Cluster;
 public sealed class SiloProcess : IDisposable
 {
     private readonly TempFolder folder = new("pgaio-cluster");
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> recentOutput = new();
     private Process process;
 
     private SiloProcess(string connectionString, int httpPort, int siloPort, int gatewayPort)
@@ -29,12 +30,15 @@ public sealed class SiloProcess : IDisposable
 
     public bool IsRunning => !process.HasExited;
 
+    /// <summary>The last lines the silo wrote (at Warning and above), to explain a failure.</summary>
+    public IReadOnlyCollection<string> RecentOutput => recentOutput;
+
     /// <summary>The first admin key, if this silo was the one to create it.</summary>
     public string? AdminKey => File.Exists(Path.Combine(folder.Path, "admin.key")) ? File.ReadAllText(Path.Combine(folder.Path, "admin.key")).Trim() : null;
 
-    public HttpClient Http(string? key = null)
+    public HttpClient Http(string? key = null, TimeSpan? timeout = null)
     {
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(35) };
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = timeout ?? TimeSpan.FromSeconds(35) };
         if (key is not null)
         {
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
@@ -115,12 +119,25 @@ public sealed class SiloProcess : IDisposable
             $"--Silo:GatewayPort={GatewayPort}",
             $"--Silo:DataDirectory={folder.Path}");
 
-        // Nobody reads the output: drain it so that the silo never blocks on a full pipe.
-        silo.OutputDataReceived += (_, _) => { };
-        silo.ErrorDataReceived += (_, _) => { };
+        // Drained so that the silo never blocks on a full pipe; the last lines are kept to explain a failure.
+        silo.OutputDataReceived += (_, line) => Keep(line.Data);
+        silo.ErrorDataReceived += (_, line) => Keep(line.Data);
         silo.BeginOutputReadLine();
         silo.BeginErrorReadLine();
         return silo;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        recentOutput.Enqueue(line);
+        while (recentOutput.Count > 20_000 && recentOutput.TryDequeue(out _))
+        {
+        }
     }
 
     private static int FreePort()
