@@ -1,3 +1,4 @@
+using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.Grains.Maintenance;
 using PgAllInOne.Postgres;
 
@@ -31,9 +32,14 @@ public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
 
     protected Task<TResult> EnqueueAsync(TPending pending)
     {
-        if (!queue.TryEnqueue(pending))
+        switch (queue.TryEnqueue(pending))
         {
-            pending.Completion.TrySetException(new ObjectDisposedException(GetType().Name, "The silo is shutting down; nothing more can be stored."));
+            case Enqueued.Full:
+                pending.Completion.TrySetException(new OverloadedException($"{GroupCommitQueue<TPending>.DefaultCapacity} writes are waiting for PostgreSQL; nothing was written, try again."));
+                break;
+            case Enqueued.Closed:
+                pending.Completion.TrySetException(new SiloUnavailableException("The silo is shutting down; nothing more can be stored here."));
+                break;
         }
 
         return pending.Completion.Task;

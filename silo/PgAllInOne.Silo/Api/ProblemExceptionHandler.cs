@@ -23,6 +23,7 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             ConflictException e => (409, "Conflict", e.Message),
             VersionMismatchException e => (412, "Version mismatch", e.Message),
             InconsistentStateException e => (409, "Conflict", e.Message),
+            OverloadedException e => (503, "Overloaded", e.Message),
             SiloUnavailableException or OrleansMessageRejectionException or TimeoutException => (503, "Unavailable", "The cluster could not serve this now; try again."),
             _ when IsTransientDatabaseFailure(exception) => (503, "Unavailable", "PostgreSQL cannot be reached now; try again."),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Cancelled", "The client went away."),

@@ -13,9 +13,12 @@ public sealed class SiloProcess : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> recentOutput = new();
     private Process process;
 
-    private SiloProcess(string connectionString, int httpPort, int siloPort, int gatewayPort)
+    private readonly string[] settings;
+
+    private SiloProcess(string connectionString, int httpPort, int siloPort, int gatewayPort, string[] settings)
     {
         ConnectionString = connectionString;
+        this.settings = settings;
         (HttpPort, SiloPort, GatewayPort) = (httpPort, siloPort, gatewayPort);
         process = Start();
     }
@@ -47,7 +50,15 @@ public sealed class SiloProcess : IDisposable
         return http;
     }
 
-    public static SiloProcess Start(string connectionString) => new(connectionString, FreePort(), FreePort(), FreePort());
+    /// <summary>Starts a silo on <paramref name="connectionString"/>; <paramref name="settings"/> are more <c>--Key=value</c> arguments.</summary>
+    public static SiloProcess Start(string connectionString, params string[] settings) => new(connectionString, FreePort(), FreePort(), FreePort(), settings);
+
+    /// <summary>The silo's resident memory (VmRSS), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
 
     public async Task WaitUntilReadyAsync()
     {
@@ -113,11 +124,7 @@ public sealed class SiloProcess : IDisposable
         var silo = Processes.StartDotnet(
             "PgAllInOne.Silo.dll",
             new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" },
-            $"--ConnectionStrings:Postgres={ConnectionString}",
-            $"--Urls=http://127.0.0.1:{HttpPort}",
-            $"--Silo:Port={SiloPort}",
-            $"--Silo:GatewayPort={GatewayPort}",
-            $"--Silo:DataDirectory={folder.Path}");
+            [$"--ConnectionStrings:Postgres={ConnectionString}", $"--Urls=http://127.0.0.1:{HttpPort}", $"--Silo:Port={SiloPort}", $"--Silo:GatewayPort={GatewayPort}", $"--Silo:DataDirectory={folder.Path}", .. settings]);
 
         // Drained so that the silo never blocks on a full pipe; the last lines are kept to explain a failure.
         silo.OutputDataReceived += (_, line) => Keep(line.Data);
