@@ -8,6 +8,7 @@ using PgAllInOne.Postgres;
 using PgAllInOne.Silo.CallCycles;
 using PgAllInOne.Silo.DatabaseFailures;
 using PgAllInOne.Silo.GrainStorage;
+using PgAllInOne.Silo.Telemetry;
 
 namespace PgAllInOne.Silo.Hosting;
 
@@ -54,7 +55,11 @@ public static class SiloBuilderExtensions
         silo.AddPostgresGrainStorageAsDefault(options => options.Bind(configuration.GetSection(PostgresGrainStorageOptions.SectionName)));
         silo.AddOutgoingGrainCallFilter<CallCycleFilter>();
         silo.AddIncomingGrainCallFilter<DatabaseFailureFilter>();
-        silo.AddActivityPropagation();
+        if (!string.IsNullOrEmpty(configuration.GetSection(TelemetryOptions.SectionName)[nameof(TelemetryOptions.OtlpEndpoint)]))
+        {
+            // Only when traces are exported: a grain call filter costs every call, and without an exporter no span is kept.
+            silo.AddActivityPropagation();
+        }
 
         services.AddDataGrains().AddAnalytics(configuration);
         services.AddHostedService<PostgresNotificationListener>();
