@@ -1,0 +1,42 @@
+namespace PgAllInOne.GrainInterfaces.Errors;
+
+/// <summary>
+/// What text may hold before it is stored or queried: valid Unicode (no half of a surrogate pair), no NUL (PostgreSQL
+/// cannot store it) and no control characters (free text may keep tabs, line and page breaks).
+/// </summary>
+public static class TextRules
+{
+    /// <summary>Returns <paramref name="value"/> when it keeps the rules; throws <see cref="ValidationException"/> naming the field otherwise.</summary>
+    public static string? Check(string? value, string field, bool multiline = false)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                throw new ValidationException($"{field} is not valid Unicode text: character {i} is half of a surrogate pair.");
+            }
+            else if (c == '\0')
+            {
+                throw new ValidationException($"{field} must not contain NUL characters, which cannot be stored.");
+            }
+            else if (char.IsControl(c) && !(multiline && c is '\t' or '\n' or '\r' or '\f'))
+            {
+                throw new ValidationException(multiline
+                    ? $"{field} must not contain control characters other than tabs, line and page breaks (character {i} is U+{(int)c:X4})."
+                    : $"{field} must not contain control characters (character {i} is U+{(int)c:X4}).");
+            }
+        }
+
+        return value;
+    }
+}
