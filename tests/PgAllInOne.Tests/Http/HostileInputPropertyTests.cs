@@ -19,7 +19,7 @@ namespace PgAllInOne.Tests.Http;
 [Collection(PostgresCollection.Name)]
 public sealed class HostileInputPropertyTests(PostgresFixture postgres) : IAsyncLifetime
 {
-    private const int Cases = 120;
+    private const int Cases = 100;
     private static readonly string[] Tables = ["users", "events", "metrics", "documents", "records", "api_keys"];
 
     // Pieces of text: valid ones, and ones that break a rule everywhere (half a surrogate pair, NUL) or in names (controls).
@@ -31,14 +31,15 @@ public sealed class HostileInputPropertyTests(PostgresFixture postgres) : IAsync
     // Control characters that no name or id may hold (whitespace ones left out: some values, such as durations, are trimmed).
     private static readonly string[] ControlEscapes = ["%00", "%01", "%1F", "%7F", "%C2%85"];
 
-    private string database = "";
+    private NpgsqlDataSource dataSource = null!;
     private SiloApp app = null!;
     private HttpClient http = null!;
     private long user;
 
     public async Task InitializeAsync()
     {
-        database = await postgres.CreateDatabaseAsync();
+        var database = await postgres.CreateDatabaseAsync();
+        dataSource = NpgsqlDataSource.Create(database);
         app = await SiloApp.StartAsync(database);
         http = app.Admin();
         user = (await Json(await http.PostAsJsonAsync("/api/users", new { username = "prop_user", email = "prop@example.com" }))).GetProperty("id").GetInt64();
@@ -50,6 +51,7 @@ public sealed class HostileInputPropertyTests(PostgresFixture postgres) : IAsync
     {
         http.Dispose();
         await app.DisposeAsync();
+        await dataSource.DisposeAsync();
     }
 
     [Fact]
@@ -249,8 +251,7 @@ public sealed class HostileInputPropertyTests(PostgresFixture postgres) : IAsync
 
     private async Task<string> SnapshotAsync()
     {
-        await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var command = dataSource.CreateCommand(string.Join(" || ', ' || ", Tables.Select(t => $"(SELECT '{t}:' || count(*) || '/' || md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM {t} x)")));
+        await using var command = dataSource.CreateCommand("SELECT " + string.Join(" || ', ' || ", Tables.Select(t => $"(SELECT '{t}:' || count(*) || '/' || md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM {t} x)")));
         return (string)(await command.ExecuteScalarAsync())!;
     }
 

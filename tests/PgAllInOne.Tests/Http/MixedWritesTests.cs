@@ -179,7 +179,7 @@ public sealed class MixedWritesTests(PostgresFixture postgres, ITestOutputHelper
     private async Task<List<KeyValuePair<string, DateTimeOffset>>> RowsAsync(string sql)
     {
         await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var command = dataSource.CreateCommand(sql + " ORDER BY 1 COLLATE \"C\"");
+        await using var command = dataSource.CreateCommand($"SELECT tag, at FROM ({sql}) AS stored(tag, at) ORDER BY tag COLLATE \"C\"");
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<KeyValuePair<string, DateTimeOffset>>();
         while (await reader.ReadAsync())
