@@ -2,12 +2,13 @@ namespace PgAllInOne.GrainInterfaces.Errors;
 
 /// <summary>
 /// What text may hold before it is stored or queried: valid Unicode (no half of a surrogate pair), no NUL (PostgreSQL
-/// cannot store it) and no control characters (free text may keep tabs, line and page breaks).
+/// cannot store it) and, in names, ids and short fields, no control characters. Free text (a document's content)
+/// keeps them: real text files carry tabs, page breaks and terminal escapes, and PostgreSQL stores them as they are.
 /// </summary>
 public static class TextRules
 {
     /// <summary>Returns <paramref name="value"/> when it keeps the rules; throws <see cref="ValidationException"/> naming the field otherwise.</summary>
-    public static string? Check(string? value, string field, bool multiline = false)
+    public static string? Check(string? value, string field, bool freeText = false)
     {
         if (value is null)
         {
@@ -29,11 +30,9 @@ public static class TextRules
             {
                 throw new ValidationException($"{field} must not contain NUL characters, which cannot be stored.");
             }
-            else if (char.IsControl(c) && !(multiline && c is '\t' or '\n' or '\r' or '\f'))
+            else if (char.IsControl(c) && !freeText)
             {
-                throw new ValidationException(multiline
-                    ? $"{field} must not contain control characters other than tabs, line and page breaks (character {i} is U+{(int)c:X4})."
-                    : $"{field} must not contain control characters (character {i} is U+{(int)c:X4}).");
+                throw new ValidationException($"{field} must not contain control characters (character {i} is U+{(int)c:X4}).");
             }
         }
 

@@ -87,7 +87,7 @@ public sealed class DocumentsGrain(NpgsqlDataSource dataSource) : Grain, IDocume
         }
 
         TextRules.Check(document.Title, "title");
-        TextRules.Check(document.Content, "content", multiline: true);
+        TextRules.Check(document.Content, "content", freeText: true);
         TextRules.Check(document.Language, "language");
         JsonValueRules.Check(document.Metadata, "metadata");
     }
