@@ -59,12 +59,16 @@ public sealed record AnalyticsQuery(
                     throw new ValidationException("type must be 1-100 characters when given.");
                 }
 
+                TextRules.Check(Type, "type");
+
                 return new AnalyticsQuery(AnalyticsKind.Events, groupBy, from, to, Type, Top);
             case AnalyticsKind.Metrics:
                 if (string.IsNullOrEmpty(Metric) || Metric.Length > 200)
                 {
                     throw new ValidationException("metric is required, 1-200 characters.");
                 }
+
+                TextRules.Check(Metric, "metric");
 
                 if (Bucket is not { } bucket || bucket <= TimeSpan.Zero || bucket > TimeSpan.FromDays(366) || (to - from).Ticks / bucket.Ticks > MaxBuckets)
                 {

@@ -25,6 +25,14 @@ public sealed partial class SearchWorker(NpgsqlDataSource dataSource) : Grain, I
             throw new ValidationException("limit must be 1-1000 and offset 0-100000.");
         }
 
+        if (query.Language is { Length: 0 or > 20 })
+        {
+            throw new ValidationException("language must be 1-20 characters when given.");
+        }
+
+        TextRules.Check(query.Q, "q");
+        TextRules.Check(query.Language, "language");
+
         var started = Stopwatch.GetTimestamp();
         var cjk = CjkRun().Matches(query.Q).Select(m => m.Value).ToArray();
         await using var command = dataSource.CreateCommand(GrainsSql.Get("SearchDocuments.sql"));

@@ -17,7 +17,7 @@ internal static class HttpInput
 
     /// <summary>A key of a grain named in the path: 1–200 characters, none of them control characters.</summary>
     public static string Key(string value, string name) =>
-        value.Length is 0 or > 200 || value.Any(char.IsControl) ? throw new ValidationException($"{name} must be 1-200 characters without control characters.") : value;
+        value.Length is 0 or > 200 || value.Any(char.IsControl) ? throw new ValidationException($"{name} must be 1-200 characters without control characters.") : TextRules.Check(value, name)!;
 
     /// <summary>The version of an If-Match header (<c>3</c>, <c>"3"</c> or <c>W/"3"</c>), or null when absent.</summary>
     public static long? IfMatch(HttpRequest request)
