@@ -21,11 +21,27 @@ builder.Services.AddSiloTelemetry(builder.Configuration);
 builder.Services.AddSiloDashboard();
 
 var app = builder.Build();
+
+// A bad value stops the silo with one line per problem and exit code 1, before anything starts.
+if (ConfigurationProblems.Find(builder.Services, app.Services) is { Count: > 0 } problems)
+{
+    return ConfigurationFailure.Report(problems);
+}
+
 app.MapHttpApi();
 app.MapMetricsEndpoint();
 app.MapDashboard();
 app.MapHealthEndpoints();
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (Exception exception) when (ConfigurationProblems.Describe(exception) is { Count: > 0 } late)
+{
+    return ConfigurationFailure.Report(late);
+}
+
+return 0;
 
 /// <summary>The silo's entry point; public so that tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

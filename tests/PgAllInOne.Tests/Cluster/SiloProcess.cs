@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -10,12 +11,16 @@ namespace PgAllInOne.Tests.Cluster;
 public sealed class SiloProcess : IDisposable
 {
     private readonly TempFolder folder = new("pgaio-cluster");
+    private readonly ConcurrentQueue<string> output = new();
+    private readonly string logLevel;
+    private readonly string[] settings;
     private Process process;
 
-    private SiloProcess(string connectionString, int httpPort, int siloPort, int gatewayPort)
+    private SiloProcess(string connectionString, int httpPort, int siloPort, int gatewayPort, string logLevel, string[] settings)
     {
         ConnectionString = connectionString;
         (HttpPort, SiloPort, GatewayPort) = (httpPort, siloPort, gatewayPort);
+        (this.logLevel, this.settings) = (logLevel, settings);
         process = Start();
     }
 
@@ -43,7 +48,14 @@ public sealed class SiloProcess : IDisposable
         return http;
     }
 
-    public static SiloProcess Start(string connectionString) => new(connectionString, FreePort(), FreePort(), FreePort());
+    /// <summary>What the silo has printed so far (standard output and error), line by line.</summary>
+    public IReadOnlyList<string> Output => [.. output];
+
+    public static SiloProcess Start(string connectionString) => new(connectionString, FreePort(), FreePort(), FreePort(), "Warning", []);
+
+    /// <summary>A silo that logs from <paramref name="logLevel"/> up, with more settings (<c>--Key=value</c>) on its command line.</summary>
+    public static SiloProcess Start(string connectionString, string logLevel, params string[] settings) =>
+        new(connectionString, FreePort(), FreePort(), FreePort(), logLevel, settings);
 
     public async Task WaitUntilReadyAsync()
     {
@@ -108,19 +120,30 @@ public sealed class SiloProcess : IDisposable
     {
         var silo = Processes.StartDotnet(
             "PgAllInOne.Silo.dll",
-            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" },
-            $"--ConnectionStrings:Postgres={ConnectionString}",
-            $"--Urls=http://127.0.0.1:{HttpPort}",
-            $"--Silo:Port={SiloPort}",
-            $"--Silo:GatewayPort={GatewayPort}",
-            $"--Silo:DataDirectory={folder.Path}");
+            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = logLevel },
+            [
+                $"--ConnectionStrings:Postgres={ConnectionString}",
+                $"--Urls=http://127.0.0.1:{HttpPort}",
+                $"--Silo:Port={SiloPort}",
+                $"--Silo:GatewayPort={GatewayPort}",
+                $"--Silo:DataDirectory={folder.Path}",
+                .. settings,
+            ]);
 
-        // Nobody reads the output: drain it so that the silo never blocks on a full pipe.
-        silo.OutputDataReceived += (_, _) => { };
-        silo.ErrorDataReceived += (_, _) => { };
+        // Kept for the tests that read the log; read as it comes, so that the silo never blocks on a full pipe.
+        silo.OutputDataReceived += (_, line) => Keep(line.Data);
+        silo.ErrorDataReceived += (_, line) => Keep(line.Data);
         silo.BeginOutputReadLine();
         silo.BeginErrorReadLine();
         return silo;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            output.Enqueue(line);
+        }
     }
 
     private static int FreePort()
