@@ -1,6 +1,7 @@
 using PgAllInOne.Cli;
 using PgAllInOne.Cli.Load;
 using PgAllInOne.Cli.Output;
+using Spectre.Console;
 
 namespace PgAllInOne.Tests.Cli;
 
@@ -79,12 +80,12 @@ public sealed class CliOfflineTests
     private static string Render(string snippet, bool colours)
     {
         using var output = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new Spectre.Console.AnsiConsoleOutput(output),
-            Interactive = Spectre.Console.InteractionSupport.No,
-            Ansi = colours ? Spectre.Console.AnsiSupport.Yes : Spectre.Console.AnsiSupport.No,
-            ColorSystem = colours ? Spectre.Console.ColorSystemSupport.Standard : Spectre.Console.ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(output),
+            Interactive = InteractionSupport.No,
+            Ansi = colours ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = colours ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors,
         });
         console.Markup(Highlight.Snippet(snippet, console));
         return output.ToString();

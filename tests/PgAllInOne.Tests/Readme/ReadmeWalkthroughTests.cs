@@ -68,7 +68,7 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output) : I
 
         var text = string.Join('\n', printed);
         Assert.Contains("\"username\":\"alice\"", text, StringComparison.Ordinal);
-        Assert.Equal(2 + 2, ActiveRow().Matches(text).Count); // status, then status --all from the second silo: two active silos each
+        Assert.Equal(2 + 2, ActiveRow().Count(text)); // status, then status --all from the second silo: two active silos each
         for (var i = silos.Count - 1; i >= 0; i--)
         {
             Assert.Equal(0, await silos[i].TerminateAsync(TimeSpan.FromSeconds(60)));
