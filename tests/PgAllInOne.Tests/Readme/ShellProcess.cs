@@ -97,9 +97,10 @@ public sealed class ShellProcess : IDisposable
         {
             try
             {
-                foreach (var children in Directory.GetFiles($"/proc/{found[i]}/task", "children", SearchOption.AllDirectories))
+                foreach (var thread in Directory.GetDirectories($"/proc/{found[i]}/task"))
                 {
-                    found.AddRange(File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)));
+                    var children = File.ReadAllText(Path.Combine(thread, "children"));
+                    found.AddRange(children.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)));
                 }
             }
             catch (IOException)
