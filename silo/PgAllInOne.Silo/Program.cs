@@ -22,8 +22,10 @@ builder.Services.AddSiloDashboard();
 
 var app = builder.Build();
 
-// A bad value stops the silo with one line per problem and exit code 1, before anything starts.
-if (ConfigurationProblems.Find(builder.Services, app.Services) is { Count: > 0 } problems)
+// A bad value stops the silo process with one line per problem and exit code 1, before anything starts; a host that
+// runs this Program inside another process (WebApplicationFactory) gets the exceptions instead.
+var ownProcess = System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly;
+if (ownProcess && ConfigurationProblems.Find(builder.Services, app.Services) is { Count: > 0 } problems)
 {
     return ConfigurationFailure.Report(problems);
 }
@@ -36,7 +38,7 @@ try
 {
     await app.RunAsync();
 }
-catch (Exception exception) when (ConfigurationProblems.Describe(exception) is { Count: > 0 } late)
+catch (Exception exception) when (ownProcess && ConfigurationProblems.Describe(exception) is { Count: > 0 } late)
 {
     return ConfigurationFailure.Report(late);
 }
