@@ -22,7 +22,7 @@ public sealed class GlobalOptions
 
     public Option<string?> DataDirectory { get; } = new("--data-dir")
     {
-        Description = "Where the silo wrote admin.key (else PGAIO_DATA_DIR, else the silo's default: $XDG_DATA_HOME/pgallinone or ~/.local/share/pgallinone)",
+        Description = "Where the silo wrote admin.key (else PGAIO_DATA_DIR, else ./data, the silo's default)",
         Recursive = true,
     };
 
@@ -39,7 +39,7 @@ public sealed class GlobalOptions
 
         // A base address without a trailing slash would drop its last path segment when the API paths are resolved against it.
         uri = uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri + "/");
-        var dataDirectory = Path.GetFullPath(First(parseResult.GetValue(DataDirectory), environment("PGAIO_DATA_DIR")) ?? DefaultDataDirectory.Resolve(environment));
+        var dataDirectory = Path.GetFullPath(First(parseResult.GetValue(DataDirectory), environment("PGAIO_DATA_DIR")) ?? "data");
         var keyFile = Path.Combine(dataDirectory, KeyFileName);
         var key = First(parseResult.GetValue(Key), environment("PGAIO_API_KEY"));
         var source = key is null ? null : "--key or PGAIO_API_KEY";

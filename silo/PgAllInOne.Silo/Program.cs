@@ -6,7 +6,9 @@ using PgAllInOne.Silo.Dashboard;
 using PgAllInOne.Silo.Hosting;
 using PgAllInOne.Silo.Telemetry;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root (appsettings.json) is the silo's own folder, wherever it is started from; the working directory is
+// the caller's (dotnet run keeps it, see the project file), and a relative Silo:DataDirectory is taken from there.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddPgAioEnvironmentVariables(args);
 if (string.IsNullOrEmpty(builder.Configuration["Urls"]))
 {

@@ -11,8 +11,9 @@ namespace PgAllInOne.Tests.Readme;
 /// Runs the README's shell commands as a new user would, in the order given, from the repository root, on the embedded
 /// default: the silo commands with <c>dotnet run</c>, the curl and pgaio commands with bash. Three things differ, so that
 /// the test can run beside others on a shared machine: the README's ports are replaced by free ones (and the defaults
-/// moved there with PGAIO__ variables), <c>XDG_DATA_HOME</c> points at a fresh folder (so "the user's data folder" is
-/// empty), and curl fails on an HTTP error (a <c>.curlrc</c> with <c>--fail</c>).
+/// moved there with PGAIO__ variables), "the repository root" is a fresh <see cref="RepositoryMirror"/> (so its
+/// <c>./data</c> starts empty and the real repository's is left alone), and curl fails on an HTTP error (a
+/// <c>.curlrc</c> with <c>--fail</c>).
 /// </summary>
 public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output) : IDisposable
 {
@@ -35,7 +36,8 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output) : I
     [Fact]
     public async Task TheReadmeCommands_WorkAsWritten_InTheirOrder_FromTheRepositoryRoot()
     {
-        var root = RepositoryRoot();
+        var root = Path.Combine(home.Path, "repository");
+        RepositoryMirror.Create(RepositoryRoot(), root);
         var blocks = ReadmeBlock.Read(await File.ReadAllTextAsync(Path.Combine(root, "README.md")), "## Calling grains from a .NET app");
         var commands = blocks.SelectMany(b => b.Commands).ToList();
         Assert.Equal(NotRun, commands.Where(c => NotRun.Any(n => c.StartsWith(n, StringComparison.Ordinal))).Select(c => NotRun.First(n => c.StartsWith(n, StringComparison.Ordinal))));
@@ -74,7 +76,8 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output) : I
             Assert.Equal(0, await silos[i].TerminateAsync(TimeSpan.FromSeconds(60)));
         }
 
-        Assert.Empty(Directory.GetFiles(home.Path, "postmaster.pid", SearchOption.AllDirectories)); // the first silo stopped its PostgreSQL
+        Assert.True(File.Exists(Path.Combine(root, "data", "admin.key")), "the first silo wrote its admin key to ./data of the folder it was started from");
+        Assert.Empty(Directory.GetFiles(Path.Combine(root, "data"), "postmaster.pid", SearchOption.AllDirectories)); // the first silo stopped its PostgreSQL
     }
 
     private async Task StartSiloAsync(string command, string root, Dictionary<string, string> environment)
@@ -120,7 +123,6 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output) : I
         File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(home.Path, "curl")).FullName, ".curlrc"), "--fail\n--silent\n--show-error\n");
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["XDG_DATA_HOME"] = Directory.CreateDirectory(Path.Combine(home.Path, "data")).FullName,
             ["CURL_HOME"] = Path.Combine(home.Path, "curl"),
             ["PGAIO__Urls"] = $"http://127.0.0.1:{ports["8080"]}",
             ["PGAIO__Silo__Port"] = ports["11111"],
@@ -138,7 +140,9 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output) : I
 
     private void StopLeftoverPostgres()
     {
-        foreach (var pidFile in Directory.Exists(home.Path) ? Directory.GetFiles(home.Path, "postmaster.pid", SearchOption.AllDirectories) : [])
+        // Only under the mirror's ./data: the rest of the mirror holds links into the real repository.
+        var data = Path.Combine(home.Path, "repository", "data");
+        foreach (var pidFile in Directory.Exists(data) ? Directory.GetFiles(data, "postmaster.pid", SearchOption.AllDirectories) : [])
         {
             try
             {
