@@ -22,7 +22,7 @@ public sealed class GlobalOptions
 
     public Option<string?> DataDirectory { get; } = new("--data-dir")
     {
-        Description = "Where the silo wrote admin.key (else PGAIO_DATA_DIR, else ./data)",
+        Description = "Where the silo wrote admin.key (else PGAIO_DATA_DIR, else ./data, the silo's default)",
         Recursive = true,
     };
 

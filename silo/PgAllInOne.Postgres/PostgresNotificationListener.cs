@@ -6,12 +6,14 @@ namespace PgAllInOne.Postgres;
 
 /// <summary>
 /// One connection per silo that LISTENs on the channels of every <see cref="IPostgresNotificationHandler"/> and hands
-/// each notification on; reconnects after a failure. The silo serves only once every handler has read its state.
+/// each notification on; reconnects every second after a failure. The silo serves only once every handler has read its
+/// state. Its failures and reconnections are what <see cref="PostgresReachability"/> reports, once per outage.
 /// </summary>
 // Takes the database, not its data source: hosted services are built before the silo has started PostgreSQL.
 public sealed partial class PostgresNotificationListener(
     PostgresDatabase database,
     IEnumerable<IPostgresNotificationHandler> handlers,
+    PostgresReachability reachability,
     ILogger<PostgresNotificationListener> logger) : BackgroundService
 {
     private readonly TaskCompletionSource listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,6 +59,7 @@ public sealed partial class PostgresNotificationListener(
                 }
 
                 listening.TrySetResult();
+                reachability.Reached();
                 while (true)
                 {
                     await connection.WaitAsync(stoppingToken);
@@ -73,7 +76,16 @@ public sealed partial class PostgresNotificationListener(
                     handler.OnListenerLost();
                 }
 
-                LogListenerFailed(logger, exception);
+                if (exception is NpgsqlException or IOException or TimeoutException)
+                {
+                    reachability.Failed(exception);
+                    LogListenerRetrying(logger, exception);
+                }
+                else
+                {
+                    LogListenerFailed(logger, exception);
+                }
+
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
@@ -81,4 +93,8 @@ public sealed partial class PostgresNotificationListener(
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Lost the PostgreSQL notification listener; reconnecting")]
     private static partial void LogListenerFailed(ILogger logger, Exception exception);
+
+    // Every retry during an outage fails again: the outage itself is reported once, by PostgresReachability.
+    [LoggerMessage(EventId = 41, Level = LogLevel.Debug, Message = "PostgreSQL did not answer the notification listener; reconnecting")]
+    private static partial void LogListenerRetrying(ILogger logger, Exception exception);
 }

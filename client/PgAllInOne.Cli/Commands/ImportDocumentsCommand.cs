@@ -7,7 +7,8 @@ namespace PgAllInOne.Cli.Commands;
 
 /// <summary>
 /// <c>pgaio import documents FILE.jsonl</c>: one document per line. Exit code 0 when every line was imported, 1 when some
-/// failed, 2 when the silo became unreachable, 130 when cancelled; the summary is printed in every case.
+/// failed, 2 when the silo became unreachable, 130 when cancelled; the summary is printed in every case and accounts for
+/// every line read: imported + failed + unfinished (sent, no answer before the stop) + not sent = lines.
 /// </summary>
 public static class ImportDocumentsCommand
 {
@@ -16,7 +17,7 @@ public static class ImportDocumentsCommand
         var file = new Argument<FileInfo>("file") { Description = "JSON Lines: one {title, content, metadata?, language?} per line" };
         var concurrency = CliOptions.Positive("--concurrency", 8, "Documents in flight at once (the facade takes one document per request)", 256);
         concurrency.Aliases.Add("--batch");
-        var command = new Command("documents", "Import documents from a JSON Lines file") { file, concurrency };
+        var command = new Command("documents", "Import documents from a JSON Lines file; the summary accounts for every line read (imported, failed, unfinished: sent without an answer before a stop, not sent)") { file, concurrency };
         host.SetAction(command, async (parseResult, context, cancellationToken) =>
         {
             var input = parseResult.GetValue(file)!;
@@ -70,6 +71,7 @@ public static class ImportDocumentsCommand
             table.AddRow("unfinished", $"[yellow]{Format.Whole(result.Unfinished)}[/]");
         }
 
+        table.AddRow("not sent", result.NotSent > 0 ? $"[yellow]{Format.Whole(result.NotSent)}[/]" : "0");
         table.AddRow("elapsed", Format.Duration(result.Elapsed));
         table.AddRow("docs/s", Format.Number(result.Imported / seconds));
         console.Write(table);

@@ -13,7 +13,7 @@ public static class SearchCommand
         var limit = CliOptions.Positive("--limit", 20, "Most hits to show");
         var offset = CliOptions.Bounded("--offset", 0, "Hits to skip (paging)", 0);
         var language = new Option<string?>("--language") { Description = "Text search configuration, e.g. english, simple" };
-        var command = new Command("search", "Full-text search over the documents") { query, limit, offset, language };
+        var command = new Command("search", $"Full-text search over the documents; matches are highlighted, or marked {Highlight.PlainOpen}like this{Highlight.PlainClose} when the output is piped or has no colours") { query, limit, offset, language };
         host.SetAction(command, async (parseResult, context, cancellationToken) =>
         {
             var result = await context.Client.SearchAsync(
@@ -23,7 +23,7 @@ public static class SearchCommand
             table.Columns[1].RightAligned();
             foreach (var hit in result.Hits)
             {
-                table.AddRow(Format.Whole(hit.Id), Format.Number(hit.Rank, 4), Markup.Escape(hit.Title), Highlight.Snippet(hit.Snippet));
+                table.AddRow(Format.Whole(hit.Id), Format.Number(hit.Rank, 4), Markup.Escape(hit.Title), Highlight.Snippet(hit.Snippet, context.Console));
             }
 
             context.Console.Write(table);

@@ -5,15 +5,16 @@ using Spectre.Console;
 
 namespace PgAllInOne.Cli.Commands;
 
-/// <summary><c>pgaio status</c>: the silos of the cluster and what they hold, from GET /api/cluster.</summary>
+/// <summary><c>pgaio status [--all]</c>: the silos of the cluster and what they hold, from GET /api/cluster (dead ones with --all).</summary>
 public static class StatusCommand
 {
     public static Command Create(CommandHost host)
     {
-        var command = new Command("status", "Silos of the cluster, their load, and activations per grain type");
-        host.SetAction(command, async (_, context, cancellationToken) =>
+        var all = new Option<bool>("--all") { Description = "Also list the silos that left (dead), until the membership cleans them up (Membership:DefunctSiloExpiration)" };
+        var command = new Command("status", "Silos of the cluster (those that left only with --all), their load, and activations per grain type") { all };
+        host.SetAction(command, async (parseResult, context, cancellationToken) =>
         {
-            var cluster = await context.Client.GetClusterAsync(cancellationToken);
+            var cluster = await context.Client.GetClusterAsync(parseResult.GetValue(all), cancellationToken);
             Render(context.Console, cluster, DateTimeOffset.UtcNow);
             return 0;
         });

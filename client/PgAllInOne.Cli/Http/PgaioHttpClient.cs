@@ -27,8 +27,9 @@ public sealed class PgaioHttpClient : IDisposable
         }
     }
 
-    public Task<ClusterView> GetClusterAsync(CancellationToken cancellationToken) =>
-        SendAsync<ClusterView>(HttpMethod.Get, "api/cluster", null, cancellationToken);
+    /// <summary>The silos of the cluster; those that left (dead) only when <paramref name="includeDead"/> is true.</summary>
+    public Task<ClusterView> GetClusterAsync(bool includeDead, CancellationToken cancellationToken) =>
+        SendAsync<ClusterView>(HttpMethod.Get, includeDead ? "api/cluster?all=true" : "api/cluster", null, cancellationToken);
 
     public Task<UserView> CreateUserAsync(NewUserBody user, CancellationToken cancellationToken) =>
         SendAsync<UserView>(HttpMethod.Post, "api/users", user, cancellationToken);

@@ -6,13 +6,18 @@ using PgAllInOne.Cli.Http;
 
 namespace PgAllInOne.Cli.Import;
 
-/// <summary>The outcome of an import: <see cref="Unfinished"/> documents were in flight when the run was aborted, so their fate is unknown.</summary>
+/// <summary>
+/// The outcome of an import. Every line read is accounted for once: <see cref="Imported"/>, <see cref="FailedCount"/>,
+/// <see cref="Unfinished"/> (sent, but the run was aborted before the answer, so its fate is unknown) or
+/// <see cref="NotSent"/> (read, but the run stopped before it was sent).
+/// </summary>
 public sealed record ImportResult(
     long Lines,
     long Imported,
     long FailedCount,
     IReadOnlyList<(long Line, string Problem)> Failures,
     long Unfinished,
+    long NotSent,
     TimeSpan Elapsed,
     bool Cancelled,
     HttpRequestException? Unreachable);
@@ -29,6 +34,7 @@ public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
     private long lines;
     private long imported;
     private long unfinished;
+    private long notSent;
     private long bytesDone;
     private HttpRequestException? unreachable;
 
@@ -63,6 +69,7 @@ public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
         // Queued but never sent when the run stopped: not imported, not failed.
         while (queue.Reader.TryRead(out _))
         {
+            Interlocked.Increment(ref notSent);
         }
 
         return new ImportResult(
@@ -71,6 +78,7 @@ public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
             failures.Count,
             failures.First(),
             Interlocked.Read(ref unfinished),
+            Interlocked.Read(ref notSent),
             clock.Elapsed,
             cancellationToken.IsCancellationRequested,
             unreachable);
@@ -98,7 +106,16 @@ public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
                 continue;
             }
 
-            await queue.WriteAsync((number, document!, bytes), stopping);
+            try
+            {
+                await queue.WriteAsync((number, document!, bytes), stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                // Read and counted, but the run stopped while it waited for room in the queue.
+                Interlocked.Increment(ref notSent);
+                throw;
+            }
         }
     }
 

@@ -3,13 +3,22 @@ using Spectre.Console;
 
 namespace PgAllInOne.Cli.Output;
 
-/// <summary>Turns the search snippet's <c>&lt;mark&gt;</c> tags into Spectre highlight markup; everything else is escaped, never interpreted.</summary>
+/// <summary>
+/// Turns the search snippet's <c>&lt;mark&gt;</c> tags into Spectre highlight markup, or, where the output has no colours
+/// (piped, redirected, NO_COLOR), into the plain-text marks <c>[[match]]</c>; everything else is escaped, never interpreted.
+/// </summary>
 public static class Highlight
 {
+    public const string PlainOpen = "[[";
+    public const string PlainClose = "]]";
     private const string Open = "<mark>";
     private const string Close = "</mark>";
 
-    public static string Snippet(string snippet)
+    /// <summary>The snippet as markup for this console: a coloured highlight when it shows colours, else plain-text marks.</summary>
+    public static string Snippet(string snippet, IAnsiConsole console) =>
+        Snippet(snippet, plain: !console.Profile.Capabilities.Ansi || console.Profile.Capabilities.ColorSystem == ColorSystem.NoColors);
+
+    public static string Snippet(string snippet, bool plain = false)
     {
         var text = snippet.ReplaceLineEndings(" ");
         var markup = new StringBuilder();
@@ -32,7 +41,9 @@ public static class Highlight
             var marked = text[(start + Open.Length)..end];
             if (marked.Length > 0)
             {
-                markup.Append("[black on yellow]").Append(Markup.Escape(marked)).Append("[/]");
+                markup.Append(plain
+                    ? Markup.Escape(PlainOpen) + Markup.Escape(marked) + Markup.Escape(PlainClose)
+                    : "[black on yellow]" + Markup.Escape(marked) + "[/]");
             }
 
             position = end + Close.Length;

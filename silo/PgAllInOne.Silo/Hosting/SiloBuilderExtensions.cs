@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using PgAllInOne.Grains;
@@ -34,6 +36,9 @@ public static class SiloBuilderExtensions
             database.MaxPoolSize = options.Value.MaxPoolSize;
         });
         services.AddSingleton<PostgresDatabase>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<PostgresReachability>();
+        services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>, OutageLogFilter>();
         services.AddSingleton(provider => provider.GetRequiredService<PostgresDatabase>().DataSource);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DatabaseLifecycle>();
 

@@ -17,7 +17,7 @@ public sealed class SiloOptions
     /// <summary>Silos sharing a PostgreSQL and a cluster id form one cluster (Orleans' cluster id and service id).</summary>
     public string ClusterId { get; set; } = "default";
 
-    /// <summary>Embedded PostgreSQL data and admin.key.</summary>
+    /// <summary>Embedded PostgreSQL data and admin.key; a relative path is taken from the silo process's working directory.</summary>
     public string DataDirectory { get; set; } = "./data";
 
     /// <summary>Connections the silo may hold open to PostgreSQL, unless the connection string sets its own.</summary>

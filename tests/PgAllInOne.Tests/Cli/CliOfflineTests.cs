@@ -1,6 +1,7 @@
 using PgAllInOne.Cli;
 using PgAllInOne.Cli.Load;
 using PgAllInOne.Cli.Output;
+using Spectre.Console;
 
 namespace PgAllInOne.Tests.Cli;
 
@@ -39,6 +40,16 @@ public sealed class CliOfflineTests
         Assert.Equal("[black on yellow]明月[/]光 <mark>open", Highlight.Snippet("<mark>明月</mark>光 <mark>open"));
     }
 
+    [Fact]
+    public void Snippet_OnAConsoleWithoutColours_MarksTheMatchInPlainText()
+    {
+        Assert.Equal("a [b] [[harbour]] c", Render("a [b] <mark>harbour</mark> c", colours: false));
+        Assert.Equal("[[明月]]光", Render("<mark>明月</mark>光", colours: false));
+        var coloured = Render("a [b] <mark>harbour</mark> c", colours: true);
+        Assert.Contains("\u001b[", coloured, StringComparison.Ordinal);
+        Assert.DoesNotContain("[[", coloured, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("500ms", 0.5)]
     [InlineData("10s", 10)]
@@ -64,5 +75,19 @@ public sealed class CliOfflineTests
         Assert.InRange(histogram.PercentileMs(0.99), 990 * 0.98, 990 * 1.02);
         Assert.Equal(1000.0, histogram.MaxMicroseconds / 1000.0);
         Assert.Equal(0, new LatencyHistogram().PercentileMs(0.5));
+    }
+
+    private static string Render(string snippet, bool colours)
+    {
+        using var output = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Interactive = InteractionSupport.No,
+            Ansi = colours ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = colours ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors,
+        });
+        console.Markup(Highlight.Snippet(snippet, console));
+        return output.ToString();
     }
 }

@@ -101,7 +101,7 @@ public sealed class CliTests(PostgresFixture postgres) : IAsyncLifetime
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Harbour [notes]", run.Output, StringComparison.Ordinal); // escaped, not taken for markup
-        Assert.Contains("sailing", run.Output, StringComparison.Ordinal);
+        Assert.Contains("[[sailing]]", run.Output, StringComparison.Ordinal); // the match, marked in plain text since this output has no colours
         Assert.DoesNotContain("Station", run.Output, StringComparison.Ordinal);
         Assert.Contains("1 hit(s)", run.Output, StringComparison.Ordinal);
     }
@@ -137,6 +137,39 @@ public sealed class CliTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(50, await CountAsync("documents"));
         var search = await CliRunner.RunAsync(app, "search", "zebra42");
         Assert.Contains("Doc 42", search.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ImportDocuments_StoppedByCtrlC_AccountsForEveryLineRead()
+    {
+        using var folder = new TempFolder("pgaio-cli-import-stop");
+        Directory.CreateDirectory(folder.Path);
+        var file = Path.Combine(folder.Path, "docs.jsonl");
+        var lines = new StringBuilder();
+        for (var line = 1; line <= 20_000; line++)
+        {
+            lines.Append(line == 3 ? "not json" : $$"""{"title":"Doc {{line}}","content":"entry {{line}}"}""").Append('\n');
+        }
+
+        await File.WriteAllTextAsync(file, lines.ToString());
+        using var cancellation = new CancellationTokenSource();
+        var running = CliRunner.RunRawAsync(
+            ["import", "documents", file, "--concurrency", "8", "--url", app.BaseAddress.ToString(), "--key", app.AdminKey],
+            cancellationToken: cancellation.Token);
+        await Eventually.TrueAsync(async () => await CountAsync("documents") > 50, "the import to be storing documents", TimeSpan.FromSeconds(30));
+
+        await cancellation.CancelAsync();
+        var run = await running;
+
+        Assert.True(run.ExitCode == 130, run.ToString());
+        Assert.Contains("import (cancelled)", run.Output, StringComparison.Ordinal);
+        var (read, imported, failed, notSent) = (run.Measure("lines"), run.Measure("imported"), run.Measure("failed"), run.Measure("not sent"));
+        var unfinished = run.Output.Contains("unfinished", StringComparison.Ordinal) ? run.Measure("unfinished") : 0;
+        Assert.True(read < 20_000, run.ToString());
+        Assert.Equal(1, failed);
+        Assert.True(notSent > 0, run.ToString()); // the reader runs ahead of the requests: lines were queued when it stopped
+        Assert.Equal(read, imported + failed + unfinished + notSent);
+        Assert.InRange(await CountAsync("documents"), imported, imported + unfinished); // an aborted request may or may not have been stored
     }
 
     [Fact]

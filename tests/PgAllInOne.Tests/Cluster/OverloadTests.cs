@@ -23,6 +23,7 @@ public sealed class OverloadTests(PostgresFixture postgres, ITestOutputHelper ou
     {
         silo = SiloProcess.Start(
             await postgres.CreateDatabaseAsync(),
+            "Warning",
             $"--Silo:MaxPoolSize={PoolSize}",
             "--Api:MaxConcurrentRequests=32",
             "--Api:RequestQueueLimit=64",

@@ -117,7 +117,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output) : IAsyncLifeti
         await load.CancelAsync();
         await Task.WhenAll(writers);
         output.WriteLine($"writes resumed {recovered.Max().TotalSeconds:F1} s after PostgreSQL was back; {outcomes}");
-        foreach (var failure in silos.SelectMany(s => Failures(s.RecentOutput)).CountBy(f => f))
+        foreach (var failure in silos.SelectMany(s => Failures(s.Output)).CountBy(f => f))
         {
             output.WriteLine($"{failure.Value}× {failure.Key}");
         }
@@ -139,7 +139,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output) : IAsyncLifeti
     }
 
     // The first lines of each request failure the silo logged (ProblemExceptionHandler's event 2100): what a 500 was.
-    private static IEnumerable<string> Failures(IReadOnlyCollection<string> lines)
+    private static IEnumerable<string> Failures(IReadOnlyList<string> lines)
     {
         var list = lines.ToList();
         for (var i = 0; i + 2 < list.Count; i++)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -10,16 +11,16 @@ namespace PgAllInOne.Tests.Cluster;
 public sealed class SiloProcess : IDisposable
 {
     private readonly TempFolder folder = new("pgaio-cluster");
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> recentOutput = new();
+    private readonly ConcurrentQueue<string> output = new();
+    private readonly string logLevel;
+    private readonly string[] settings;
     private Process process;
 
-    private readonly string[] settings;
-
-    private SiloProcess(string connectionString, int httpPort, int siloPort, int gatewayPort, string[] settings)
+    private SiloProcess(string connectionString, int httpPort, int siloPort, int gatewayPort, string logLevel, string[] settings)
     {
         ConnectionString = connectionString;
-        this.settings = settings;
         (HttpPort, SiloPort, GatewayPort) = (httpPort, siloPort, gatewayPort);
+        (this.logLevel, this.settings) = (logLevel, settings);
         process = Start();
     }
 
@@ -32,9 +33,6 @@ public sealed class SiloProcess : IDisposable
     public int GatewayPort { get; }
 
     public bool IsRunning => !process.HasExited;
-
-    /// <summary>The last lines the silo wrote (at Warning and above), to explain a failure.</summary>
-    public IReadOnlyCollection<string> RecentOutput => recentOutput;
 
     /// <summary>The first admin key, if this silo was the one to create it.</summary>
     public string? AdminKey => File.Exists(Path.Combine(folder.Path, "admin.key")) ? File.ReadAllText(Path.Combine(folder.Path, "admin.key")).Trim() : null;
@@ -50,14 +48,20 @@ public sealed class SiloProcess : IDisposable
         return http;
     }
 
-    /// <summary>Starts a silo on <paramref name="connectionString"/>; <paramref name="settings"/> are more <c>--Key=value</c> arguments.</summary>
-    public static SiloProcess Start(string connectionString, params string[] settings) => new(connectionString, FreePort(), FreePort(), FreePort(), settings);
+    /// <summary>What the silo has printed so far (standard output and error), line by line.</summary>
+    public IReadOnlyList<string> Output => [.. output];
+
+    public static SiloProcess Start(string connectionString) => new(connectionString, FreePort(), FreePort(), FreePort(), "Warning", []);
+
+    /// <summary>A silo that logs from <paramref name="logLevel"/> up, with more settings (<c>--Key=value</c>) on its command line.</summary>
+    public static SiloProcess Start(string connectionString, string logLevel, params string[] settings) =>
+        new(connectionString, FreePort(), FreePort(), FreePort(), logLevel, settings);
 
     /// <summary>The silo's resident memory (VmRSS), in bytes.</summary>
     public long ResidentBytes()
     {
         var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        return long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
     public async Task WaitUntilReadyAsync()
@@ -123,10 +127,17 @@ public sealed class SiloProcess : IDisposable
     {
         var silo = Processes.StartDotnet(
             "PgAllInOne.Silo.dll",
-            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" },
-            [$"--ConnectionStrings:Postgres={ConnectionString}", $"--Urls=http://127.0.0.1:{HttpPort}", $"--Silo:Port={SiloPort}", $"--Silo:GatewayPort={GatewayPort}", $"--Silo:DataDirectory={folder.Path}", .. settings]);
+            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = logLevel },
+            [
+                $"--ConnectionStrings:Postgres={ConnectionString}",
+                $"--Urls=http://127.0.0.1:{HttpPort}",
+                $"--Silo:Port={SiloPort}",
+                $"--Silo:GatewayPort={GatewayPort}",
+                $"--Silo:DataDirectory={folder.Path}",
+                .. settings,
+            ]);
 
-        // Drained so that the silo never blocks on a full pipe; the last lines are kept to explain a failure.
+        // Kept for the tests that read the log; read as it comes, so that the silo never blocks on a full pipe.
         silo.OutputDataReceived += (_, line) => Keep(line.Data);
         silo.ErrorDataReceived += (_, line) => Keep(line.Data);
         silo.BeginOutputReadLine();
@@ -136,14 +147,13 @@ public sealed class SiloProcess : IDisposable
 
     private void Keep(string? line)
     {
-        if (line is null)
+        if (line is not null)
         {
-            return;
-        }
-
-        recentOutput.Enqueue(line);
-        while (recentOutput.Count > 20_000 && recentOutput.TryDequeue(out _))
-        {
+            output.Enqueue(line);
+            while (output.Count > 20_000 && output.TryDequeue(out _))
+            {
+                // the oldest lines go: a long run under load must not grow the test's memory without end
+            }
         }
     }
 

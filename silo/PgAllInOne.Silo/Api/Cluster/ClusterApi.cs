@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using PgAllInOne.Silo.Auth;
@@ -10,11 +11,15 @@ public static class ClusterApi
     public static RouteHandlerBuilder MapClusterApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/cluster", ReadAsync).WithTags("Cluster").RequireAuthorization(ApiRoles.Reader);
 
-    /// <summary>The silos of the cluster from Orleans' membership (those that left stay listed until cleaned up), with activations, CPU and memory of the live ones.</summary>
-    internal static async Task<Ok<ClusterInfo>> ReadAsync(IGrainFactory grains, IOptions<ClusterOptions> cluster)
+    /// <summary>
+    /// The silos of the cluster from Orleans' membership, with activations, CPU and memory of the live ones. Silos that
+    /// left (dead) are left out unless <paramref name="all"/> is true; they stay in the membership for
+    /// <c>Membership:DefunctSiloExpiration</c> and are then cleaned from it.
+    /// </summary>
+    internal static async Task<Ok<ClusterInfo>> ReadAsync(IGrainFactory grains, IOptions<ClusterOptions> cluster, [FromQuery] bool all = false)
     {
         var management = grains.GetGrain<IManagementGrain>(0);
-        var hosts = await management.GetDetailedHosts(onlyActive: false);
+        var hosts = (await management.GetDetailedHosts(onlyActive: false)).Where(h => all || h.Status != SiloStatus.Dead).ToArray();
         var active = hosts.Where(h => h.Status == SiloStatus.Active).Select(h => h.SiloAddress).ToArray();
         var activations = (await management.GetSimpleGrainStatistics(active))
             .ToLookup(s => s.SiloAddress, s => (Type: ShortTypeName(s.GrainType), s.ActivationCount));

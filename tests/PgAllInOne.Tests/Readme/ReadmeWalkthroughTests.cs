@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using PgAllInOne.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace PgAllInOne.Tests.Readme;
+
+/// <summary>
+/// Runs the README's shell commands as a new user would, in the order given, from the repository root, on the embedded
+/// default: the silo commands with <c>dotnet run</c>, the curl and pgaio commands with bash. Three things differ, so that
+/// the test can run beside others on a shared machine: the README's ports are replaced by free ones (and the defaults
+/// moved there with PGAIO__ variables), "the repository root" is a fresh <see cref="RepositoryMirror"/> (so its
+/// <c>./data</c> starts empty and the real repository's is left alone), and curl fails on an HTTP error (a
+/// <c>.curlrc</c> with <c>--fail</c>).
+/// </summary>
+public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output) : IDisposable
+{
+    private const string SiloCommand = "dotnet run -c Release --project silo/PgAllInOne.Silo";
+
+    // Commands of the walk-through that a test cannot take: the test suite itself and a browser.
+    private static readonly string[] NotRun = ["./test.sh", "xdg-open "];
+
+    private readonly TempFolder home = new("pgaio-readme");
+    private readonly List<ShellProcess> silos = [];
+    private readonly Dictionary<string, string> ports = new(StringComparer.Ordinal);
+
+    public void Dispose()
+    {
+        silos.ForEach(s => s.Dispose());
+        StopLeftoverPostgres();
+        home.Dispose();
+    }
+
+    [Fact]
+    public async Task TheReadmeCommands_WorkAsWritten_InTheirOrder_FromTheRepositoryRoot()
+    {
+        var root = Path.Combine(home.Path, "repository");
+        RepositoryMirror.Create(RepositoryRoot(), root);
+        var blocks = ReadmeBlock.Read(await File.ReadAllTextAsync(Path.Combine(root, "README.md")), "## Calling grains from a .NET app");
+        var commands = blocks.SelectMany(b => b.Commands).ToList();
+        Assert.Equal(NotRun, commands.Where(c => NotRun.Any(n => c.StartsWith(n, StringComparison.Ordinal))).Select(c => NotRun.First(n => c.StartsWith(n, StringComparison.Ordinal))));
+        Assert.Equal(2, commands.Count(c => c.StartsWith(SiloCommand, StringComparison.Ordinal)));
+        Assert.Contains(commands, c => c.Contains("PgAllInOne.Cli -- status", StringComparison.Ordinal));
+        var environment = Environment();
+        var printed = new List<string>();
+
+        foreach (var block in blocks)
+        {
+            var script = block.Commands.Where(c => !NotRun.Any(n => c.StartsWith(n, StringComparison.Ordinal))).Select(Localize).ToList();
+            if (script.Count == 0)
+            {
+                continue;
+            }
+
+            if (script[0].StartsWith(SiloCommand, StringComparison.Ordinal))
+            {
+                Assert.Single(script);
+                await StartSiloAsync(script[0], root, environment);
+                continue;
+            }
+
+            using var shell = ShellProcess.Start("set -euo pipefail\n" + string.Join('\n', script), root, environment);
+            var exitCode = await shell.WaitAsync(TimeSpan.FromMinutes(5));
+            output.WriteLine($"--- {block.Section}\n{string.Join('\n', script)}\n--- exit {exitCode}\n{string.Join('\n', shell.Output)}");
+            Assert.True(exitCode == 0, $"the README's commands under '{block.Section}' failed with {exitCode}:\n{string.Join('\n', shell.Output)}");
+            printed.AddRange(shell.Output);
+        }
+
+        var text = string.Join('\n', printed);
+        Assert.Contains("\"username\":\"alice\"", text, StringComparison.Ordinal);
+        Assert.Equal(2 + 2, ActiveRow().Count(text)); // status, then status --all from the second silo: two active silos each
+        for (var i = silos.Count - 1; i >= 0; i--)
+        {
+            Assert.Equal(0, await silos[i].TerminateAsync(TimeSpan.FromSeconds(60)));
+        }
+
+        Assert.True(File.Exists(Path.Combine(root, "data", "admin.key")), "the first silo wrote its admin key to ./data of the folder it was started from");
+        Assert.Empty(Directory.GetFiles(Path.Combine(root, "data"), "postmaster.pid", SearchOption.AllDirectories)); // the first silo stopped its PostgreSQL
+    }
+
+    private async Task StartSiloAsync(string command, string root, Dictionary<string, string> environment)
+    {
+        if (command.Contains("<logged connection string>", StringComparison.Ordinal))
+        {
+            var logged = silos[0].Output.Select(l => JoinWith().Match(l)).First(m => m.Success).Groups[1].Value;
+            command = command.Replace("<logged connection string>", logged, StringComparison.Ordinal);
+        }
+
+        var silo = ShellProcess.Start("exec " + command, root, environment);
+        silos.Add(silo);
+        var port = UrlsPort().Match(command) is { Success: true } urls ? urls.Groups[1].Value : ports["8080"];
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                Assert.False(silo.HasExited, $"'{command}' exited:\n{string.Join('\n', silo.Output)}");
+                try
+                {
+                    return (await http.GetAsync(new Uri($"http://127.0.0.1:{port}/readyz"))).StatusCode == HttpStatusCode.OK;
+                }
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            },
+            $"'{command}' to be ready",
+            TimeSpan.FromMinutes(5)); // dotnet run builds first
+    }
+
+    // The README's ports, each replaced by a free one.
+    private string Localize(string command) =>
+        ReadmePort().Replace(command, m => ports[m.Value]);
+
+    private Dictionary<string, string> Environment()
+    {
+        foreach (var port in new[] { "8080", "8081", "11111", "11112", "30000", "30001" })
+        {
+            ports[port] = FreePort().ToString(CultureInfo.InvariantCulture);
+        }
+
+        File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(home.Path, "curl")).FullName, ".curlrc"), "--fail\n--silent\n--show-error\n");
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["CURL_HOME"] = Path.Combine(home.Path, "curl"),
+            ["PGAIO__Urls"] = $"http://127.0.0.1:{ports["8080"]}",
+            ["PGAIO__Silo__Port"] = ports["11111"],
+            ["PGAIO__Silo__GatewayPort"] = ports["30000"],
+            ["PGAIO_URL"] = $"http://127.0.0.1:{ports["8080"]}",
+            ["DOTNET_NOLOGO"] = "1",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+
+            // No build servers or nodes left running after the test.
+            ["MSBUILDDISABLENODEREUSE"] = "1",
+            ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
+            ["UseSharedCompilation"] = "false",
+        };
+    }
+
+    private void StopLeftoverPostgres()
+    {
+        // Only under the mirror's ./data: the rest of the mirror holds links into the real repository.
+        var data = Path.Combine(home.Path, "repository", "data");
+        foreach (var pidFile in Directory.Exists(data) ? Directory.GetFiles(data, "postmaster.pid", SearchOption.AllDirectories) : [])
+        {
+            try
+            {
+                var pid = File.ReadLines(pidFile).First();
+                using var kill = System.Diagnostics.Process.Start("kill", ["-INT", pid]);
+                kill.WaitForExit();
+            }
+            catch (IOException)
+            {
+                // Already gone.
+            }
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "PgAllInOne.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (PgAllInOne.sln) was not found above the test's folder.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"\b(8080|8081|11111|11112|30000|30001)\b")]
+    private static partial Regex ReadmePort();
+
+    [GeneratedRegex(@"--Urls=http://127\.0\.0\.1:(\d+)")]
+    private static partial Regex UrlsPort();
+
+    [GeneratedRegex(@"others can join with: (\S+)")]
+    private static partial Regex JoinWith();
+
+    [GeneratedRegex(@"[│|]\s*active\s*[│|]")]
+    private static partial Regex ActiveRow();
+}
