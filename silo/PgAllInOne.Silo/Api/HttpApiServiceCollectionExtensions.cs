@@ -71,7 +71,13 @@ public static class HttpApiServiceCollectionExtensions
         });
         services.AddProblemDetails(options => options.CustomizeProblemDetails = StatusCodeProblems.Customize);
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(options =>
+        {
+            // The dashboard's own feeds are the dashboard's business, not the HTTP contract.
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("dashboard", StringComparison.Ordinal) != true;
+            options.AddDocumentTransformer<OpenApi.ApiDocumentTransformer>();
+            options.AddOperationTransformer<OpenApi.ApiOperationTransformer>();
+        });
         return services;
     }
 

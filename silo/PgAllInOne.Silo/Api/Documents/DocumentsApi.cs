@@ -10,9 +10,9 @@ public static class DocumentsApi
     {
         var documents = app.MapGroup("/api/documents").WithTags("Documents").RequireAuthorization(ApiRoles.Reader);
         documents.MapPost("/", AddAsync).RequireAuthorization(ApiRoles.Writer);
-        documents.MapGet("/{id}", GetAsync);
-        documents.MapPut("/{id}", ReplaceAsync).RequireAuthorization(ApiRoles.Writer);
-        documents.MapDelete("/{id}", DeleteAsync).RequireAuthorization(ApiRoles.Writer);
+        documents.MapGet("/{id}", GetAsync).ProducesProblem(404);
+        documents.MapPut("/{id}", ReplaceAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404);
+        documents.MapDelete("/{id}", DeleteAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404);
         app.MapGet("/api/search", SearchAsync).WithTags("Documents").RequireAuthorization(ApiRoles.Reader);
         return app;
     }

@@ -11,7 +11,7 @@ public static class KeysApi
         var group = app.MapGroup("/api/keys").WithTags("Keys").RequireAuthorization(ApiRoles.Admin);
         group.MapPost("/", CreateAsync);
         group.MapGet("/", ListAsync);
-        group.MapDelete("/{id}", RevokeAsync);
+        group.MapDelete("/{id}", RevokeAsync).ProducesProblem(404);
         return group;
     }
 

@@ -12,11 +12,11 @@ public static class UsersApi
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization(ApiRoles.Reader);
-        group.MapPost("/", CreateAsync).RequireAuthorization(ApiRoles.Writer);
-        group.MapGet("/{id}", GetAsync);
-        group.MapPatch("/{id}/profile", PatchProfileAsync).RequireAuthorization(ApiRoles.Writer);
-        group.MapPost("/{id}/events", RecordEventsAsync).RequireAuthorization(ApiRoles.Writer);
-        group.MapGet("/{id}/events", EventsAsync);
+        group.MapPost("/", CreateAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(409);
+        group.MapGet("/{id}", GetAsync).ProducesProblem(404);
+        group.MapPatch("/{id}/profile", PatchProfileAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404).ProducesProblem(412);
+        group.MapPost("/{id}/events", RecordEventsAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404);
+        group.MapGet("/{id}/events", EventsAsync).ProducesProblem(404);
         return group;
     }
 
