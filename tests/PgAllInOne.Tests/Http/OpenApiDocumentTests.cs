@@ -235,6 +235,53 @@ public sealed class OpenApiDocumentTests(PostgresFixture postgres, ITestOutputHe
         Assert.Contains("application/merge-patch+json", Operations().Single(o => o.Key == "PATCH /api/users/{id}/profile").Operation.RequestBody!.Content!.Keys);
     }
 
+    [Fact]
+    public void TheApiReference_StatesEveryLimitValueAndDefault_OfTheDocument()
+    {
+        var reference = File.ReadAllText(PgAllInOne.Tests.Deployment.DeploymentFiles.FullPath("silo/PgAllInOne.Silo/Api/API-REFERENCE.md"));
+        var written = reference.Split('\n')
+            .Where(line => line.StartsWith("| ", StringComparison.Ordinal) && line.Contains("| `", StringComparison.Ordinal))
+            .Select(line => string.Join(" | ", line.Trim().Trim('|').Split('|').Select(cell => cell.Trim().Trim('`'))))
+            .ToList();
+
+        var schemas = document.Components!.Schemas!;
+        var stated = new List<string>();
+        foreach (var body in new[] { "CreateUserRequest", "NewEventRequest", "MetricReadingRequest", "DocumentRequest", "RecordRequest", "RecordQueryRequest", "CreateKeyRequest" })
+        {
+            stated.AddRange(schemas[body].Properties!.Select(p => Row(body, p.Key, p.Value, schemas[body].Required?.Contains(p.Key) == true)));
+        }
+
+        foreach (var (key, operation) in Operations())
+        {
+            stated.AddRange((operation.Parameters ?? []).Select(p => Row(key, p.Name!, p.Schema!, p.Required)));
+        }
+
+        Assert.True(stated.Count >= 60, $"only {stated.Count} rules");
+        var unwritten = stated.Except(written, StringComparer.Ordinal).ToList();
+        var unstated = written.Except(stated, StringComparer.Ordinal).ToList();
+        Assert.True(unwritten.Count == 0, "in the document, not (so) in API-REFERENCE.md:\n" + string.Join("\n", unwritten));
+        Assert.True(unstated.Count == 0, "in API-REFERENCE.md, not (so) in the document:\n" + string.Join("\n", unstated));
+
+        // The prose states the defaults that are not a parameter's: the analytics window, the aggregates.
+        Assert.Contains("the last **30 days** before", reference, StringComparison.Ordinal);
+        Assert.Contains("`avg`, `min`, `max`, `sum`, `count`, `last`", reference, StringComparison.Ordinal);
+    }
+
+    // One rule as API-REFERENCE.md's tables write it: where | field | type | min | max | accepted values | default | required.
+    private static string Row(string where, string field, IOpenApiSchema schema, bool required)
+    {
+        var type = schema.Format == "date-time" ? "RFC 3339 time" : (schema.Type & ~JsonSchemaType.Null) switch
+        {
+            null or 0 => "any JSON",
+            var t => t.ToString()!.ToLowerInvariant(),
+        };
+        var min = schema.MinLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? schema.Minimum ?? "";
+        var max = schema.MaxLength?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? schema.Maximum ?? "";
+        var values = string.Join(", ", schema.Enum?.Select(v => v.GetValue<string>()) ?? []);
+        var fallback = schema.Default is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var text) ? text : schema.Default?.ToJsonString() ?? "";
+        return string.Join(" | ", where, field, type, min, max, values, fallback, required ? "yes" : "");
+    }
+
     private IEnumerable<(string Key, OpenApiOperation Operation)> Operations() =>
         document.Paths.SelectMany(p => (p.Value.Operations ?? []).Select(o => ($"{o.Key.Method} {p.Key}", o.Value)));
 
