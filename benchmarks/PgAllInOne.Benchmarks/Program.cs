@@ -37,4 +37,12 @@ if (args is ["http-api", ..])
     return;
 }
 
+if (args is ["soak", ..])
+{
+    // Mixed traffic at half of the peak for a long while (default 10 minutes): memory, threads, connections, latency per minute.
+    var minutes = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+    await PgAllInOne.Benchmarks.Load.SoakScenario.RunAsync(TimeSpan.FromMinutes(minutes));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(PgAllInOne.Benchmarks.BenchmarkSilo).Assembly).Run(args, config);

@@ -1,3 +1,4 @@
+using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.Grains.Maintenance;
 using PgAllInOne.Postgres;
 
@@ -12,15 +13,21 @@ public abstract record PendingWrite<TResult>
 /// <summary>
 /// Group commit into a partitioned table: the writes of many grains queue, one commit stores a batch of them (again
 /// if it met a partition being created), and each caller is answered only after that commit. Writes are validated
-/// before they get here, so a batch fails only as a whole.
+/// and normalized before they get here; should PostgreSQL still refuse a value, the batch is split in halves until
+/// the writes that carry it fail alone (400) and all the others commit. A database that cannot be reached fails the
+/// whole batch (503).
 /// </summary>
 public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
     where TPending : PendingWrite<TResult>
 {
     private readonly GroupCommitQueue<TPending> queue;
+    private readonly string name;
 
-    protected GroupCommitWriter(string name, int maxRowsPerCommit, Func<TPending, int> rows) =>
+    protected GroupCommitWriter(string name, int maxRowsPerCommit, Func<TPending, int> rows)
+    {
+        this.name = name;
         queue = new GroupCommitQueue<TPending>(name, concurrency: 2, maxRowsPerCommit, rows, FlushAsync);
+    }
 
     /// <summary>Stops taking writes and waits until everything queued is committed.</summary>
     public async ValueTask DisposeAsync()
@@ -31,9 +38,14 @@ public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
 
     protected Task<TResult> EnqueueAsync(TPending pending)
     {
-        if (!queue.TryEnqueue(pending))
+        switch (queue.TryEnqueue(pending))
         {
-            pending.Completion.TrySetException(new ObjectDisposedException(GetType().Name, "The silo is shutting down; nothing more can be stored."));
+            case Enqueued.Full:
+                pending.Completion.TrySetException(new OverloadedException($"{GroupCommitQueue<TPending>.DefaultCapacity} writes are waiting for PostgreSQL; nothing was written, try again."));
+                break;
+            case Enqueued.Closed:
+                pending.Completion.TrySetException(new SiloUnavailableException("The silo is shutting down; nothing more can be stored here."));
+                break;
         }
 
         return pending.Completion.Task;
@@ -52,9 +64,17 @@ public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
                 return true;
             });
         }
+        catch (Exception exception) when (batch.Count > 1 && WriteFailures.IsOneWritesFault(exception))
+        {
+            // Nothing of the batch was stored (its transaction rolled back): each half commits, or splits again, on its own.
+            var half = batch.Count / 2;
+            await FlushAsync(batch.GetRange(0, half));
+            await FlushAsync(batch.GetRange(half, batch.Count - half));
+        }
         catch (Exception exception)
         {
-            batch.ForEach(p => p.Completion.TrySetException(exception));
+            var error = WriteFailures.ForCaller(exception, name);
+            batch.ForEach(p => p.Completion.TrySetException(error));
         }
     }
 }

@@ -23,12 +23,8 @@ internal static class HttpApiScenario
 
     public static async Task RunAsync(TimeSpan duration)
     {
-        var folder = Path.Combine(Path.GetTempPath(), $"pgaio-bench-http-{Environment.ProcessId}");
-        var port = FreePort();
-        using var silo = StartSilo(folder, port);
-        using var facade = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Callers }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await WaitReadyAsync(facade, folder);
-        facade.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(Path.Combine(folder, "admin.key"))).Trim());
+        using var silo = await SiloUnderTest.StartAsync("http", Callers);
+        var facade = silo.Http;
         var run = Guid.NewGuid().ToString("N")[..8];
         var ids = new long[Users];
         for (var i = 0; i < Users; i++)
@@ -71,54 +67,6 @@ internal static class HttpApiScenario
         }
 
         Console.WriteLine($"facade GET / bare Kestrel: {get.RequestsPerSecond / anchor.RequestsPerSecond:F2} (target >= 0.60)");
-        silo.Kill(entireProcessTree: true);
-        await silo.WaitForExitAsync();
-    }
-
-    private static Process StartSilo(string folder, int port)
-    {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "PgAllInOne.sln")))
-        {
-            root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("Run from the repository.");
-        }
-
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true };
-        foreach (var argument in new[]
-        {
-            Path.Combine(root, "silo/PgAllInOne.Silo/bin/Release/net10.0/PgAllInOne.Silo.dll"),
-            $"--ConnectionStrings:Postgres={BenchmarkPostgres.ConnectionString}", $"--Urls=http://127.0.0.1:{port}", "--Silo:Port=0", "--Silo:GatewayPort=0",
-            $"--Silo:ClusterId=http-{Environment.ProcessId}", $"--Silo:DataDirectory={folder}", "--Api:RateLimitPerSecond=10000000", "--Api:RateLimitBurst=10000000",
-            "--Logging:LogLevel:Default=Warning",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start)!;
-        _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
-        return process;
-    }
-
-    private static async Task WaitReadyAsync(HttpClient client, string folder)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            try
-            {
-                if ((await client.GetAsync("/readyz")).IsSuccessStatusCode && File.Exists(Path.Combine(folder, "admin.key")))
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("The silo did not become ready.");
     }
 
     private static async Task<WebApplication> StartKestrelAsync(string document)
@@ -135,11 +83,4 @@ internal static class HttpApiScenario
     }
 
     private sealed record AnchorUser(long Id, string Username, string Email, JsonElement Profile, long EventCount, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

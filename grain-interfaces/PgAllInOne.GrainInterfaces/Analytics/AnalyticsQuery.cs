@@ -59,9 +59,13 @@ public sealed record AnalyticsQuery(
                     throw new ValidationException("type must be 1-100 characters when given.");
                 }
 
+                TextRules.Check(Type, "type");
+
                 return new AnalyticsQuery(AnalyticsKind.Events, groupBy, from, to, Type, Top);
             case AnalyticsKind.Metrics:
                 MetricRules.Name(Metric);
+
+                TextRules.Check(Metric, "metric");
 
                 if (Bucket is not { } bucket || bucket <= TimeSpan.Zero || bucket > TimeSpan.FromDays(366) || (to - from).Ticks / bucket.Ticks > MaxBuckets)
                 {

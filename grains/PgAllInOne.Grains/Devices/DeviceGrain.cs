@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.GrainInterfaces.Errors;
-using PgAllInOne.Grains.Json;
 
 namespace PgAllInOne.Grains.Devices;
 
@@ -29,13 +28,11 @@ public sealed class DeviceGrain(
 
     private Dictionary<string, LatestValue> LatestByMetric => latestState.State.Metrics;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        if (latestState.RecordExists)
-        {
-            return;
-        }
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        latestState.RecordExists ? Task.CompletedTask : DatabaseFailure.TranslatedAsync(() => ReadLatestAsync(cancellationToken));
 
+    private async Task ReadLatestAsync(CancellationToken cancellationToken)
+    {
         // No state yet: the newest values of readings stored before it existed come from the rows themselves.
         await using var command = dataSource.CreateCommand(GrainsSql.Get("LatestMetrics.sql"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
@@ -48,12 +45,8 @@ public sealed class DeviceGrain(
 
     public async Task<int> Ingest(IReadOnlyList<MetricReading> readings)
     {
-        if (!StorableText.IsStorable(this.GetPrimaryKeyString()))
-        {
-            throw new ValidationException("The device id contains a NUL character, which cannot be stored.");
-        }
-
-        Validate(readings);
+        TextRules.Check(this.GetPrimaryKeyString(), "device id");
+        readings = Normalize(readings);
         var now = clock.GetUtcNow();
         await writer.WriteAsync(this.GetPrimaryKeyString(), readings, now);
         foreach (var reading in readings)
@@ -77,6 +70,8 @@ public sealed class DeviceGrain(
         var aggregate = Aggregates[MetricRules.Aggregate(query.Aggregate)];
         MetricRules.Name(query.Metric);
 
+        TextRules.Check(query.Metric, "metric");
+
         if (query.From >= query.To)
         {
             throw new ValidationException("from must be before to.");
@@ -90,8 +85,8 @@ public sealed class DeviceGrain(
         await using var command = dataSource.CreateCommand(GrainsSql.Get("MetricRange.sql").Replace("{aggregate}", aggregate, StringComparison.Ordinal));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Metric });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = query.From });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = query.To });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = query.From.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = query.To.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = query.Bucket });
         var buckets = new List<MetricBucket>();
         await using var reader = await command.ExecuteReaderAsync();
@@ -103,7 +98,8 @@ public sealed class DeviceGrain(
         return buckets;
     }
 
-    private static void Validate(IReadOnlyList<MetricReading> readings)
+    /// <summary>The readings checked, their times (any RFC 3339 offset) as the UTC instants they name.</summary>
+    private static List<MetricReading> Normalize(IReadOnlyList<MetricReading> readings)
     {
         if (readings is null || readings.Count is 0 or > MaxReadingsPerCall)
         {
@@ -125,10 +121,10 @@ public sealed class DeviceGrain(
                 throw new ValidationException($"readings[{i}].tags must be a JSON object.");
             }
 
-            if (!StorableText.IsStorable(reading.Metric) || !StorableText.IsStorable(reading.Tags))
-            {
-                throw new ValidationException($"readings[{i}] contains a NUL character, which cannot be stored.");
-            }
+            TextRules.Check(reading.Metric, $"readings[{i}].metric");
+            JsonValueRules.Check(reading.Tags, $"readings[{i}].tags");
         }
+
+        return readings.Select(r => r.Time is { } time ? r with { Time = time.ToUniversalTime() } : r).ToList();
     }
 }

@@ -32,7 +32,7 @@ public sealed class MetricsWriter(NpgsqlDataSource dataSource)
                 foreach (var reading in pending.Readings)
                 {
                     await importer.StartRowAsync();
-                    await importer.WriteAsync(reading.Time ?? pending.Now, NpgsqlDbType.TimestampTz);
+                    await importer.WriteAsync((reading.Time ?? pending.Now).ToUniversalTime(), NpgsqlDbType.TimestampTz); // the instant, in UTC
                     await importer.WriteAsync(pending.DeviceId, NpgsqlDbType.Text);
                     await importer.WriteAsync(reading.Metric, NpgsqlDbType.Text);
                     await importer.WriteAsync(reading.Value, NpgsqlDbType.Double);

@@ -4,7 +4,8 @@ namespace PgAllInOne.Grains.Maintenance;
 
 /// <summary>
 /// A row routed to a default partition just as maintenance creates the partition it belongs in fails the partition
-/// constraint (23514); the whole transaction rolled back, so running it again routes the row to its new partition.
+/// constraint (23514, without a constraint name: a CHECK constraint of the table names itself and is not retried);
+/// the whole transaction rolled back, so running it again routes the row to its new partition.
 /// </summary>
 internal static class PartitionRace
 {
@@ -18,7 +19,7 @@ internal static class PartitionRace
             {
                 return await commit();
             }
-            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.CheckViolation && attempt < Attempts)
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.CheckViolation && exception.ConstraintName is null && attempt < Attempts)
             {
                 await Task.Delay(10 * attempt);
             }

@@ -48,6 +48,8 @@ internal static partial class RecordFilter
                 throw new ValidationException("filter must be a JSON object mapping fields of data to values or operators.");
             }
 
+            JsonValueRules.Check(filter, "filter");
+
             foreach (var field in filter.EnumerateObject())
             {
                 var path = Path(field.Name, parameters);

@@ -14,6 +14,8 @@ internal static class RecordValidation
         {
             throw new ValidationException("id must be 1-200 characters.");
         }
+
+        TextRules.Check(id, "id");
     }
 
     public static void Validate(RecordWrite write)
@@ -32,6 +34,9 @@ internal static class RecordValidation
         {
             throw new ValidationException("metadata must be a JSON object.");
         }
+
+        JsonValueRules.Check(write.Data, "data");
+        JsonValueRules.Check(write.Metadata, "metadata");
 
         if (write.TtlSeconds is < 1 or > 315_360_000)
         {
@@ -54,5 +59,7 @@ internal static class RecordValidation
         {
             throw new ValidationException($"{field} must be 1-200 characters when given.");
         }
+
+        TextRules.Check(value, field);
     }
 }

@@ -16,7 +16,14 @@ public sealed class DocumentsGrain(NpgsqlDataSource dataSource) : Grain, IDocume
     {
         await using var command = dataSource.CreateCommand(GrainsSql.Get("InsertDocument.sql"));
         AddFields(command, document);
-        return (long)(await command.ExecuteScalarAsync())!;
+        try
+        {
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ProgramLimitExceeded)
+        {
+            throw TooLargeToIndex(exception);
+        }
     }
 
     public async Task<DocumentView?> Get(long id)
@@ -31,7 +38,14 @@ public sealed class DocumentsGrain(NpgsqlDataSource dataSource) : Grain, IDocume
         await using var command = dataSource.CreateCommand(GrainsSql.Get("ReplaceDocument.sql"));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         AddFields(command, document);
-        return await ReadOneAsync(command);
+        try
+        {
+            return await ReadOneAsync(command);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ProgramLimitExceeded)
+        {
+            throw TooLargeToIndex(exception);
+        }
     }
 
     public async Task<bool> Delete(long id)
@@ -68,7 +82,14 @@ public sealed class DocumentsGrain(NpgsqlDataSource dataSource) : Grain, IDocume
         }
 
         DocumentLanguages.Check(document.Language);
+        TextRules.Check(document.Title, "title");
+        TextRules.Check(document.Content, "content", freeText: true);
+        JsonValueRules.Check(document.Metadata, "metadata");
     }
+
+    // The search index of one document (its tsvector) holds at most 1 MiB: content of that many distinct words cannot be indexed.
+    private static ValidationException TooLargeToIndex(PostgresException exception) =>
+        new($"content has too many distinct words to be indexed for search ({exception.MessageText}); nothing was stored.");
 
     private static async Task<DocumentView?> ReadOneAsync(NpgsqlCommand command)
     {

@@ -26,6 +26,8 @@ public sealed partial class SearchWorker(NpgsqlDataSource dataSource) : Grain, I
         }
 
         DocumentLanguages.Check(query.Language);
+        TextRules.Check(query.Q, "q");
+
         var started = Stopwatch.GetTimestamp();
         var cjk = CjkRun().Matches(query.Q).Select(m => m.Value).ToArray();
         await using var command = dataSource.CreateCommand(GrainsSql.Get("SearchDocuments.sql"));

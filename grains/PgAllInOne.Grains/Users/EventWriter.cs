@@ -46,7 +46,7 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         {
             foreach (var e in pending.Events)
             {
-                (userIds[row], types[row], data[row], times[row]) = (pending.UserId, e.Type, e.Data?.GetRawText() ?? "{}", e.Timestamp ?? pending.Now);
+                (userIds[row], types[row], data[row], times[row]) = (pending.UserId, e.Type, e.Data?.GetRawText() ?? "{}", (e.Timestamp ?? pending.Now).ToUniversalTime()); // timestamptz takes the instant, in UTC
                 row++;
             }
 

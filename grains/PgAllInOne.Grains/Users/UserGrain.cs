@@ -21,7 +21,7 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [
     {
         if (long.TryParse(this.GetPrimaryKeyString(), out id) && id > 0)
         {
-            user = await ReadAsync(cancellationToken);
+            user = await DatabaseFailure.TranslatedAsync(() => ReadAsync(cancellationToken));
         }
     }
 
@@ -57,8 +57,7 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [
     public async Task<int> RecordEvents(IReadOnlyList<NewEvent> events)
     {
         _ = user ?? throw NotFound();
-        UserValidation.Validate(events);
-        user = await writer.WriteAsync(id, events, clock.GetUtcNow());
+        user = await writer.WriteAsync(id, UserValidation.Normalize(events), clock.GetUtcNow());
         return events.Count;
     }
 
@@ -68,8 +67,8 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [
         UserValidation.Validate(query);
         await using var command = dataSource.CreateCommand(GrainsSql.Get("ReadEvents.sql"));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.From ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.To ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.From?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.To?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Type ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Limit });
         var events = new List<UserEvent>();

@@ -3,8 +3,6 @@ using System.Text.RegularExpressions;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Users;
 
-using PgAllInOne.Grains.Json;
-
 namespace PgAllInOne.Grains.Users;
 
 /// <summary>The rules of API.md for users and events, checked before anything touches the database.</summary>
@@ -25,6 +23,7 @@ internal static partial class UserValidation
             throw new ValidationException("email must be a well-formed address of at most 100 characters.");
         }
 
+        TextRules.Check(user.Email, "email");
         if (user.Profile is { } profile)
         {
             RequireObject(profile, "profile");
@@ -42,9 +41,12 @@ internal static partial class UserValidation
         {
             throw new ValidationException($"{field} must be at most 64 KiB of JSON.");
         }
+
+        JsonValueRules.Check(value, field);
     }
 
-    public static void Validate(IReadOnlyList<NewEvent> events)
+    /// <summary>The events checked, their timestamps (any RFC 3339 offset) as the UTC instants they name.</summary>
+    public static IReadOnlyList<NewEvent> Normalize(IReadOnlyList<NewEvent> events)
     {
         if (events is null || events.Count is 0 or > MaxEventsPerCall)
         {
@@ -64,11 +66,10 @@ internal static partial class UserValidation
                 RequireObject(data, $"events[{i}].data");
             }
 
-            if (!StorableText.IsStorable(type) || !StorableText.IsStorable(events[i].Data))
-            {
-                throw new ValidationException($"events[{i}] contains a NUL character, which cannot be stored.");
-            }
+            TextRules.Check(type, $"events[{i}].type");
         }
+
+        return events.Select(e => e.Timestamp is { } time ? e with { Timestamp = time.ToUniversalTime() } : e).ToList();
     }
 
     public static void Validate(EventQuery query)
@@ -82,6 +83,13 @@ internal static partial class UserValidation
         {
             throw new ValidationException("from must be before to.");
         }
+
+        if (query.Type is { Length: 0 or > 100 })
+        {
+            throw new ValidationException("type must be 1-100 characters when given.");
+        }
+
+        TextRules.Check(query.Type, "type");
     }
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{3,50}$")]

@@ -14,6 +14,12 @@ public sealed class ApiOptions
     /// <summary>Requests a key may send at once above its rate.</summary>
     public int RateLimitBurst { get; set; } = 4_000;
 
+    /// <summary>API requests the silo works on at once, over all keys; more wait in a queue of <see cref="RequestQueueLimit"/>.</summary>
+    public int MaxConcurrentRequests { get; set; } = 256;
+
+    /// <summary>API requests that may wait for a turn; beyond them the silo answers 503 with Retry-After at once.</summary>
+    public int RequestQueueLimit { get; set; } = 1_024;
+
     /// <summary>Deepest JSON nesting accepted in a body.</summary>
     public int MaxJsonDepth { get; set; } = 32;
 }

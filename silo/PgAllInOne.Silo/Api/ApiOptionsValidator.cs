@@ -17,6 +17,11 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
             errors.Add($"Api:RateLimitPerSecond and Api:RateLimitBurst must be positive (were {options.RateLimitPerSecond} and {options.RateLimitBurst}).");
         }
 
+        if (options.MaxConcurrentRequests < 1 || options.RequestQueueLimit < 0)
+        {
+            errors.Add($"Api:MaxConcurrentRequests must be positive and Api:RequestQueueLimit not negative (were {options.MaxConcurrentRequests} and {options.RequestQueueLimit}).");
+        }
+
         if (options.MaxJsonDepth is < 2 or > 256)
         {
             errors.Add($"Api:MaxJsonDepth must be between 2 and 256 (was {options.MaxJsonDepth}).");

@@ -42,21 +42,43 @@ public static class HttpApiServiceCollectionExtensions
 
         services.AddRateLimiter(limiter =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                context.User.FindFirstValue(ApiKeyAuthenticationHandler.KeyIdClaim) is { } keyId
-                    ? RateLimitPartition.GetTokenBucketLimiter(keyId, _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = api.RateLimitBurst,
-                        TokensPerPeriod = api.RateLimitPerSecond,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                        QueueLimit = 0,
-                    })
-                    : RateLimitPartition.GetNoLimiter("anonymous"));
+            // Each key's rate first (429), then the silo's capacity over all keys (503): what cannot be served soon is
+            // refused at once instead of queuing without end. Health, metrics and the dashboard are never limited.
+            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    context.User.FindFirstValue(ApiKeyAuthenticationHandler.KeyIdClaim) is { } keyId
+                        ? RateLimitPartition.GetTokenBucketLimiter(keyId, _ => new TokenBucketRateLimiterOptions
+                        {
+                            TokenLimit = api.RateLimitBurst,
+                            TokensPerPeriod = api.RateLimitPerSecond,
+                            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                            QueueLimit = 0,
+                        })
+                        : RateLimitPartition.GetNoLimiter("anonymous")),
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    context.Request.Path.StartsWithSegments("/api")
+                        ? RateLimitPartition.GetConcurrencyLimiter("api", _ => new ConcurrencyLimiterOptions
+                        {
+                            PermitLimit = api.MaxConcurrentRequests,
+                            QueueLimit = api.RequestQueueLimit,
+                            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                        })
+                        : RateLimitPartition.GetNoLimiter("operations")));
             limiter.OnRejected = async (context, cancellationToken) =>
             {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-                context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await Results.Problem($"This API key sent more than {api.RateLimitPerSecond} requests per second; retry after {retryAfter} s.", statusCode: 429, title: "Too many requests")
+                var response = context.HttpContext.Response;
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait))
+                {
+                    var retryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+                    response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    await Results.Problem($"This API key sent more than {api.RateLimitPerSecond} requests per second; retry after {retryAfter} s.", statusCode: 429, title: "Too many requests")
+                        .ExecuteAsync(context.HttpContext);
+                    return;
+                }
+
+                response.Headers.RetryAfter = "1";
+                await Results.Problem(
+                        $"The silo is working on {api.MaxConcurrentRequests} requests with {api.RequestQueueLimit} more waiting; retry after 1 s.", statusCode: 503, title: "Overloaded")
                     .ExecuteAsync(context.HttpContext);
             };
         });

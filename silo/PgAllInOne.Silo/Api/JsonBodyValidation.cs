@@ -32,6 +32,12 @@ internal static class JsonBodyValidation
                 return;
             }
 
+            if (StorableJson.Problem(bytes) is { } unstorable)
+            {
+                await Results.Problem(unstorable, statusCode: 400, title: "Invalid text").ExecuteAsync(context);
+                return;
+            }
+
             body.Position = 0;
             request.Body = body;
         }

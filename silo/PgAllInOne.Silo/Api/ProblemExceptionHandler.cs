@@ -22,17 +22,23 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             BadHttpRequestException { StatusCode: 415 } => (415, "Unsupported content type", StatusCodeProblems.UnsupportedContentType(context.Request)),
             BadHttpRequestException e => Describe(e, context),
             JsonException e => (400, "Invalid input", InvalidValue(e, context)),
-            Npgsql.PostgresException { SqlState: "22021" or "22P05" } => (400, "Invalid text", "Text and JSON values must not contain NUL characters."),
+            Npgsql.PostgresException { SqlState: "22021" or "22P05" } or DatabaseRejectedException { SqlState: "22021" or "22P05" } =>
+                (400, "Invalid text", "Text and JSON values must not contain NUL characters."),
             NotFoundException e => (404, "Not found", e.Message),
             ConflictException e => (409, "Conflict", e.Message),
             VersionMismatchException e => (412, "Version mismatch", e.Message),
             InconsistentStateException => (409, "Conflict", "The item was changed by another request at the same time; read it again and retry."),
+            OverloadedException e => (503, "Overloaded", e.Message),
             SiloUnavailableException or OrleansMessageRejectionException or TimeoutException => (503, "Unavailable", "The cluster could not serve this now; try again."),
-            Npgsql.NpgsqlException and not Npgsql.PostgresException => (503, "Unavailable", "PostgreSQL cannot be reached now; try again."),
+            _ when IsTransientDatabaseFailure(exception) => (503, "Unavailable", "PostgreSQL cannot be reached now; try again."),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Cancelled", "The client went away."),
             _ => (500, "Internal error", "The server failed; the error is logged."),
         };
-        if (status >= 500)
+        if (status == 503)
+        {
+            LogUnavailable(logger, context.Request.Method, context.Request.Path, exception.Message);
+        }
+        else if (status >= 500)
         {
             LogFailed(logger, context.Request.Method, context.Request.Path, exception);
         }
@@ -106,6 +112,25 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
     // Required parameter "int limit" was not provided from query string. / Implicit body inferred for parameter "request" but no body was provided.
     [GeneratedRegex("""^(Required parameter "(?:[^"]+ )?(?<name>[^" ]+)" was not provided|Implicit body inferred for parameter "(?<name>[^"]+)" but (?<body>no body) was provided)""")]
     private static partial Regex Missing();
+
+    // Ours come from grains (Orleans' storage may wrap them); Npgsql knows which failures pass (no connection, the server starting or shutting down, too many connections,
+    // a serialization failure), and a failure that is not the server's answer is one of the connection; the grains may
+    // hand them on wrapped.
+    private static bool IsTransientDatabaseFailure(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is DatabaseUnavailableException or Npgsql.NpgsqlException { IsTransient: true } or (Npgsql.NpgsqlException and not Npgsql.PostgresException))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(EventId = 2100, Level = LogLevel.Error, Message = "{Method} {Path} failed")]
     private static partial void LogFailed(ILogger logger, string method, string path, Exception exception);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Runtime;
 using Orleans.Storage;
+using PgAllInOne.Grains;
 
 namespace PgAllInOne.Silo.GrainStorage;
 
@@ -31,7 +32,16 @@ public sealed class PostgresGrainStorage : IGrainStorage, ILifecycleParticipant<
         batcher = new StateWriteBatcher(dataSource, serviceId, options, log);
     }
 
-    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        DatabaseFailure.TranslatedAsync(() => ReadAsync(stateName, grainId, grainState));
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        DatabaseFailure.TranslatedAsync(() => WriteAsync(stateName, grainId, grainState));
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        DatabaseFailure.TranslatedAsync(() => ClearAsync(stateName, grainId, grainState));
+
+    private async Task ReadAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         await using var command = dataSource.CreateCommand(ReadSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = serviceId });
@@ -59,7 +69,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, ILifecycleParticipant<
         grainState.RecordExists = true;
     }
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    private async Task WriteAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var state = JsonSerializer.Serialize(grainState.State, json);
         var expected = ParseETag(grainState.ETag);
@@ -70,7 +80,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, ILifecycleParticipant<
         grainState.RecordExists = true;
     }
 
-    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    private async Task ClearAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var expected = ParseETag(grainState.ETag);
         if (expected != 0)

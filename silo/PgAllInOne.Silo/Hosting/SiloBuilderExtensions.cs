@@ -6,7 +6,9 @@ using Orleans.Configuration;
 using PgAllInOne.Grains;
 using PgAllInOne.Postgres;
 using PgAllInOne.Silo.CallCycles;
+using PgAllInOne.Silo.DatabaseFailures;
 using PgAllInOne.Silo.GrainStorage;
+using PgAllInOne.Silo.Telemetry;
 
 namespace PgAllInOne.Silo.Hosting;
 
@@ -52,7 +54,12 @@ public static class SiloBuilderExtensions
 
         silo.AddPostgresGrainStorageAsDefault(options => options.Bind(configuration.GetSection(PostgresGrainStorageOptions.SectionName)));
         silo.AddOutgoingGrainCallFilter<CallCycleFilter>();
-        silo.AddActivityPropagation();
+        silo.AddIncomingGrainCallFilter<DatabaseFailureFilter>();
+        if (!string.IsNullOrEmpty(configuration.GetSection(TelemetryOptions.SectionName)[nameof(TelemetryOptions.OtlpEndpoint)]))
+        {
+            // Only when traces are exported: a grain call filter costs every call, and without an exporter no span is kept.
+            silo.AddActivityPropagation();
+        }
 
         services.AddDataGrains().AddAnalytics(configuration);
         services.AddHostedService<PostgresNotificationListener>();

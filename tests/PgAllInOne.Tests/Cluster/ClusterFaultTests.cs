@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -96,6 +99,108 @@ public sealed class ClusterFaultTests(PostgresFixture postgres, ITestOutputHelpe
         await EveryDeviceAnswersAsync("after-");
         var hosts = await Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
         Assert.Equal(3, hosts.Count);
+    }
+
+    [Fact]
+    public async Task ARollingRestart_UnderHttpAndClientLoad_LosesNoAcknowledgedWrite_AndAnswersNo500()
+    {
+        var key = silos[0].AdminKey ?? throw new InvalidOperationException("The first silo wrote no admin key.");
+        var clients = silos.Select(s => s.Http(key, TimeSpan.FromSeconds(15))).ToList();
+        var users = new List<long>();
+        for (var u = 0; u < 3; u++)
+        {
+            var created = await clients[u].PostAsJsonAsync("/api/users", new { username = $"rolling{u}", email = $"rolling{u}@example.com" });
+            users.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64());
+        }
+
+        var restarting = -1; // the silo a load balancer no longer sends to
+        var statuses = new ConcurrentDictionary<int, int>();
+        var acknowledgedEvents = new long[users.Count];
+        var acknowledgedReadings = new long[4];
+        var clientFailures = new ConcurrentDictionary<string, int>();
+        using var load = new CancellationTokenSource();
+        var http = Enumerable.Range(0, 6).Select(w => Task.Run(async () =>
+        {
+            for (var i = w; !load.IsCancellationRequested; i++)
+            {
+                var silo = i % 3 == Volatile.Read(ref restarting) ? (i + 1) % 3 : i % 3;
+                var user = w % users.Count;
+                var status = await StatusAsync(() => w < 3
+                    ? clients[silo].PostAsJsonAsync($"/api/users/{users[user]}/events", new { type = "rolling" })
+                    : clients[silo].GetAsync($"/api/users/{users[user]}"));
+                statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+                if (status == 201)
+                {
+                    Interlocked.Increment(ref acknowledgedEvents[user]);
+                }
+            }
+        })).ToList();
+        var grains = Enumerable.Range(0, acknowledgedReadings.Length).Select(d => Task.Run(async () =>
+        {
+            for (var i = 0; !load.IsCancellationRequested; i++)
+            {
+                try
+                {
+                    await Grains.GetGrain<IDeviceGrain>($"rolling{d}").Ingest([new MetricReading("v", i)]);
+                    Interlocked.Increment(ref acknowledgedReadings[d]);
+                }
+                catch (Exception exception) when (exception is not OutOfMemoryException)
+                {
+                    clientFailures.AddOrUpdate(exception.GetType().Name, 1, (_, n) => n + 1);
+                    await Task.Delay(50);
+                }
+            }
+        })).ToList();
+
+        var restartTimes = new List<TimeSpan>();
+        for (var s = 0; s < silos.Count; s++)
+        {
+            await Task.Delay(1000);
+            Volatile.Write(ref restarting, s);
+            Assert.Equal(0, await silos[s].TerminateAsync());
+            var watch = Stopwatch.StartNew();
+            silos[s].Restart();
+            await silos[s].WaitUntilReadyAsync();
+            restartTimes.Add(watch.Elapsed);
+            Volatile.Write(ref restarting, -1);
+        }
+
+        await Task.Delay(1000);
+        var readingsBefore = acknowledgedReadings.Sum();
+        await Eventually.TrueAsync(() => Task.FromResult(acknowledgedReadings.Sum() > readingsBefore + 10), "the cluster client's writes to go on after the restarts");
+        await load.CancelAsync();
+        await Task.WhenAll(http.Concat(grains));
+        output.WriteLine($"restarts took {string.Join(", ", restartTimes.Select(t => $"{t.TotalSeconds:F1} s"))}; HTTP: {string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}×{p.Value}"))}; " +
+            $"client: {acknowledgedReadings.Sum()} acknowledged, failures {string.Join(", ", clientFailures.Select(p => $"{p.Key}×{p.Value}"))}");
+
+        Assert.All(statuses.Keys, status => Assert.True(status is 200 or 201 or 503, $"{statuses[status]} requests answered {status}"));
+        for (var u = 0; u < users.Count; u++)
+        {
+            var stored = (await clients[0].GetFromJsonAsync<JsonElement>($"/api/users/{users[u]}")).GetProperty("eventCount").GetInt64();
+            Assert.True(stored >= acknowledgedEvents[u], $"user {u}: {acknowledgedEvents[u]} events acknowledged, {stored} stored");
+        }
+
+        for (var d = 0; d < acknowledgedReadings.Length; d++)
+        {
+            var stored = await CountAsync($"SELECT count(*) FROM metrics WHERE device_id = 'rolling{d}'");
+            Assert.True(stored >= acknowledgedReadings[d], $"device {d}: {acknowledgedReadings[d]} readings acknowledged, {stored} stored");
+        }
+
+        Assert.Equal(3, (await Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count);
+    }
+
+    // A status, or 0 when the request got no answer in time (refused, reset or timed out).
+    private static async Task<int> StatusAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        try
+        {
+            using var response = await send();
+            return (int)response.StatusCode;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            return 0;
+        }
     }
 
     // The client's response timeout is short (2 s), to measure recovery; on a loaded machine a first call may exceed it.

@@ -10,11 +10,15 @@ namespace PgAllInOne.Tests.Cluster;
 public sealed class SiloProcess : IDisposable
 {
     private readonly TempFolder folder = new("pgaio-cluster");
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> recentOutput = new();
     private Process process;
 
-    private SiloProcess(string connectionString, int httpPort, int siloPort, int gatewayPort)
+    private readonly string[] settings;
+
+    private SiloProcess(string connectionString, int httpPort, int siloPort, int gatewayPort, string[] settings)
     {
         ConnectionString = connectionString;
+        this.settings = settings;
         (HttpPort, SiloPort, GatewayPort) = (httpPort, siloPort, gatewayPort);
         process = Start();
     }
@@ -29,12 +33,15 @@ public sealed class SiloProcess : IDisposable
 
     public bool IsRunning => !process.HasExited;
 
+    /// <summary>The last lines the silo wrote (at Warning and above), to explain a failure.</summary>
+    public IReadOnlyCollection<string> RecentOutput => recentOutput;
+
     /// <summary>The first admin key, if this silo was the one to create it.</summary>
     public string? AdminKey => File.Exists(Path.Combine(folder.Path, "admin.key")) ? File.ReadAllText(Path.Combine(folder.Path, "admin.key")).Trim() : null;
 
-    public HttpClient Http(string? key = null)
+    public HttpClient Http(string? key = null, TimeSpan? timeout = null)
     {
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(35) };
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = timeout ?? TimeSpan.FromSeconds(35) };
         if (key is not null)
         {
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
@@ -43,7 +50,15 @@ public sealed class SiloProcess : IDisposable
         return http;
     }
 
-    public static SiloProcess Start(string connectionString) => new(connectionString, FreePort(), FreePort(), FreePort());
+    /// <summary>Starts a silo on <paramref name="connectionString"/>; <paramref name="settings"/> are more <c>--Key=value</c> arguments.</summary>
+    public static SiloProcess Start(string connectionString, params string[] settings) => new(connectionString, FreePort(), FreePort(), FreePort(), settings);
+
+    /// <summary>The silo's resident memory (VmRSS), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
 
     public async Task WaitUntilReadyAsync()
     {
@@ -109,18 +124,27 @@ public sealed class SiloProcess : IDisposable
         var silo = Processes.StartDotnet(
             "PgAllInOne.Silo.dll",
             new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" },
-            $"--ConnectionStrings:Postgres={ConnectionString}",
-            $"--Urls=http://127.0.0.1:{HttpPort}",
-            $"--Silo:Port={SiloPort}",
-            $"--Silo:GatewayPort={GatewayPort}",
-            $"--Silo:DataDirectory={folder.Path}");
+            [$"--ConnectionStrings:Postgres={ConnectionString}", $"--Urls=http://127.0.0.1:{HttpPort}", $"--Silo:Port={SiloPort}", $"--Silo:GatewayPort={GatewayPort}", $"--Silo:DataDirectory={folder.Path}", .. settings]);
 
-        // Nobody reads the output: drain it so that the silo never blocks on a full pipe.
-        silo.OutputDataReceived += (_, _) => { };
-        silo.ErrorDataReceived += (_, _) => { };
+        // Drained so that the silo never blocks on a full pipe; the last lines are kept to explain a failure.
+        silo.OutputDataReceived += (_, line) => Keep(line.Data);
+        silo.ErrorDataReceived += (_, line) => Keep(line.Data);
         silo.BeginOutputReadLine();
         silo.BeginErrorReadLine();
         return silo;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        recentOutput.Enqueue(line);
+        while (recentOutput.Count > 20_000 && recentOutput.TryDequeue(out _))
+        {
+        }
     }
 
     private static int FreePort()

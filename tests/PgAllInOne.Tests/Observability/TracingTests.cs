@@ -36,8 +36,10 @@ public sealed class TracingTests : IDisposable
     public async Task AnHttpRequest_IsOneTrace_AcrossSilos_DownToTheSql()
     {
         var database = await postgres.CreateDatabaseAsync();
-        await using var front = await SiloApp.StartAsync(database);
-        await using var back = await SiloApp.StartAsync(database);
+        // Traces are on when they are exported; the exporter's endpoint is a closed port, the listener here sees the spans.
+        var traced = new Dictionary<string, string?> { ["Telemetry:OtlpEndpoint"] = "http://127.0.0.1:9" };
+        await using var front = await SiloApp.StartAsync(database, traced);
+        await using var back = await SiloApp.StartAsync(database, traced);
         using var http = front.Admin();
         await Eventually.TrueAsync(
             async () => (await http.GetFromJsonAsync<JsonElement>("/api/cluster")).GetProperty("silos").EnumerateArray().Count(s => s.GetProperty("status").GetString() == "active") == 2,

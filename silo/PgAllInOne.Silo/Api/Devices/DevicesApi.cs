@@ -27,7 +27,7 @@ public static class DevicesApi
             ? throw new ValidationException($"readings[{i}] must be an object.")
             : new MetricReading(r.Metric ?? "", r.Value ?? throw new ValidationException($"readings[{i}].value is required."), r.Time, r.Tags)).ToList();
         var accepted = await Device(grains, id).Ingest(valid);
-        return TypedResults.Accepted($"/api/devices/{id}/latest", new AcceptedCount(accepted));
+        return TypedResults.Accepted($"/api/devices/{Uri.EscapeDataString(id)}/latest", new AcceptedCount(accepted)); // a header holds ASCII only
     }
 
     private static async Task<Ok<IReadOnlyList<LatestValue>>> LatestAsync(string id, IGrainFactory grains) =>

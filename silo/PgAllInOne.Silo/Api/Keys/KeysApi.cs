@@ -22,6 +22,8 @@ public static class KeysApi
             throw new ValidationException("name must be 1-100 characters without control characters.");
         }
 
+        TextRules.Check(request.Name, "name");
+
         if (request.Role is null || !ApiRoles.All.Contains(request.Role))
         {
             throw new ValidationException($"role must be one of {string.Join(", ", ApiRoles.All)}.");

@@ -141,7 +141,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
         {
             ["type"] = new OpenApiSchema { Type = JsonSchemaType.String },
-            ["title"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Invalid input, Malformed JSON, Missing body, Unauthorized, Forbidden, Not found, Method not allowed, Conflict, Version mismatch, Body too large, Unsupported content type, Too many requests, Unavailable." },
+            ["title"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Invalid input, Malformed JSON, Missing body, Unauthorized, Forbidden, Not found, Method not allowed, Conflict, Version mismatch, Body too large, Unsupported content type, Invalid text, Too many requests, Overloaded, Unavailable." },
             ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
             ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String },
             ["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String },
