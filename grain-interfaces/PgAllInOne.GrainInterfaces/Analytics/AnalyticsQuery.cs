@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.GrainInterfaces.Errors;
 
 namespace PgAllInOne.GrainInterfaces.Analytics;
@@ -27,7 +28,6 @@ public sealed record AnalyticsQuery(
 
     private static readonly string[] EventGroups = ["type", "day", "user"];
     private static readonly string[] MetricGroups = ["device", "none"];
-    private static readonly string[] Aggregates = ["avg", "min", "max", "sum", "count"];
 
     public static AnalyticsQuery Events(string groupBy, DateTimeOffset from, DateTimeOffset to, string? type = null, int? top = null) =>
         new(AnalyticsKind.Events, groupBy, from, to, Type: type, Top: top);
@@ -63,10 +63,7 @@ public sealed record AnalyticsQuery(
 
                 return new AnalyticsQuery(AnalyticsKind.Events, groupBy, from, to, Type, Top);
             case AnalyticsKind.Metrics:
-                if (string.IsNullOrEmpty(Metric) || Metric.Length > 200)
-                {
-                    throw new ValidationException("metric is required, 1-200 characters.");
-                }
+                MetricRules.Name(Metric);
 
                 TextRules.Check(Metric, "metric");
 
@@ -75,7 +72,7 @@ public sealed record AnalyticsQuery(
                     throw new ValidationException($"bucket must be positive, at most 366 days, and give at most {MaxBuckets} buckets over the range.");
                 }
 
-                return new AnalyticsQuery(AnalyticsKind.Metrics, OneOf(GroupBy ?? "none", MetricGroups, "groupBy"), from, to, Metric: Metric, Bucket: bucket, Aggregate: OneOf(Aggregate ?? "avg", Aggregates, "agg"));
+                return new AnalyticsQuery(AnalyticsKind.Metrics, OneOf(GroupBy ?? "none", MetricGroups, "groupBy"), from, to, Metric: Metric, Bucket: bucket, Aggregate: MetricRules.Aggregate(Aggregate ?? "avg"));
             default:
                 throw new ValidationException("kind must be events or metrics.");
         }

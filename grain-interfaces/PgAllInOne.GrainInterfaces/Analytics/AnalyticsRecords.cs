@@ -10,9 +10,20 @@ public sealed record EventGroupRow([property: Id(0)] string Key, [property: Id(1
 [GenerateSerializer, Alias("pgaio.MetricSeriesRow")]
 public sealed record MetricSeriesRow([property: Id(0)] DateTimeOffset Bucket, [property: Id(1)] string? Device, [property: Id(2)] double Value, [property: Id(3)] long Count);
 
-/// <summary>A slice's partial aggregate of one bucket: count, sum, min and max merge exactly; avg is sum / count.</summary>
+/// <summary>
+/// A slice's partial aggregate of one bucket: count, sum, min and max merge exactly; avg is sum / count; the newest
+/// reading (<see cref="Last"/> at <see cref="LastAt"/>, of equal times the largest) merges by time, then value.
+/// </summary>
 [GenerateSerializer, Alias("pgaio.MetricPartial")]
-public sealed record MetricPartial([property: Id(0)] DateTimeOffset Bucket, [property: Id(1)] string? Device, [property: Id(2)] long Count, [property: Id(3)] double Sum, [property: Id(4)] double Min, [property: Id(5)] double Max);
+public sealed record MetricPartial(
+    [property: Id(0)] DateTimeOffset Bucket,
+    [property: Id(1)] string? Device,
+    [property: Id(2)] long Count,
+    [property: Id(3)] double Sum,
+    [property: Id(4)] double Min,
+    [property: Id(5)] double Max,
+    [property: Id(6)] double Last = 0,
+    [property: Id(7)] DateTimeOffset LastAt = default);
 
 /// <summary>The result of an analytic query: the rows of its kind (the other list is empty) and when it was computed.</summary>
 [GenerateSerializer, Alias("pgaio.AnalyticsResult")]

@@ -34,6 +34,7 @@ public sealed class OlapWorker(NpgsqlDataSource dataSource) : Grain, IOlapWorker
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Metric! });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = sliceFrom });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = sliceTo });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = query.Aggregate == "last" });
         var rows = ImmutableArray.CreateBuilder<MetricPartial>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -44,7 +45,9 @@ public sealed class OlapWorker(NpgsqlDataSource dataSource) : Grain, IOlapWorker
                 reader.GetInt64(2),
                 reader.GetDouble(3),
                 reader.GetDouble(4),
-                reader.GetDouble(5)));
+                reader.GetDouble(5),
+                reader.IsDBNull(6) ? 0 : reader.GetDouble(6),
+                reader.GetFieldValue<DateTimeOffset>(7)));
         }
 
         return rows.DrainToImmutable();

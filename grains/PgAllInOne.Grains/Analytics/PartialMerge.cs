@@ -3,7 +3,7 @@ using PgAllInOne.GrainInterfaces.Analytics;
 
 namespace PgAllInOne.Grains.Analytics;
 
-/// <summary>Merges the slices' partial aggregates: counts and sums add, minima and maxima compare, avg is sum / count.</summary>
+/// <summary>Merges the slices' partial aggregates: counts and sums add, minima, maxima and the newest readings compare, avg is sum / count.</summary>
 internal static class PartialMerge
 {
     public static ImmutableArray<EventGroupRow> Events(AnalyticsQuery query, IEnumerable<ImmutableArray<EventGroupRow>> slices)
@@ -39,6 +39,10 @@ internal static class PartialMerge
             var key = (part.Bucket, part.Device);
             buckets[key] = buckets.TryGetValue(key, out var seen)
                 ? new MetricPartial(part.Bucket, part.Device, seen.Count + part.Count, seen.Sum + part.Sum, Math.Min(seen.Min, part.Min), Math.Max(seen.Max, part.Max))
+                {
+                    Last = Newer(seen, part).Last,
+                    LastAt = Newer(seen, part).LastAt,
+                }
                 : part;
         }
 
@@ -57,8 +61,13 @@ internal static class PartialMerge
         "max" => bucket.Max,
         "sum" => bucket.Sum,
         "count" => bucket.Count,
+        "last" => bucket.Last,
         _ => bucket.Sum / bucket.Count,
     };
+
+    // The newest reading of two partials; of equal times the larger value, as the SQL's ORDER BY time DESC, value DESC.
+    private static MetricPartial Newer(MetricPartial a, MetricPartial b) =>
+        a.LastAt > b.LastAt || (a.LastAt == b.LastAt && a.Last >= b.Last) ? a : b;
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a <= b ? a : b;
 

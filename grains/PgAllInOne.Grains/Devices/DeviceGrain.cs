@@ -23,7 +23,7 @@ public sealed class DeviceGrain(
         ["max"] = "max(value)",
         ["sum"] = "sum(value)",
         ["count"] = "count(*)::double precision",
-        ["last"] = "(array_agg(value ORDER BY time DESC))[1]",
+        ["last"] = "(array_agg(value ORDER BY time DESC, value DESC))[1]", // of equal times, the largest: as the analytics' merge
     };
 
     private Dictionary<string, LatestValue> LatestByMetric => latestState.State.Metrics;
@@ -67,12 +67,8 @@ public sealed class DeviceGrain(
 
     public async Task<IReadOnlyList<MetricBucket>> Range(MetricRangeQuery query)
     {
-        var aggregate = Aggregates.GetValueOrDefault(query.Aggregate ?? "")
-            ?? throw new ValidationException($"agg must be one of {string.Join(", ", Aggregates.Keys)}.");
-        if (string.IsNullOrWhiteSpace(query.Metric) || query.Metric.Length > 100)
-        {
-            throw new ValidationException("metric must be 1-100 characters.");
-        }
+        var aggregate = Aggregates[MetricRules.Aggregate(query.Aggregate)];
+        MetricRules.Name(query.Metric);
 
         TextRules.Check(query.Metric, "metric");
 
@@ -113,10 +109,7 @@ public sealed class DeviceGrain(
         for (var i = 0; i < readings.Count; i++)
         {
             var reading = readings[i] ?? throw new ValidationException($"readings[{i}] is missing.");
-            if (string.IsNullOrWhiteSpace(reading.Metric) || reading.Metric.Length > 100)
-            {
-                throw new ValidationException($"readings[{i}].metric must be 1-100 characters.");
-            }
+            MetricRules.Name(reading.Metric, $"readings[{i}].metric");
 
             if (!double.IsFinite(reading.Value))
             {

@@ -61,7 +61,7 @@ public sealed class DocumentsGrain(NpgsqlDataSource dataSource) : Grain, IDocume
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = document.Title });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = document.Content });
         command.Parameters.Add(new NpgsqlParameter<JsonElement> { TypedValue = document.Metadata is { ValueKind: JsonValueKind.Object } metadata ? metadata : EmptyObject, NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)document.Language ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)DocumentLanguages.Check(document.Language) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
     }
 
     private static void Validate(NewDocument document)
@@ -81,14 +81,9 @@ public sealed class DocumentsGrain(NpgsqlDataSource dataSource) : Grain, IDocume
             throw new ValidationException("metadata must be a JSON object.");
         }
 
-        if (document.Language is { Length: 0 or > 20 })
-        {
-            throw new ValidationException("language must be 1-20 characters when given.");
-        }
-
+        DocumentLanguages.Check(document.Language);
         TextRules.Check(document.Title, "title");
         TextRules.Check(document.Content, "content", freeText: true);
-        TextRules.Check(document.Language, "language");
         JsonValueRules.Check(document.Metadata, "metadata");
     }
 

@@ -25,13 +25,8 @@ public sealed partial class SearchWorker(NpgsqlDataSource dataSource) : Grain, I
             throw new ValidationException("limit must be 1-1000 and offset 0-100000.");
         }
 
-        if (query.Language is { Length: 0 or > 20 })
-        {
-            throw new ValidationException("language must be 1-20 characters when given.");
-        }
-
+        DocumentLanguages.Check(query.Language);
         TextRules.Check(query.Q, "q");
-        TextRules.Check(query.Language, "language");
 
         var started = Stopwatch.GetTimestamp();
         var cjk = CjkRun().Matches(query.Q).Select(m => m.Value).ToArray();
@@ -39,7 +34,7 @@ public sealed partial class SearchWorker(NpgsqlDataSource dataSource) : Grain, I
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Q });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Limit });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Offset });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Language ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)DocumentLanguages.Check(query.Language) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         var hits = new List<SearchHit>();
         await using (var reader = await command.ExecuteReaderAsync())
         {

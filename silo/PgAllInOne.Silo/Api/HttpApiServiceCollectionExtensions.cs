@@ -91,9 +91,15 @@ public static class HttpApiServiceCollectionExtensions
             options.SerializerOptions.MaxDepth = api.MaxJsonDepth;
             options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = StatusCodeProblems.Customize);
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(options =>
+        {
+            // The dashboard's own feeds are the dashboard's business, not the HTTP contract.
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("dashboard", StringComparison.Ordinal) != true;
+            options.AddDocumentTransformer<OpenApi.ApiDocumentTransformer>();
+            options.AddOperationTransformer<OpenApi.ApiOperationTransformer>();
+        });
         return services;
     }
 
@@ -108,7 +114,7 @@ public static class HttpApiServiceCollectionExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
-        app.UseUtf8BodyValidation();
+        app.UseJsonBodyValidation();
         app.MapOpenApi();
         app.MapApiPage();
         app.MapUsersApi();
@@ -118,8 +124,9 @@ public static class HttpApiServiceCollectionExtensions
         app.MapRecordsApi();
         app.MapClusterApi();
         app.MapKeysApi();
-        app.MapFallback((HttpContext context) => Results.Problem(
-            $"There is nothing at {context.Request.Method} {context.Request.Path}: see /openapi/v1.json.", statusCode: 404, title: "Not found"));
+
+        // No catch-all endpoint: routing answers an unknown path 404, a known path with another method 405 (with Allow)
+        // and a body of another type 415; the status code pages give each its problem details (StatusCodeProblems).
         return app;
     }
 

@@ -4,9 +4,28 @@ using PgAllInOne.GrainInterfaces.Errors;
 
 namespace PgAllInOne.Silo.Api;
 
-/// <summary>Checks of input that arrives outside bodies: ids in paths, If-Match, durations and times in query strings.</summary>
+/// <summary>
+/// Checks of input that arrives outside bodies (ids in paths, If-Match, durations in query strings), and the product's
+/// words for a body value that is valid JSON of the wrong form.
+/// </summary>
 internal static class HttpInput
 {
+    /// <summary>What an RFC 3339 time looks like, wherever one is accepted.</summary>
+    public const string TimeForm = "an RFC 3339 date and time such as 2026-01-31T12:00:00Z";
+
+    // The accepted form of each body field, by name: the API uses one name for one kind of value everywhere.
+    private static readonly Dictionary<string, string> FieldForms = new(StringComparer.Ordinal)
+    {
+        ["timestamp"] = TimeForm,
+        ["time"] = TimeForm,
+        ["value"] = "a finite number",
+        ["limit"] = "a whole number",
+        ["ttlSeconds"] = "a whole number of seconds",
+        ["profile"] = "a JSON object",
+        ["metadata"] = "a JSON object",
+        ["tags"] = "a JSON object of strings",
+        ["filter"] = "a JSON object",
+    };
     private static readonly Dictionary<char, TimeSpan> DurationUnits = new()
     {
         ['s'] = TimeSpan.FromSeconds(1),
@@ -18,6 +37,51 @@ internal static class HttpInput
     /// <summary>A key of a grain named in the path: 1–200 characters, none of them control characters.</summary>
     public static string Key(string value, string name) =>
         value.Length is 0 or > 200 || value.Any(char.IsControl) ? throw new ValidationException($"{name} must be 1-200 characters without control characters.") : TextRules.Check(value, name)!;
+
+    /// <summary>A numeric id named in the path: a whole number from 1 to 9223372036854775807.</summary>
+    public static long Id(string value, string name) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
+            ? id
+            : throw new ValidationException($"{name} must be a whole number from 1 to {long.MaxValue} (got '{Shorten(value)}').");
+
+    /// <summary>
+    /// What is wrong with a body value that is valid JSON but not of the accepted form, named by its JSON path (prefixed by
+    /// <paramref name="prefix"/> when the value was read out of a larger body) — never by the .NET type it binds to.
+    /// </summary>
+    public static string InvalidValue(JsonException exception, string bodyShape, string itemShape, string prefix = "$")
+    {
+        var path = exception.Path is { Length: > 1 } relative && relative.StartsWith('$') ? prefix + relative[1..] : prefix;
+        if (path == "$")
+        {
+            return $"The body must be {bodyShape}.";
+        }
+
+        return LastPropertyName(path) is { } field
+            ? $"{path} must be {FieldForms.GetValueOrDefault(field, "a string")}."
+            : $"{path} must be {itemShape}.";
+    }
+
+    /// <summary>The value as it may be echoed in a message: at most 100 characters.</summary>
+    public static string Shorten(string value) => value.Length <= 100 ? value : value[..100] + "…";
+
+    // "$.a.b" → "b", "$[0].value" → "value", "$", "$[3]" → null (a whole body or item, not a field).
+    private static string? LastPropertyName(string path)
+    {
+        var end = path.Length;
+        if (path.EndsWith(']'))
+        {
+            var open = path.LastIndexOf('[');
+            if (open > 0 && path[open + 1] == '\'')
+            {
+                return path[(open + 2)..^2]; // $['odd name']
+            }
+
+            return null;
+        }
+
+        var dot = path.LastIndexOf('.');
+        return dot < 0 ? null : path[(dot + 1)..end];
+    }
 
     /// <summary>The version of an If-Match header (<c>3</c>, <c>"3"</c> or <c>W/"3"</c>), or null when absent.</summary>
     public static long? IfMatch(HttpRequest request)
@@ -54,17 +118,30 @@ internal static class HttpInput
     }
 
     /// <summary>A body's JSON object or array of objects as a list, at most <paramref name="max"/> long.</summary>
-    public static List<T> OneOrMany<T>(JsonElement body, int max, Func<JsonElement, T?> read, string name)
+    public static List<T> OneOrMany<T>(JsonElement body, int max, Func<JsonElement, T?> read, string name, string shape)
     {
         var items = body.ValueKind switch
         {
             JsonValueKind.Object => [body],
             JsonValueKind.Array when body.GetArrayLength() is > 0 and var n && n <= max => body.EnumerateArray().ToList(),
             JsonValueKind.Array => throw new ValidationException($"Send 1 to {max} {name} at once."),
-            _ => throw new ValidationException($"The body must be one {name[..^1]} object or an array of them."),
+            _ => throw new ValidationException($"The body must be {shape}, or an array of 1 to {max} of them."),
         };
+        var prefix = body.ValueKind == JsonValueKind.Array ? (Func<int, string>)(i => $"$[{i}]") : _ => "$";
         return items.Select((item, i) => item.ValueKind == JsonValueKind.Object
-            ? read(item) ?? throw new ValidationException($"{name}[{i}] is empty.")
-            : throw new ValidationException($"{name}[{i}] must be an object.")).ToList();
+            ? ReadItem(item, read, prefix(i), shape) ?? throw new ValidationException($"{prefix(i)} is empty.")
+            : throw new ValidationException($"{prefix(i)} must be {shape}.")).ToList();
+    }
+
+    private static T? ReadItem<T>(JsonElement item, Func<JsonElement, T?> read, string prefix, string shape)
+    {
+        try
+        {
+            return read(item);
+        }
+        catch (JsonException exception)
+        {
+            throw new ValidationException(InvalidValue(exception, shape, shape, prefix));
+        }
     }
 }

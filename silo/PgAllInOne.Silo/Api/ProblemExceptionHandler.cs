@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using PgAllInOne.GrainInterfaces.Errors;
 using Orleans.Runtime;
@@ -6,7 +7,10 @@ using Orleans.Storage;
 
 namespace PgAllInOne.Silo.Api;
 
-/// <summary>Turns the grains' and the framework's exceptions into RFC 7807 problem details with the reason as detail.</summary>
+/// <summary>
+/// Turns the grains' and the framework's exceptions into RFC 7807 problem details in the product's words: the field
+/// that was wrong and what it accepts, never the .NET type, parameter or binder behind it.
+/// </summary>
 internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
@@ -15,14 +19,15 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
         {
             ValidationException e => (400, "Invalid input", e.Message),
             BadHttpRequestException { StatusCode: 413 } => (413, "Body too large", "The request body is larger than the server accepts."),
-            BadHttpRequestException e => (400, "Malformed request", Describe(e)),
-            JsonException e => (400, "Malformed JSON", e.Message),
+            BadHttpRequestException { StatusCode: 415 } => (415, "Unsupported content type", StatusCodeProblems.UnsupportedContentType(context.Request)),
+            BadHttpRequestException e => Describe(e, context),
+            JsonException e => (400, "Invalid input", InvalidValue(e, context)),
             Npgsql.PostgresException { SqlState: "22021" or "22P05" } or DatabaseRejectedException { SqlState: "22021" or "22P05" } =>
                 (400, "Invalid text", "Text and JSON values must not contain NUL characters."),
             NotFoundException e => (404, "Not found", e.Message),
             ConflictException e => (409, "Conflict", e.Message),
             VersionMismatchException e => (412, "Version mismatch", e.Message),
-            InconsistentStateException e => (409, "Conflict", e.Message),
+            InconsistentStateException => (409, "Conflict", "The item was changed by another request at the same time; read it again and retry."),
             OverloadedException e => (503, "Overloaded", e.Message),
             SiloUnavailableException or OrleansMessageRejectionException or TimeoutException => (503, "Unavailable", "The cluster could not serve this now; try again."),
             _ when IsTransientDatabaseFailure(exception) => (503, "Unavailable", "PostgreSQL cannot be reached now; try again."),
@@ -53,9 +58,60 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
         return true;
     }
 
-    // The framework's message names the parameter and the problem; inner JSON errors say where.
-    private static string Describe(BadHttpRequestException exception) =>
-        exception.InnerException is JsonException json ? $"{exception.Message} {json.Message}" : exception.Message;
+    // The framework's binders say which parameter failed in .NET terms; the parameter's name is the field a client sent,
+    // and its type says what the field accepts.
+    private static (int Status, string Title, string Detail) Describe(BadHttpRequestException exception, HttpContext context)
+    {
+        if (exception.InnerException is JsonException json)
+        {
+            return (400, "Invalid input", InvalidValue(json, context));
+        }
+
+        var message = exception.Message;
+        if (BindFailure().Match(message) is { Success: true } bind)
+        {
+            var name = bind.Groups["name"].Value;
+            return (400, "Invalid input", $"{name} must be {Form(bind.Groups["type"].Value)} (got '{HttpInput.Shorten(bind.Groups["value"].Value)}').");
+        }
+
+        if (Missing().Match(message) is { Success: true } missing)
+        {
+            return missing.Groups["body"].Success || message.Contains("body", StringComparison.Ordinal)
+                ? (400, "Missing body", $"This request needs a body: {BodyShapes.Of(BodyType(context))}, sent as application/json.")
+                : (400, "Invalid input", $"{missing.Groups["name"].Value} is required.");
+        }
+
+        return exception.StatusCode switch
+        {
+            408 => (408, "Request timeout", "The request body arrived too slowly."),
+            _ => (400, "Malformed request", "The request could not be read; /openapi/v1.json describes what each endpoint accepts."),
+        };
+    }
+
+    /// <summary>What a query or path value of this .NET type accepts, in the product's words.</summary>
+    private static string Form(string type) => type.Replace("Nullable<", "", StringComparison.Ordinal).TrimEnd('>') switch
+    {
+        "DateTimeOffset" or "DateTime" => HttpInput.TimeForm,
+        "int" or "Int32" or "long" or "Int64" => "a whole number",
+        "double" or "Double" or "decimal" or "Decimal" => "a number",
+        "bool" or "Boolean" => "true or false",
+        _ => "a value of the documented form (see /openapi/v1.json)",
+    };
+
+    private static string InvalidValue(JsonException exception, HttpContext context) =>
+        HttpInput.InvalidValue(exception, BodyShapes.Of(BodyType(context)), BodyShapes.Of(BodyType(context), item: true));
+
+    // The exception handler runs with the endpoint cleared; its feature keeps the endpoint that failed.
+    private static Type? BodyType(HttpContext context) =>
+        context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
+
+    // Failed to bind parameter "Nullable<DateTimeOffset> from" from "abc".
+    [GeneratedRegex("""^Failed to bind parameter "(?<type>[^"]+) (?<name>[^" ]+)" from "(?<value>.*)"\.$""", RegexOptions.Singleline)]
+    private static partial Regex BindFailure();
+
+    // Required parameter "int limit" was not provided from query string. / Implicit body inferred for parameter "request" but no body was provided.
+    [GeneratedRegex("""^(Required parameter "(?:[^"]+ )?(?<name>[^" ]+)" was not provided|Implicit body inferred for parameter "(?<name>[^"]+)" but (?<body>no body) was provided)""")]
+    private static partial Regex Missing();
 
     // Ours come from grains (Orleans' storage may wrap them); Npgsql knows which failures pass (no connection, the server starting or shutting down, too many connections,
     // a serialization failure), and a failure that is not the server's answer is one of the connection; the grains may

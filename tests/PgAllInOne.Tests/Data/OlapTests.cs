@@ -62,12 +62,18 @@ public sealed class OlapTests(PostgresFixture postgres) : SiloTest(postgres)
                    CASE WHEN i % 3 = 0 THEN (i * 13) % 1000 ELSE round(((i * 7919) % 100000)::numeric / 100.0 - 200, 2)::float8 END
             FROM generate_series(1::bigint, {MetricRows}) AS i
             """);
+        // Readings of several devices at the same instant: of equal times, "last" is the largest value.
+        await ExecuteAsync(dataSource, """
+            INSERT INTO metrics (time, device_id, metric, value)
+            SELECT TIMESTAMPTZ '2026-09-03 00:00:01.5+00' + (i / 5) * interval '1 hour', 'device-tie-' || (i % 5), 'temperature', (i * 37) % 11
+            FROM generate_series(1, 500) AS i
+            """);
 
         var from = new DateTimeOffset(2026, 9, 1, 7, 30, 0, TimeSpan.Zero);
         var to = new DateTimeOffset(2026, 9, 7, 20, 0, 0, TimeSpan.Zero);
         foreach (var metric in new[] { "temperature", "requests" })
         {
-            foreach (var aggregate in new[] { "avg", "min", "max", "sum", "count" })
+            foreach (var aggregate in new[] { "avg", "min", "max", "sum", "count", "last" })
             {
                 foreach (var (groupBy, bucket) in new[] { ("none", TimeSpan.FromHours(1)), ("device", TimeSpan.FromHours(6)), ("none", TimeSpan.FromDays(2)) })
                 {
@@ -76,7 +82,7 @@ public sealed class OlapTests(PostgresFixture postgres) : SiloTest(postgres)
                     var expected = await ReadMetricsAsync(dataSource, metric, from, to, bucket, aggregate, groupBy == "device");
                     var actual = result.Result.Metrics;
                     Assert.Equal(expected.Select(e => (e.Bucket, e.Device, e.Count)), actual.Select(a => (a.Bucket, a.Device, a.Count)));
-                    var exact = metric == "requests" || aggregate is "min" or "max" or "count";
+                    var exact = metric == "requests" || aggregate is "min" or "max" or "count" or "last";
                     for (var i = 0; i < expected.Count; i++)
                     {
                         // Whole numbers sum exactly in any order; fractional sums differ only in the last bits.
@@ -146,7 +152,12 @@ public sealed class OlapTests(PostgresFixture postgres) : SiloTest(postgres)
 
     private static async Task<List<MetricSeriesRow>> ReadMetricsAsync(NpgsqlDataSource dataSource, string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, string aggregate, bool perDevice)
     {
-        var expression = aggregate == "count" ? "count(*)::float8" : $"{aggregate}(value)";
+        var expression = aggregate switch
+        {
+            "count" => "count(*)::float8",
+            "last" => "(array_agg(value ORDER BY time DESC, value DESC))[1]", // the newest reading; of equal times, the largest
+            _ => $"{aggregate}(value)",
+        };
         await using var command = dataSource.CreateCommand($"""
             SELECT date_bin(@bucket, time, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket, CASE WHEN @perDevice THEN device_id END AS device, {expression}, count(*)
             FROM metrics

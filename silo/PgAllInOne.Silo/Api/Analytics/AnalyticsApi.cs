@@ -40,11 +40,11 @@ public static class AnalyticsApi
         return TypedResults.Ok(new CacheInvalidated(true));
     }
 
-    /// <summary>Without bounds: the last 30 days up to the next whole minute, so that repeated requests share a cache entry.</summary>
+    /// <summary>Without bounds: the last <see cref="OpenApi.ApiContract.AnalyticsWindowDays"/> days up to the next whole minute, so that repeated requests share a cache entry.</summary>
     private static (DateTimeOffset From, DateTimeOffset To) Range(DateTimeOffset? from, DateTimeOffset? to)
     {
         var now = DateTimeOffset.UtcNow;
         var end = to ?? new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), TimeSpan.Zero).AddMinutes(1);
-        return (from ?? end.AddDays(-30), end);
+        return (from ?? end.AddDays(-OpenApi.ApiContract.AnalyticsWindowDays), end);
     }
 }

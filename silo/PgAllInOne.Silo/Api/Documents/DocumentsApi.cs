@@ -10,9 +10,9 @@ public static class DocumentsApi
     {
         var documents = app.MapGroup("/api/documents").WithTags("Documents").RequireAuthorization(ApiRoles.Reader);
         documents.MapPost("/", AddAsync).RequireAuthorization(ApiRoles.Writer);
-        documents.MapGet("/{id:long}", GetAsync);
-        documents.MapPut("/{id:long}", ReplaceAsync).RequireAuthorization(ApiRoles.Writer);
-        documents.MapDelete("/{id:long}", DeleteAsync).RequireAuthorization(ApiRoles.Writer);
+        documents.MapGet("/{id}", GetAsync).ProducesProblem(404);
+        documents.MapPut("/{id}", ReplaceAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404);
+        documents.MapDelete("/{id}", DeleteAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404);
         app.MapGet("/api/search", SearchAsync).WithTags("Documents").RequireAuthorization(ApiRoles.Reader);
         return app;
     }
@@ -23,14 +23,14 @@ public static class DocumentsApi
         return TypedResults.Created($"/api/documents/{id}", new CreatedId(id));
     }
 
-    private static async Task<Results<Ok<DocumentView>, ProblemHttpResult>> GetAsync(long id, IGrainFactory grains) =>
-        await Store(grains).Get(id) is { } document ? TypedResults.Ok(document) : NotFound(id);
+    private static async Task<Results<Ok<DocumentView>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>
+        await Store(grains).Get(DocumentId(id)) is { } document ? TypedResults.Ok(document) : NotFound(id);
 
-    private static async Task<Results<Ok<DocumentView>, ProblemHttpResult>> ReplaceAsync(long id, DocumentRequest request, IGrainFactory grains) =>
-        await Store(grains).Replace(id, ToDocument(request)) is { } document ? TypedResults.Ok(document) : NotFound(id);
+    private static async Task<Results<Ok<DocumentView>, ProblemHttpResult>> ReplaceAsync(string id, DocumentRequest request, IGrainFactory grains) =>
+        await Store(grains).Replace(DocumentId(id), ToDocument(request)) is { } document ? TypedResults.Ok(document) : NotFound(id);
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(long id, IGrainFactory grains) =>
-        await Store(grains).Delete(id) ? TypedResults.NoContent() : NotFound(id);
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains) =>
+        await Store(grains).Delete(DocumentId(id)) ? TypedResults.NoContent() : NotFound(id);
 
     private static async Task<Ok<SearchResult>> SearchAsync(string? q, int? limit, int? offset, string? language, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<ISearchWorker>("http").Search(new SearchQuery(q ?? "", limit ?? 20, offset ?? 0, language)));
@@ -39,6 +39,8 @@ public static class DocumentsApi
 
     private static NewDocument ToDocument(DocumentRequest request) => new(request.Title ?? "", request.Content!, request.Metadata, request.Language);
 
-    private static ProblemHttpResult NotFound(long id) =>
+    private static long DocumentId(string id) => HttpInput.Id(id, "document id");
+
+    private static ProblemHttpResult NotFound(string id) =>
         TypedResults.Problem($"There is no document {id}.", statusCode: 404, title: "Not found");
 }

@@ -11,7 +11,7 @@ public static class KeysApi
         var group = app.MapGroup("/api/keys").WithTags("Keys").RequireAuthorization(ApiRoles.Admin);
         group.MapPost("/", CreateAsync);
         group.MapGet("/", ListAsync);
-        group.MapDelete("/{id:long}", RevokeAsync);
+        group.MapDelete("/{id}", RevokeAsync).ProducesProblem(404);
         return group;
     }
 
@@ -36,8 +36,8 @@ public static class KeysApi
     private static async Task<Ok<IReadOnlyList<ApiKey>>> ListAsync(ApiKeyStore keys, CancellationToken cancellationToken) =>
         TypedResults.Ok(await keys.ListAsync(cancellationToken));
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(long id, ApiKeyStore keys, CancellationToken cancellationToken) =>
-        await keys.RevokeAsync(id, cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string id, ApiKeyStore keys, CancellationToken cancellationToken) =>
+        await keys.RevokeAsync(HttpInput.Id(id, "key id"), cancellationToken)
             ? TypedResults.NoContent()
             : TypedResults.Problem($"There is no live key {id}.", statusCode: 404, title: "Not found");
 }

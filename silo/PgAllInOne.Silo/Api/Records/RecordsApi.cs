@@ -10,9 +10,9 @@ public static class RecordsApi
     public static RouteGroupBuilder MapRecordsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/records").WithTags("Records").RequireAuthorization(ApiRoles.Reader);
-        group.MapPut("/{id}", PutAsync).RequireAuthorization(ApiRoles.Writer);
-        group.MapGet("/{id}", GetAsync);
-        group.MapDelete("/{id}", DeleteAsync).RequireAuthorization(ApiRoles.Writer);
+        group.MapPut("/{id}", PutAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(412).ProducesProblem(409);
+        group.MapGet("/{id}", GetAsync).ProducesProblem(404);
+        group.MapDelete("/{id}", DeleteAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404);
 
         // A read, but a POST: API.md gives readers GET only, so a query needs a writer key.
         group.MapPost("/query", QueryAsync).RequireAuthorization(ApiRoles.Writer);

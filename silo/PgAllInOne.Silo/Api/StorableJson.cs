@@ -1,48 +1,22 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Unicode;
 using PgAllInOne.GrainInterfaces.Errors;
 
 namespace PgAllInOne.Silo.Api;
 
 /// <summary>
-/// Refuses JSON bodies whose text cannot be stored before anything binds them: bytes that are not UTF-8, strings or
-/// names that are not valid Unicode once unescaped (an escaped lone surrogate such as \ud800, which System.Text.Json
-/// parses and refuses only when the string is read, and PostgreSQL's jsonb refuses), escaped NUL characters, and
-/// numbers beyond PostgreSQL's numeric. One check here covers every endpoint; malformed JSON is left to the binder,
-/// whose error says where it broke.
+/// What in a JSON body cannot be stored, checked before anything binds it (by <see cref="JsonBodyValidation"/>, once the
+/// body is known to be UTF-8 JSON): strings or names that are not valid Unicode once unescaped (an escaped lone surrogate
+/// such as \ud800, which System.Text.Json parses and refuses only when the string is read, and PostgreSQL's jsonb
+/// refuses), escaped NUL characters, and numbers beyond PostgreSQL's numeric. One check here covers every endpoint.
 /// </summary>
-internal static class Utf8BodyValidation
+internal static class StorableJson
 {
-    // Deeper than any limit the binder is given, so that a too-deep body is reported by the binder with its own words.
+    // Deeper than any limit, so that depth is JsonBodyValidation's to report.
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 4096 };
 
-    public static IApplicationBuilder UseUtf8BodyValidation(this IApplicationBuilder app) => app.Use(async (context, next) =>
-    {
-        var request = context.Request;
-        if (request.ContentLength is not 0 && request.HasJsonContentType())
-        {
-            // Read once into memory (Kestrel's size limit applies while reading); the binder then reads this copy.
-            var body = new MemoryStream(request.ContentLength is > 0 and <= int.MaxValue ? (int)request.ContentLength : 4096);
-            context.Response.RegisterForDispose(body);
-            await request.Body.CopyToAsync(body, context.RequestAborted);
-            var bytes = body.GetBuffer().AsSpan(0, (int)body.Length);
-            var problem = !Utf8.IsValid(bytes) ? "The body is not valid UTF-8." : JsonProblem(bytes);
-            if (problem is not null)
-            {
-                await Results.Problem(problem, statusCode: 400, title: "Invalid text").ExecuteAsync(context);
-                return;
-            }
-
-            body.Position = 0;
-            request.Body = body;
-        }
-
-        await next(context);
-    });
-
     /// <summary>What in the JSON cannot be stored, naming where (such as <c>events[2].data.name</c>), or null.</summary>
-    internal static string? JsonProblem(ReadOnlySpan<byte> json)
+    internal static string? Problem(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, ReaderOptions);
         var frames = new List<Frame>();
@@ -96,7 +70,7 @@ internal static class Utf8BodyValidation
         }
         catch (JsonException)
         {
-            // Malformed or too deep: the binder reports it.
+            // Malformed: JsonBodyValidation reports it.
         }
 
         return null;
