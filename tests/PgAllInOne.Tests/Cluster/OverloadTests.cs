@@ -57,10 +57,10 @@ public sealed class OverloadTests(PostgresFixture postgres, ITestOutputHelper ou
             }
         })));
         var sustained = closedLoop.Admitted / watch.Elapsed.TotalSeconds;
-        var rssBefore = silo.ResidentBytes();
-
-        // Then ten times that rate, as fast as requests can be started, three times over.
+        // Then ten times that rate, as fast as requests can be started, three times over. The first burst sets the
+        // silo's high-water mark (thread pool, connections, GC heaps); repeated bursts must not raise it much further.
         var bursts = new List<Outcomes>();
+        var rssAfterFirst = 0L;
         for (var round = 0; round < 3; round++)
         {
             var burst = new Outcomes();
@@ -84,12 +84,13 @@ public sealed class OverloadTests(PostgresFixture postgres, ITestOutputHelper ou
             await Task.WhenAll(requests);
             burst.Offered = target / start.Elapsed.TotalSeconds;
             bursts.Add(burst);
+            rssAfterFirst = rssAfterFirst == 0 ? silo.ResidentBytes() : rssAfterFirst;
         }
 
         var rssAfter = silo.ResidentBytes();
         output.WriteLine($"{Writers} writers on a pool of {PoolSize}: {sustained:F0} requests/s, {closedLoop}");
         bursts.ForEach(b => output.WriteLine($"burst offered at {b.Offered:F0}/s: {b}"));
-        output.WriteLine($"/healthz: {health}; RSS {rssBefore / 1048576} MiB before the bursts, {rssAfter / 1048576} MiB after");
+        output.WriteLine($"/healthz: {health}; RSS {rssAfterFirst / 1048576} MiB after the first burst, {rssAfter / 1048576} MiB after the third");
 
         Assert.Equal(0, closedLoop.Unexpected);
         Assert.All(bursts, b => Assert.Equal(0, b.Unexpected));
@@ -97,7 +98,7 @@ public sealed class OverloadTests(PostgresFixture postgres, ITestOutputHelper ou
         Assert.True(bursts.Sum(b => b.Shed) > 0, "ten times the sustained rate was all admitted: nothing was shed");
         Assert.All(bursts, b => Assert.True(b.AdmittedP99 < TimeSpan.FromSeconds(5), $"p99 of admitted requests was {b.AdmittedP99.TotalMilliseconds:F0} ms"));
         Assert.Equal(0, health.Missed);
-        Assert.True(rssAfter < rssBefore * 1.5, $"RSS grew from {rssBefore / 1048576} to {rssAfter / 1048576} MiB over three bursts");
+        Assert.True(rssAfter < rssAfterFirst * 1.5, $"RSS grew from {rssAfterFirst / 1048576} to {rssAfter / 1048576} MiB over two more bursts");
     }
 
     /// <summary>Statuses, latencies of admitted requests, and whether every refusal said when to come back.</summary>
