@@ -38,14 +38,9 @@ public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
 
     protected Task<TResult> EnqueueAsync(TPending pending)
     {
-        switch (queue.TryEnqueue(pending))
+        if (QueueRefusal.For(queue.TryEnqueue(pending), "writes") is { } refusal)
         {
-            case Enqueued.Full:
-                pending.Completion.TrySetException(new OverloadedException($"{GroupCommitQueue<TPending>.DefaultCapacity} writes are waiting for PostgreSQL; nothing was written, try again."));
-                break;
-            case Enqueued.Closed:
-                pending.Completion.TrySetException(new SiloUnavailableException("The silo is shutting down; nothing more can be stored here."));
-                break;
+            pending.Completion.TrySetException(refusal);
         }
 
         return pending.Completion.Task;

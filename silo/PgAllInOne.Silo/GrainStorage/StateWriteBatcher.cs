@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
-using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.Grains;
 using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Silo.GrainStorage;
@@ -32,14 +32,9 @@ internal sealed partial class StateWriteBatcher : IAsyncDisposable
     /// <summary>Queues a write; completes with the new version, or null when the expected version was not the stored one.</summary>
     public Task<long?> EnqueueAsync(PendingStateWrite write)
     {
-        switch (queue.TryEnqueue(write))
+        if (QueueRefusal.For(queue.TryEnqueue(write), "state writes") is { } refusal)
         {
-            case Enqueued.Full:
-                write.Completion.TrySetException(new OverloadedException($"{GroupCommitQueue<PendingStateWrite>.DefaultCapacity} state writes are waiting for PostgreSQL; nothing was written, try again."));
-                break;
-            case Enqueued.Closed:
-                write.Completion.TrySetException(new SiloUnavailableException("The silo is shutting down; state can no longer be written here."));
-                break;
+            write.Completion.TrySetException(refusal);
         }
 
         return write.Completion.Task;
