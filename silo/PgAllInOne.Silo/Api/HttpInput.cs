@@ -34,9 +34,11 @@ internal static class HttpInput
         ['d'] = TimeSpan.FromDays(1),
     };
 
-    /// <summary>A key of a grain named in the path: 1–200 characters, none of them control characters.</summary>
+    /// <summary>A key of a grain named in the path: 1–200 characters, not all blank (Orleans refuses such keys), none of them control characters.</summary>
     public static string Key(string value, string name) =>
-        value.Length is 0 or > 200 || value.Any(char.IsControl) ? throw new ValidationException($"{name} must be 1-200 characters without control characters.") : TextRules.Check(value, name)!;
+        value.Length is 0 or > 200 || string.IsNullOrWhiteSpace(value) || value.Any(char.IsControl)
+            ? throw new ValidationException($"{name} must be 1-200 characters, not all blank, without control characters.")
+            : TextRules.Check(value, name)!;
 
     /// <summary>A numeric id named in the path: a whole number from 1 to 9223372036854775807.</summary>
     public static long Id(string value, string name) =>

@@ -16,7 +16,7 @@ internal static class ApiContract
     private const string Time = "date-time";
     private const JsonSchemaType Text = JsonSchemaType.String;
     private const JsonSchemaType Whole = JsonSchemaType.Integer;
-    private const string KeyText = "1-200 characters without control characters";
+    private const string KeyText = "1-200 characters, not all blank, without control characters";
     private const string Duration = "a duration: a whole number and s, m, h or d (30s, 5m, 1h, 1d), or hh:mm:ss";
 
     public static readonly IReadOnlyList<string> Roles = ApiRoles.All;
