@@ -12,12 +12,17 @@ public static class DatabaseFailure
     /// <summary>The exception to hand on in place of <paramref name="exception"/>, or null when it is not PostgreSQL's.</summary>
     public static Exception? Translate(Exception exception) => exception switch
     {
-        // Not the server's answer (no connection, a broken one, a timeout), or one that passes.
-        NpgsqlException { IsTransient: true } or (NpgsqlException and not PostgresException) =>
-            new DatabaseUnavailableException($"PostgreSQL cannot be reached now: {exception.Message}"),
+        _ when IsTransient(exception) => new DatabaseUnavailableException($"PostgreSQL cannot be reached now: {exception.Message}"),
         PostgresException postgres => new DatabaseRejectedException(postgres.SqlState, postgres.MessageText),
         _ => null,
     };
+
+    /// <summary>
+    /// True for a failure that passes: not the server's answer (no connection, a broken one, a timeout), or an answer
+    /// Npgsql knows to be passing (the server starting or shutting down, too many connections, a serialization failure).
+    /// </summary>
+    public static bool IsTransient(Exception exception) =>
+        exception is DatabaseUnavailableException or NpgsqlException { IsTransient: true } or (NpgsqlException and not PostgresException);
 
     /// <summary>Runs a step of a grain (its activation, a read of state) so that a PostgreSQL failure leaves it as one of ours.</summary>
     public static async Task<T> TranslatedAsync<T>(Func<Task<T>> step)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.Grains;
 using Orleans.Runtime;
 using Orleans.Storage;
 
@@ -113,14 +114,12 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
     [GeneratedRegex("""^(Required parameter "(?:[^"]+ )?(?<name>[^" ]+)" was not provided|Implicit body inferred for parameter "(?<name>[^"]+)" but (?<body>no body) was provided)""")]
     private static partial Regex Missing();
 
-    // Ours come from grains (Orleans' storage may wrap them); Npgsql knows which failures pass (no connection, the server starting or shutting down, too many connections,
-    // a serialization failure), and a failure that is not the server's answer is one of the connection; the grains may
-    // hand them on wrapped.
+    // Anywhere in the chain: Orleans' storage and the grains may hand such a failure on wrapped.
     private static bool IsTransientDatabaseFailure(Exception? exception)
     {
         for (; exception is not null; exception = exception.InnerException)
         {
-            if (exception is DatabaseUnavailableException or Npgsql.NpgsqlException { IsTransient: true } or (Npgsql.NpgsqlException and not Npgsql.PostgresException))
+            if (DatabaseFailure.IsTransient(exception))
             {
                 return true;
             }
