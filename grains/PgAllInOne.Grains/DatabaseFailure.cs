@@ -24,6 +24,20 @@ public static class DatabaseFailure
     public static bool IsTransient(Exception exception) =>
         exception is DatabaseUnavailableException or NpgsqlException { IsTransient: true } or (NpgsqlException and not PostgresException);
 
+    /// <summary><see cref="IsTransient"/> anywhere in the chain: Orleans and the grains may hand such a failure on wrapped.</summary>
+    public static bool IsTransientWithin(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (IsTransient(exception))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Runs a step of a grain (its activation, a read of state) so that a PostgreSQL failure leaves it as one of ours.</summary>
     public static async Task<T> TranslatedAsync<T>(Func<Task<T>> step)
     {

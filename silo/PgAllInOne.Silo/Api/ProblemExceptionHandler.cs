@@ -31,7 +31,7 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             InconsistentStateException => (409, "Conflict", "The item was changed by another request at the same time; read it again and retry."),
             OverloadedException e => (503, "Overloaded", e.Message),
             SiloUnavailableException or OrleansMessageRejectionException or TimeoutException => (503, "Unavailable", "The cluster could not serve this now; try again."),
-            _ when IsTransientDatabaseFailure(exception) => (503, "Unavailable", "PostgreSQL cannot be reached now; try again."),
+            _ when DatabaseFailure.IsTransientWithin(exception) => (503, "Unavailable", "PostgreSQL cannot be reached now; try again."),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Cancelled", "The client went away."),
             _ => (500, "Internal error", "The server failed; the error is logged."),
         };
@@ -114,19 +114,6 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
     [GeneratedRegex("""^(Required parameter "(?:[^"]+ )?(?<name>[^" ]+)" was not provided|Implicit body inferred for parameter "(?<name>[^"]+)" but (?<body>no body) was provided)""")]
     private static partial Regex Missing();
 
-    // Anywhere in the chain: Orleans' storage and the grains may hand such a failure on wrapped.
-    private static bool IsTransientDatabaseFailure(Exception? exception)
-    {
-        for (; exception is not null; exception = exception.InnerException)
-        {
-            if (DatabaseFailure.IsTransient(exception))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string method, string path, string reason);

@@ -56,6 +56,7 @@ public static class SiloBuilderExtensions
             clustering.Invariant = "Npgsql";
             clustering.ConnectionString = MembershipConnection(database.ConnectionString);
         });
+        ObserveMembershipTable(services);
 
         silo.AddPostgresGrainStorageAsDefault(options => options.Bind(configuration.GetSection(PostgresGrainStorageOptions.SectionName)));
         silo.AddOutgoingGrainCallFilter<CallCycleFilter>();
@@ -101,6 +102,16 @@ public static class SiloBuilderExtensions
     }
 
     // Membership has a pool of its own, so that a silo busy with requests still answers for its liveness.
+    // The clustering provider registers its table; ours wraps it so that the outage it meets is reported by us first.
+    private static void ObserveMembershipTable(IServiceCollection services)
+    {
+        var registered = services.Single(d => d.ServiceType == typeof(IMembershipTable));
+        services.Remove(registered);
+        services.AddSingleton<IMembershipTable>(provider => new ReachabilityMembershipTable(
+            (IMembershipTable)ActivatorUtilities.CreateInstance(provider, registered.ImplementationType!),
+            provider.GetRequiredService<PostgresReachability>()));
+    }
+
     private static string MembershipConnection(string connectionString) =>
         new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "pgallinone-membership", MaxPoolSize = 4, MaxAutoPrepare = 0 }.ConnectionString;
 }
