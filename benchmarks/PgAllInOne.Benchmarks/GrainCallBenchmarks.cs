@@ -31,7 +31,7 @@ public class GrainCallBenchmarks
     public void SetupBare() => StartGrain(BenchmarkSilo.StartBare());
 
     [GlobalSetup(Target = nameof(BarePlusCallCycleFilter))]
-    public void SetupBarePlusCallCycleFilter() => StartGrain(BenchmarkSilo.StartBare(silo => silo.AddOutgoingGrainCallFilter<CallCycleFilter>()));
+    public void SetupBarePlusCallCycleFilter() => StartGrain(BenchmarkSilo.StartBare(silo => silo.AddCallCycleDetection()));
 
     [GlobalSetup(Target = nameof(BarePlusActivityPropagation))]
     public void SetupBarePlusActivityPropagation() => StartGrain(BenchmarkSilo.StartBare(silo => silo.AddActivityPropagation()));

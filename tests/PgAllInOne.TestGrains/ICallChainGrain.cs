@@ -25,6 +25,12 @@ public interface ICallChainGrain : IGrainWithStringKey
 
     Task<string> GreetPeer(string peer);
 
+    /// <summary>Calls the first grain of <paramref name="path"/> with the rest of it, and so on; the last one answers.</summary>
+    Task<string> Relay(string[] path);
+
+    /// <summary>Greets both peers, one after the other, in one request.</summary>
+    Task<string> GreetBoth(string first, string second);
+
     Task Fail(string message);
 
     Task Sleep(int milliseconds, CancellationToken cancellationToken);
@@ -66,6 +72,12 @@ public sealed class CallChainGrain : Grain, ICallChainGrain
 
     public async Task<string> GreetPeer(string peer) =>
         $"{this.GetPrimaryKeyString()} got: {await GrainFactory.GetGrain<ICallChainGrain>(peer).Hello()}";
+
+    public async Task<string> Relay(string[] path) =>
+        path.Length == 0 ? $"end at {this.GetPrimaryKeyString()}" : await GrainFactory.GetGrain<ICallChainGrain>(path[0]).Relay(path[1..]);
+
+    public async Task<string> GreetBoth(string first, string second) =>
+        $"{await GreetPeer(first)}; {await GreetPeer(second)}";
 
     public Task Fail(string message) => throw new GrainTestException(message);
 

@@ -18,7 +18,7 @@ internal static class LocalCallScenario
     {
         await using var bare = BenchmarkSilo.StartBare();
         await using var ours = BenchmarkSilo.Start();
-        await using var withCycles = BenchmarkSilo.StartBare(silo => silo.AddOutgoingGrainCallFilter<CallCycleFilter>());
+        await using var withCycles = BenchmarkSilo.StartBare(silo => silo.AddCallCycleDetection());
         await using var withTraces = BenchmarkSilo.StartBare(silo => silo.AddActivityPropagation());
         await using var actor = new MailboxActor();
         var bareGrain = bare.Grains.GetGrain<IAdderGrain>("local");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using PgAllInOne.Grains;
 using PgAllInOne.Postgres;
@@ -9,8 +10,13 @@ namespace PgAllInOne.Silo.Hosting;
 /// it: the first failed heartbeat or refresh of an outage is then the outage's one warning, and Orleans' own warning
 /// about it, logged after, is known to repeat it (<see cref="OutageLogFilter"/>), whichever connection noticed first.
 /// </summary>
-internal sealed class ReachabilityMembershipTable(IMembershipTable table, PostgresReachability reachability) : IMembershipTable
+internal sealed class ReachabilityMembershipTable(
+    [FromKeyedServices(ReachabilityMembershipTable.InnerKey)] IMembershipTable table,
+    PostgresReachability reachability) : IMembershipTable
 {
+    /// <summary>The key of the clustering provider's own table, which this one wraps.</summary>
+    public const string InnerKey = "pgaio.clustering";
+
     public Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken) =>
         Observed(table.InitializeMembershipTableAsync(tryInitTableVersion, cancellationToken));
 

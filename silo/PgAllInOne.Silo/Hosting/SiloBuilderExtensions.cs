@@ -59,7 +59,7 @@ public static class SiloBuilderExtensions
         ObserveMembershipTable(services);
 
         silo.AddPostgresGrainStorageAsDefault(options => options.Bind(configuration.GetSection(PostgresGrainStorageOptions.SectionName)));
-        silo.AddOutgoingGrainCallFilter<CallCycleFilter>();
+        silo.AddCallCycleDetection();
         silo.AddIncomingGrainCallFilter<DatabaseFailureFilter>();
         if (!string.IsNullOrEmpty(configuration.GetSection(TelemetryOptions.SectionName)[nameof(TelemetryOptions.OtlpEndpoint)]))
         {
@@ -107,9 +107,8 @@ public static class SiloBuilderExtensions
     {
         var registered = services.Single(d => d.ServiceType == typeof(IMembershipTable));
         services.Remove(registered);
-        services.AddSingleton<IMembershipTable>(provider => new ReachabilityMembershipTable(
-            (IMembershipTable)ActivatorUtilities.CreateInstance(provider, registered.ImplementationType!),
-            provider.GetRequiredService<PostgresReachability>()));
+        services.AddKeyedSingleton(typeof(IMembershipTable), ReachabilityMembershipTable.InnerKey, registered.ImplementationType!);
+        services.AddSingleton<IMembershipTable, ReachabilityMembershipTable>();
     }
 
     private static string MembershipConnection(string connectionString) =>

@@ -5,9 +5,9 @@ using PgAllInOne.Tests.Infrastructure;
 
 namespace PgAllInOne.Tests.CallCycles;
 
-/// <summary>The outgoing call filter that fails A → B → A at once instead of letting it wait out the response timeout.</summary>
+/// <summary>The call-cycle detection that fails A → B → A at once instead of letting it wait out the response timeout.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class CallCycleFilterTests(PostgresFixture postgres) : SiloTest(postgres)
+public sealed class CallCycleDetectionTests(PostgresFixture postgres) : SiloTest(postgres)
 {
     private ICallChainGrain Grain(string key) => Silo.Grains.GetGrain<ICallChainGrain>(key);
 
@@ -42,6 +42,26 @@ public sealed class CallCycleFilterTests(PostgresFixture postgres) : SiloTest(po
     {
         Assert.Equal("g got: hello from h", await Grain("g").GreetPeer("h"));
         Assert.Equal("h got: hello from g", await Grain("h").GreetPeer("g"));
+    }
+
+    [Fact]
+    public async Task ACycleThroughThreeGrains_FailsAtOnce_NamingEveryLink()
+    {
+        var error = await Assert.ThrowsAsync<GrainCallCycleException>(() => Grain("p").Relay(["q", "r", "p"]));
+        Assert.Contains("callchain/p → callchain/q → callchain/r → callchain/p", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ALongChainWithoutACycle_GoesThrough() =>
+        Assert.Equal("end at v", await Grain("s").Relay(["t", "u", "v"]));
+
+    [Fact]
+    public async Task SeveralCallsInOneRequest_CarryTheSameChain()
+    {
+        // The second call must not see the first one's link twice, nor a link of the first callee.
+        Assert.Equal("w got: hello from x; w got: hello from y", await Grain("w").GreetBoth("x", "y"));
+        var error = await Assert.ThrowsAsync<GrainCallCycleException>(() => Grain("w2").Relay(["x2", "w2"]));
+        Assert.Contains("callchain/w2 → callchain/x2 → callchain/w2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
