@@ -10,7 +10,7 @@ namespace PgAllInOne.Benchmarks;
 
 /// <summary>
 /// An Orleans silo in this process holding the benchmark grains: either ours (<c>AddPgAllInOne</c>: PostgreSQL,
-/// clustering on it, grain storage with group commit, the call-cycle filter, activity propagation, the data grains'
+/// clustering on it, grain storage with group commit, the call-cycle detection, activity propagation, the data grains'
 /// services) or a bare one (<c>UseLocalhostClustering</c>, nothing added) to measure what ours costs.
 /// </summary>
 internal sealed class BenchmarkSilo : IAsyncDisposable

@@ -5,7 +5,7 @@ namespace PgAllInOne.Benchmarks;
 
 /// <summary>
 /// Local grain call throughput, made from inside the silo process through the silo host's grain factory: a grain on our
-/// silo configuration (AddPgAllInOne: call-cycle filter, activity propagation, storage registered) beside the same grain
+/// silo configuration (AddPgAllInOne: call-cycle detection, activity propagation, storage registered) beside the same grain
 /// on a bare Orleans silo, a Channels mailbox actor and a direct interface call, in the same run.
 /// </summary>
 [MemoryDiagnoser]
@@ -30,8 +30,8 @@ public class GrainCallBenchmarks
     [GlobalSetup(Target = nameof(BareOrleansGrainCall))]
     public void SetupBare() => StartGrain(BenchmarkSilo.StartBare());
 
-    [GlobalSetup(Target = nameof(BarePlusCallCycleFilter))]
-    public void SetupBarePlusCallCycleFilter() => StartGrain(BenchmarkSilo.StartBare(silo => silo.AddCallCycleDetection()));
+    [GlobalSetup(Target = nameof(BarePlusCallCycleDetection))]
+    public void SetupBarePlusCallCycleDetection() => StartGrain(BenchmarkSilo.StartBare(silo => silo.AddCallCycleDetection()));
 
     [GlobalSetup(Target = nameof(BarePlusActivityPropagation))]
     public void SetupBarePlusActivityPropagation() => StartGrain(BenchmarkSilo.StartBare(silo => silo.AddActivityPropagation()));
@@ -59,7 +59,7 @@ public class GrainCallBenchmarks
 
     // What the two call-path pieces of AddPgAllInOne cost alone, each added to the bare silo.
     [Benchmark(OperationsPerInvoke = Calls)]
-    public Task BarePlusCallCycleFilter() => Drive(grain.Add);
+    public Task BarePlusCallCycleDetection() => Drive(grain.Add);
 
     [Benchmark(OperationsPerInvoke = Calls)]
     public Task BarePlusActivityPropagation() => Drive(grain.Add);

@@ -7,7 +7,7 @@ namespace PgAllInOne.Benchmarks.Load;
 /// <summary>
 /// Local grain calls with the subjects interleaved round by round, so that a noisy machine slows all of them alike:
 /// in each round the Channels mailbox actor, a grain on a bare Orleans silo and a grain on our silo configuration
-/// (AddPgAllInOne), and a bare silo with only our call-cycle filter or only activity propagation added, each take the same number of calls from 1 or 64 callers inside this process (through each silo
+/// (AddPgAllInOne), and a bare silo with only our call-cycle detection or only activity propagation added, each take the same number of calls from 1 or 64 callers inside this process (through each silo
 /// host's own grain factory). Reports the median time per call of each and the median of the per-round ratios.
 /// </summary>
 internal static class LocalCallScenario
@@ -24,10 +24,10 @@ internal static class LocalCallScenario
         var bareGrain = bare.Grains.GetGrain<IAdderGrain>("local");
         var ourGrain = ours.Grains.GetGrain<IAdderGrain>("local");
         var subjects = new (string Name, Func<int, Task<int>> Call)[] { ("Channels mailbox actor", actor.Add), ("bare Orleans grain", bareGrain.Add), ("AddPgAllInOne grain", ourGrain.Add),
-            ("bare + call-cycle filter", withCycles.Grains.GetGrain<IAdderGrain>("local").Add), ("bare + activity propagation", withTraces.Grains.GetGrain<IAdderGrain>("local").Add) };
+            ("bare + call-cycle detection", withCycles.Grains.GetGrain<IAdderGrain>("local").Add), ("bare + activity propagation", withTraces.Grains.GetGrain<IAdderGrain>("local").Add) };
 
         Console.WriteLine($"Local calls, {Calls:N0} calls per subject per round, {rounds} rounds, subjects interleaved in each round");
-        Console.WriteLine("| callers | mailbox ns/call | bare Orleans ns/call | AddPgAllInOne ns/call | ours / bare throughput, median (range) | our overhead, median | bare + call-cycle filter ns/call | bare + activity propagation ns/call |");
+        Console.WriteLine("| callers | mailbox ns/call | bare Orleans ns/call | AddPgAllInOne ns/call | ours / bare throughput, median (range) | our overhead, median | bare + call-cycle detection ns/call | bare + activity propagation ns/call |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var callers in new[] { 1, 64 })
         {
