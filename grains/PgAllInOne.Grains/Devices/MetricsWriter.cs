@@ -23,8 +23,8 @@ public sealed class MetricsWriter(NpgsqlDataSource dataSource)
     private async Task CopyAsync(List<PendingReadings> batch)
     {
         ulong rows;
+        // A COPY is a statement of its own: all its rows commit as it ends, or none do.
         await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
         await using (var importer = await connection.BeginBinaryImportAsync(GrainsSql.Get("CopyMetrics.sql")))
         {
             foreach (var pending in batch)
@@ -50,7 +50,6 @@ public sealed class MetricsWriter(NpgsqlDataSource dataSource)
             rows = await importer.CompleteAsync();
         }
 
-        await transaction.CommitAsync();
         GrainsTelemetry.Ingested("metrics", (long)rows);
     }
 

@@ -53,9 +53,8 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
             counts[pending.UserId] = counts.GetValueOrDefault(pending.UserId) + pending.Events.Count;
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var commands = new NpgsqlBatch(connection, transaction);
+        // One round trip: the batch's statements run in one implicit transaction, committed as it ends.
+        await using var commands = dataSource.CreateBatch();
         var insert = new NpgsqlBatchCommand(GrainsSql.Get("InsertEvents.sql"));
         insert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = userIds });
         insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });
@@ -78,7 +77,6 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
             }
         }
 
-        await transaction.CommitAsync();
         GrainsTelemetry.Ingested("events", total);
         return users;
     }
