@@ -1,5 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
+using PgAllInOne.Silo.Hosting;
 
 namespace PgAllInOne.Silo.CallCycles;
 
@@ -9,11 +9,7 @@ public static class CallCycleDetectionExtensions
     public static ISiloBuilder AddCallCycleDetection(this ISiloBuilder silo)
     {
         // Orleans registers its grain reference runtime with its defaults, before any of ours; this one wraps it.
-        var registered = silo.Services.Last(d => d.ServiceType == typeof(IGrainReferenceRuntime));
-        silo.Services.Remove(registered);
-        // Both by type, not by factory, so that the container resolves them as one chain with Orleans' own services.
-        silo.Services.AddKeyedSingleton(typeof(IGrainReferenceRuntime), CallCycleDetector.InnerKey, registered.ImplementationType!);
-        silo.Services.AddSingleton<IGrainReferenceRuntime, CallCycleDetector>();
+        silo.Services.Decorate<IGrainReferenceRuntime, CallCycleDetector>(CallCycleDetector.InnerKey);
         return silo;
     }
 }

@@ -56,7 +56,8 @@ public static class SiloBuilderExtensions
             clustering.Invariant = "Npgsql";
             clustering.ConnectionString = MembershipConnection(database.ConnectionString);
         });
-        ObserveMembershipTable(services);
+        // Ours wraps the clustering provider's table, so that the outage it meets is reported by us first.
+        services.Decorate<IMembershipTable, ReachabilityMembershipTable>(ReachabilityMembershipTable.InnerKey);
 
         silo.AddPostgresGrainStorageAsDefault(options => options.Bind(configuration.GetSection(PostgresGrainStorageOptions.SectionName)));
         silo.AddCallCycleDetection();
@@ -102,15 +103,6 @@ public static class SiloBuilderExtensions
     }
 
     // Membership has a pool of its own, so that a silo busy with requests still answers for its liveness.
-    // The clustering provider registers its table; ours wraps it so that the outage it meets is reported by us first.
-    private static void ObserveMembershipTable(IServiceCollection services)
-    {
-        var registered = services.Single(d => d.ServiceType == typeof(IMembershipTable));
-        services.Remove(registered);
-        services.AddKeyedSingleton(typeof(IMembershipTable), ReachabilityMembershipTable.InnerKey, registered.ImplementationType!);
-        services.AddSingleton<IMembershipTable, ReachabilityMembershipTable>();
-    }
-
     private static string MembershipConnection(string connectionString) =>
         new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "pgallinone-membership", MaxPoolSize = 4, MaxAutoPrepare = 0 }.ConnectionString;
 }
