@@ -110,21 +110,12 @@ public sealed class CliTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task ImportDocuments_ImportsGoodLines_ReportsMalformedOnesByLineNumber_AndTheyAreSearchable()
     {
         using var folder = new TempFolder("pgaio-cli-import");
-        Directory.CreateDirectory(folder.Path);
-        var file = Path.Combine(folder.Path, "docs.jsonl");
-        var lines = new StringBuilder();
-        for (var line = 1; line <= 52; line++)
+        var file = await WriteLinesAsync(folder, 52, line => line switch
         {
-            var text = line switch
-            {
-                10 => """{"title": "broken", "content": """,
-                30 => """["not", "an", "object"]""",
-                _ => $$"""{"title":"Doc {{line}}","content":"Lighthouse keeper's log, entry zebra{{line}}","metadata":{"line":{{line}}},"language":"english"}""",
-            };
-            lines.Append(text).Append('\n');
-        }
-
-        await File.WriteAllTextAsync(file, lines.ToString());
+            10 => """{"title": "broken", "content": """,
+            30 => """["not", "an", "object"]""",
+            _ => $$"""{"title":"Doc {{line}}","content":"Lighthouse keeper's log, entry zebra{{line}}","metadata":{"line":{{line}}},"language":"english"}""",
+        });
 
         var run = await CliRunner.RunAsync(app, "import", "documents", file, "--concurrency", "8");
 
@@ -143,15 +134,7 @@ public sealed class CliTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task ImportDocuments_StoppedByCtrlC_AccountsForEveryLineRead()
     {
         using var folder = new TempFolder("pgaio-cli-import-stop");
-        Directory.CreateDirectory(folder.Path);
-        var file = Path.Combine(folder.Path, "docs.jsonl");
-        var lines = new StringBuilder();
-        for (var line = 1; line <= 20_000; line++)
-        {
-            lines.Append(line == 3 ? "not json" : $$"""{"title":"Doc {{line}}","content":"entry {{line}}"}""").Append('\n');
-        }
-
-        await File.WriteAllTextAsync(file, lines.ToString());
+        var file = await WriteLinesAsync(folder, 20_000, line => line == 3 ? "not json" : $$"""{"title":"Doc {{line}}","content":"entry {{line}}"}""");
         using var cancellation = new CancellationTokenSource();
         var running = CliRunner.RunRawAsync(
             ["import", "documents", file, "--concurrency", "8", "--url", app.BaseAddress.ToString(), "--key", app.AdminKey],
@@ -244,6 +227,21 @@ public sealed class CliTests(PostgresFixture postgres) : IAsyncLifetime
     /// while it commits can fail with a partition constraint error (a server race these tests are not about). A round
     /// that has not run within the wait will not run during the test either.
     /// </summary>
+    /// <summary>A JSON-lines file of <paramref name="count"/> lines, line n (from 1) being <paramref name="line"/>(n).</summary>
+    private static async Task<string> WriteLinesAsync(TempFolder folder, int count, Func<int, string> line)
+    {
+        Directory.CreateDirectory(folder.Path);
+        var file = Path.Combine(folder.Path, "docs.jsonl");
+        var lines = new StringBuilder();
+        for (var n = 1; n <= count; n++)
+        {
+            lines.Append(line(n)).Append('\n');
+        }
+
+        await File.WriteAllTextAsync(file, lines.ToString());
+        return file;
+    }
+
     private async Task PartitionsCreatedAsync()
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
