@@ -72,10 +72,14 @@ internal sealed class CallCycleDetector(
         var self = source.ToString();
         var outer = RequestContext.Get(ChainKey) as string;
         var chain = outer is null ? self : EndsWith(outer, self) ? outer : $"{outer}{Separator}{self}";
-        RequestContext.Set(ChainKey, chain);
+        if (!ReferenceEquals(chain, outer))
+        {
+            RequestContext.Set(ChainKey, chain); // a copy of the context's values: only when the chain changes
+        }
 
         var target = reference.GrainId;
-        if (!MayDeadlock(target.Type, request) || !Contains(chain, target.ToString()))
+        // The chain first: the target is rarely in it, and the reentrancy check reads attributes.
+        if (!Contains(chain, target.ToString()) || !MayDeadlock(target.Type, request))
         {
             return null;
         }
