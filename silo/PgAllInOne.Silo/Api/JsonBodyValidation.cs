@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
+using PgAllInOne.GrainInterfaces.Errors;
 
 namespace PgAllInOne.Silo.Api;
 
@@ -14,6 +15,8 @@ namespace PgAllInOne.Silo.Api;
 /// </summary>
 internal static class JsonBodyValidation
 {
+    private const string Malformed = "Malformed JSON";
+
     public static IApplicationBuilder UseJsonBodyValidation(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var request = context.Request;
@@ -25,16 +28,9 @@ internal static class JsonBodyValidation
             await request.Body.CopyToAsync(body, context.RequestAborted);
             var bytes = body.GetBuffer().AsSpan(0, (int)body.Length);
             var maxDepth = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxJsonDepth;
-            var problem = !Utf8.IsValid(bytes) ? "The body is not valid UTF-8." : SyntaxProblem(bytes, maxDepth);
-            if (problem is not null)
+            if (Problem(bytes, maxDepth) is { } problem)
             {
-                await Results.Problem(problem, statusCode: 400, title: "Malformed JSON").ExecuteAsync(context);
-                return;
-            }
-
-            if (StorableJson.Problem(bytes) is { } unstorable)
-            {
-                await Results.Problem(unstorable, statusCode: 400, title: "Invalid text").ExecuteAsync(context);
+                await Results.Problem(problem.Detail, statusCode: 400, title: problem.Title).ExecuteAsync(context);
                 return;
             }
 
@@ -45,21 +41,36 @@ internal static class JsonBodyValidation
         await next(context);
     });
 
-    /// <summary>Why the bytes are not one JSON value nested at most <paramref name="maxDepth"/> deep, or null when they are.</summary>
-    private static string? SyntaxProblem(ReadOnlySpan<byte> json, int maxDepth)
+    /// <summary>
+    /// In one pass over the body: why it is not UTF-8 JSON nested at most <paramref name="maxDepth"/> deep ("Malformed
+    /// JSON"), else whether it holds a value that cannot be stored ("Invalid text", named by <see cref="StorableJson"/>),
+    /// else null. A malformed body is reported as such even where a value before the fault could not be stored.
+    /// </summary>
+    private static (string Title, string Detail)? Problem(ReadOnlySpan<byte> json, int maxDepth)
     {
+        if (!Utf8.IsValid(json))
+        {
+            return (Malformed, "The body is not valid UTF-8.");
+        }
+
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth + 2 });
+        var storable = true;
         try
         {
             while (reader.Read())
             {
-                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth >= maxDepth)
+                switch (reader.TokenType)
                 {
-                    return $"The body is nested deeper than {maxDepth} levels.";
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray when reader.CurrentDepth >= maxDepth:
+                        return (Malformed, $"The body is nested deeper than {maxDepth} levels.");
+                    case JsonTokenType.PropertyName or JsonTokenType.String when storable && reader.ValueIsEscaped:
+                        storable = StorableJson.IsStorableText(ref reader);
+                        break;
+                    case JsonTokenType.Number when storable:
+                        storable = JsonValueRules.IsStorableNumber(reader.ValueSpan);
+                        break;
                 }
             }
-
-            return null;
         }
         catch (JsonException exception)
         {
@@ -67,9 +78,11 @@ internal static class JsonBodyValidation
             var reason = exception.Message;
             var at = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
             reason = (at >= 0 ? reason[..at] : reason).TrimEnd('.', ' ');
-            return string.Create(
+            return (Malformed, string.Create(
                 CultureInfo.InvariantCulture,
-                $"The body is not valid JSON: {reason} (line {(exception.LineNumber ?? 0) + 1}, byte {(exception.BytePositionInLine ?? 0) + 1}).");
+                $"The body is not valid JSON: {reason} (line {(exception.LineNumber ?? 0) + 1}, byte {(exception.BytePositionInLine ?? 0) + 1})."));
         }
+
+        return storable ? null : ("Invalid text", StorableJson.Problem(json) ?? "The body holds a value that cannot be stored.");
     }
 }

@@ -8,7 +8,9 @@ namespace PgAllInOne.Silo.Api;
 /// What in a JSON body cannot be stored, checked before anything binds it (by <see cref="JsonBodyValidation"/>, once the
 /// body is known to be UTF-8 JSON): strings or names that are not valid Unicode once unescaped (an escaped lone surrogate
 /// such as \ud800, which System.Text.Json parses and refuses only when the string is read, and PostgreSQL's jsonb
-/// refuses), escaped NUL characters, and numbers beyond PostgreSQL's numeric. One check here covers every endpoint.
+/// refuses), escaped NUL characters, and numbers beyond PostgreSQL's numeric. One check here covers every endpoint:
+/// <see cref="JsonBodyValidation"/> finds whether a body holds such a value as it checks the syntax, and only a body
+/// that does is read again here, keeping the path, to say where.
 /// </summary>
 internal static class StorableJson
 {
@@ -75,6 +77,9 @@ internal static class StorableJson
 
         return null;
     }
+
+    /// <summary>Whether the reader's (escaped) string or name is storable text once unescaped.</summary>
+    internal static bool IsStorableText(ref Utf8JsonReader reader) => JsonValueRules.TextProblem(Unescaped(ref reader), "") is null;
 
     private static string? Unescaped(ref Utf8JsonReader reader)
     {
