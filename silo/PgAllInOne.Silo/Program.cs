@@ -1,9 +1,9 @@
 using Orleans.Dashboard;
 using PgAllInOne.Grains;
+using PgAllInOne.Hosting;
 using PgAllInOne.Silo;
 using PgAllInOne.Silo.Api;
 using PgAllInOne.Silo.Dashboard;
-using PgAllInOne.Silo.Hosting;
 using PgAllInOne.Silo.Telemetry;
 
 // The content root (appsettings.json) is the silo's own folder, wherever it is started from; the working directory is
