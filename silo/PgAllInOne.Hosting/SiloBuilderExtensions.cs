@@ -18,8 +18,9 @@ public static class SiloBuilderExtensions
     /// <summary>
     /// Makes an Orleans silo a PgAllInOne silo: its PostgreSQL (configured or embedded, migrated before Orleans starts),
     /// ADO.NET clustering on it, the timings of the "Runtime" and "Membership" sections, grain state
-    /// in PostgreSQL, fail-fast call cycles, database failures translated for callers, trace propagation and the data
-    /// grains' shared services.
+    /// in PostgreSQL, fail-fast call cycles, database failures translated for callers, trace propagation, the data
+    /// grains' shared services, the analytic query cache and partition maintenance. The silo executable and the test
+    /// silos register exactly this.
     /// </summary>
     public static ISiloBuilder AddPgAllInOne(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -66,7 +67,7 @@ public static class SiloBuilderExtensions
             silo.AddActivityPropagation();
         }
 
-        services.AddDataGrains().AddAnalytics(configuration);
+        services.AddDataGrains().AddAnalytics(configuration).AddPartitionMaintenance(configuration);
         services.AddHostedService<PostgresNotificationListener>();
         return silo;
     }

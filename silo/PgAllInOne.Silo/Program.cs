@@ -1,5 +1,4 @@
 using Orleans.Dashboard;
-using PgAllInOne.Grains;
 using PgAllInOne.Hosting;
 using PgAllInOne.Silo;
 using PgAllInOne.Silo.Api;
@@ -17,7 +16,6 @@ if (string.IsNullOrEmpty(builder.Configuration["Urls"]))
 }
 
 builder.UseOrleans(silo => silo.UseSiloEndpoints(builder.Configuration).AddPgAllInOne(builder.Configuration).AddDashboard());
-builder.Services.AddPartitionMaintenance(builder.Configuration);
 builder.Services.AddHttpApi(builder.Configuration);
 builder.Services.AddSiloTelemetry(builder.Configuration);
 builder.Services.AddSiloDashboard();
