@@ -48,8 +48,8 @@ public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
         if (enqueued != Enqueued.Queued)
         {
             pending.Completion.TrySetException(new GroupCommitRefusedException(enqueued, enqueued == Enqueued.Full
-                ? $"{capacity} {name} writes are waiting for PostgreSQL; nothing was written, try again."
-                : $"The {name} writer is closed as the process stops; nothing was written."));
+                ? $"{capacity} writes are waiting for PostgreSQL; nothing was written, try again."
+                : $"The process is stopping; {name} can no longer be stored here."));
         }
 
         return pending.Completion.Task;
