@@ -3,8 +3,11 @@ using Microsoft.Extensions.Logging;
 
 namespace PgAllInOne.Tests.Observability;
 
-/// <summary>Every log message of the product has an event id of its own, within its assembly's range (see each assembly's LogEvents).</summary>
-public sealed class LogEventIdTests
+/// <summary>
+/// The libraries' log messages take ids from their assembly's range (each assembly's LogEvents), so that no two log
+/// messages of the product share an event id, whichever assembly they are in.
+/// </summary>
+public sealed class LibraryLogEventIdTests
 {
     [Fact]
     public void NoTwoLogMessages_ShareAnEventId_AndEachLibraryKeepsToItsRange()
