@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using PgAllInOne.Grains;
@@ -40,6 +41,13 @@ public static class SiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PostgresReachability>();
         services.AddSingleton(provider => provider.GetRequiredService<PostgresDatabase>().DataSource);
+
+        // A lost commit answer is looked up for half a request's timeout: its caller, who may have waited that long in the queue, still hears it.
+        services.AddSingleton(provider => new CommitLog(
+            provider.GetRequiredService<PostgresDatabase>().DataSource,
+            provider.GetRequiredService<IOptions<RuntimeOptions>>().Value.ResponseTimeout / 2,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<CommitLog>>()));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DatabaseLifecycle>();
 
         services.AddOptions<SiloMessagingOptions>().Configure<IOptions<RuntimeOptions>>((messaging, options) => messaging.ResponseTimeout = options.Value.ResponseTimeout);

@@ -10,6 +10,10 @@ namespace PgAllInOne.Postgres;
 /// batch was stored, so it is split in halves until the writes that carry the value fail alone
 /// (<see cref="WriteRefusedException"/>) and all the others commit;</item>
 /// <item>the database cannot be reached, or refuses for a while: the whole batch fails with Npgsql's exception;</item>
+/// <item>the connection was lost once the batch was on its way, so that its outcome was not seen: the writer asks the
+/// <see cref="CommitLog"/> whether the batch's commit happened before it answers anyone. Committed: each write is answered
+/// from what the database holds (<see cref="AnswerCommittedAsync"/>); not committed: the batch fails as above; no answer
+/// within <see cref="CommitLog.ResolveWithin"/>: <see cref="CommitOutcomeUnknownException"/>;</item>
 /// <item>the queue is full or closed: the write is refused at once (<see cref="GroupCommitRefusedException"/>).</item>
 /// </list>
 /// A commit answers each write of its batch itself, and may answer one of them with a failure of its own (a version
@@ -19,17 +23,20 @@ public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
     where TPending : PendingWrite<TResult>
 {
     private readonly GroupCommitQueue<TPending> queue;
+    private readonly CommitLog commitLog;
     private readonly string name;
     private readonly int capacity;
 
     /// <param name="name">What the writer stores (the <c>queue</c> tag of the group-commit metrics, and the messages' word for the writes).</param>
+    /// <param name="commitLog">Where each batch's commit is logged, and looked up when its answer was lost.</param>
     /// <param name="concurrency">Batches in flight at once.</param>
     /// <param name="maxWeightPerCommit">Most weight (rows) one commit takes.</param>
     /// <param name="weight">The weight of a write.</param>
     /// <param name="capacity">Writes that may wait for their commit; beyond it a write is refused at once.</param>
-    protected GroupCommitWriter(string name, int concurrency, int maxWeightPerCommit, Func<TPending, int> weight, int capacity = GroupCommitQueue<TPending>.DefaultCapacity)
+    protected GroupCommitWriter(string name, CommitLog commitLog, int concurrency, int maxWeightPerCommit, Func<TPending, int> weight, int capacity = GroupCommitQueue<TPending>.DefaultCapacity)
     {
         this.name = name;
+        this.commitLog = commitLog;
         this.capacity = capacity;
         queue = new GroupCommitQueue<TPending>(name, concurrency, maxWeightPerCommit, weight, FlushAsync, capacity);
     }
@@ -55,14 +62,25 @@ public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
         return pending.Completion.Task;
     }
 
-    /// <summary>Stores the batch in one transaction; answers each write once it has committed. Throws when nothing was stored.</summary>
-    protected abstract Task CommitAsync(List<TPending> batch);
+    /// <summary>
+    /// Stores the batch in one transaction, on a connection from <see cref="GroupCommit.ConnectAsync"/> and with
+    /// <see cref="GroupCommit.LogEntry"/> in it; answers each write once it has committed. Throws when nothing was stored,
+    /// or when the answer was lost.
+    /// </summary>
+    protected abstract Task CommitAsync(List<TPending> batch, GroupCommit commit);
+
+    /// <summary>
+    /// The batch committed but its answer was lost: answers each write from what the database holds now, read on the
+    /// connection that found the commit in the log.
+    /// </summary>
+    protected abstract Task AnswerCommittedAsync(List<TPending> batch, NpgsqlConnection connection, CancellationToken cancellationToken);
 
     private async Task FlushAsync(List<TPending> batch)
     {
+        var commit = commitLog.Begin();
         try
         {
-            await CommitAsync(batch);
+            await CommitAsync(batch, commit);
         }
         catch (Exception exception) when (batch.Count > 1 && PostgresFailure.IsOneWritesFault(exception))
         {
@@ -71,9 +89,31 @@ public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
             await FlushAsync(batch.GetRange(0, half));
             await FlushAsync(batch.GetRange(half, batch.Count - half));
         }
+        catch (Exception exception) when (commit.Sending && PostgresFailure.IsAnswerLost(exception))
+        {
+            await ResolveAsync(batch, commit, exception);
+        }
         catch (Exception exception)
         {
             var error = ForCallers(exception);
+            batch.ForEach(p => p.Completion.TrySetException(error));
+        }
+    }
+
+    // Nobody is answered before the commit log says what became of the batch.
+    private async Task ResolveAsync(List<TPending> batch, GroupCommit commit, Exception lost)
+    {
+        var outcome = await commitLog.ResolveAsync(name, commit, batch.Count, (connection, cancellationToken) => AnswerCommittedAsync(batch, connection, cancellationToken));
+        Exception? error = outcome switch
+        {
+            CommitOutcome.Committed => null,
+            CommitOutcome.NotCommitted => ForCallers(lost),
+            _ => new CommitOutcomeUnknownException(
+                $"The connection to PostgreSQL was lost as the {name} of this request were committed, and PostgreSQL could not be asked within {commitLog.ResolveWithin.TotalSeconds:0.#} s whether they were stored; they may have been. Retry with the same idempotency key.",
+                lost),
+        };
+        if (error is not null)
+        {
             batch.ForEach(p => p.Completion.TrySetException(error));
         }
     }

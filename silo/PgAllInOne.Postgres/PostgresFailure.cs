@@ -17,6 +17,12 @@ public static class PostgresFailure
     public static bool IsTransient(Exception exception) =>
         exception is NpgsqlException { IsTransient: true } or (NpgsqlException and not PostgresException);
 
+    /// <summary>
+    /// True when the failure is not the server's answer (a broken connection, a timeout): raised after a commit was sent,
+    /// it leaves open whether the commit happened. An error the server sent means its transaction did not commit.
+    /// </summary>
+    public static bool IsAnswerLost(Exception exception) => exception is NpgsqlException and not PostgresException;
+
     /// <summary>True when the failure could come from the values of one write of a batch rather than from the database.</summary>
     public static bool IsOneWritesFault(Exception exception) => exception switch
     {

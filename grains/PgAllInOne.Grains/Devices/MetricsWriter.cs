@@ -6,8 +6,8 @@ using PgAllInOne.Postgres;
 namespace PgAllInOne.Grains.Devices;
 
 /// <summary>Group commit for readings: batches of many devices go into one binary COPY and one commit.</summary>
-public sealed class MetricsWriter(NpgsqlDataSource dataSource)
-    : PartitionedTableWriter<MetricsWriter.PendingReadings, int>("metrics", MaxRowsPerCopy, static pending => pending.Readings.Count)
+public sealed class MetricsWriter(CommitLog commitLog)
+    : PartitionedTableWriter<MetricsWriter.PendingReadings, int>("metrics", commitLog, MaxRowsPerCopy, static pending => pending.Readings.Count)
 {
     private const int MaxRowsPerCopy = 50_000;
 
@@ -15,17 +15,32 @@ public sealed class MetricsWriter(NpgsqlDataSource dataSource)
     public Task<int> WriteAsync(string deviceId, IReadOnlyList<MetricReading> readings, DateTimeOffset now) =>
         EnqueueAsync(new PendingReadings(deviceId, readings, now));
 
-    protected override async Task CommitRowsAsync(List<PendingReadings> batch)
+    protected override async Task CommitRowsAsync(List<PendingReadings> batch, GroupCommit commit)
     {
-        await CopyAsync(batch);
-        batch.ForEach(p => p.Completion.TrySetResult(p.Readings.Count));
+        await CopyAsync(batch, commit);
+        Answer(batch);
     }
 
-    private async Task CopyAsync(List<PendingReadings> batch)
+    // The batch committed: every reading of it is stored.
+    protected override Task AnswerCommittedAsync(List<PendingReadings> batch, NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        Answer(batch);
+        return Task.CompletedTask;
+    }
+
+    private static void Answer(List<PendingReadings> batch) => batch.ForEach(p => p.Completion.TrySetResult(p.Readings.Count));
+
+    private static async Task CopyAsync(List<PendingReadings> batch, GroupCommit commit)
     {
         ulong rows;
-        // A COPY is a statement of its own: all its rows commit as it ends, or none do.
-        await using var connection = await dataSource.OpenConnectionAsync();
+        // The COPY and the commit log entry commit together: the BEGIN travels with the entry, the COMMIT alone.
+        await using var connection = await commit.ConnectAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var entry = new NpgsqlBatch(connection, transaction) { BatchCommands = { commit.LogEntry() } })
+        {
+            await entry.ExecuteNonQueryAsync();
+        }
+
         await using (var importer = await connection.BeginBinaryImportAsync(GrainsSql.Get("Devices/CopyMetrics.sql")))
         {
             foreach (var pending in batch)
@@ -50,6 +65,8 @@ public sealed class MetricsWriter(NpgsqlDataSource dataSource)
 
             rows = await importer.CompleteAsync();
         }
+
+        await transaction.CommitAsync();
 
         GrainsTelemetry.Ingested("metrics", (long)rows);
     }

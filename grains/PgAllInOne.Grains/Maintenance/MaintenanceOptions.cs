@@ -15,4 +15,10 @@ public sealed class MaintenanceOptions
 
     /// <summary>Metric partitions whose day ended longer ago than this are dropped whole.</summary>
     public int MetricRetentionDays { get; set; } = 30;
+
+    /// <summary>
+    /// Group commit log entries older than this are purged. An entry is read only while a writer resolves a lost commit
+    /// answer, within half a request's timeout; the window only has to outlast that.
+    /// </summary>
+    public TimeSpan CommitLogRetention { get; set; } = TimeSpan.FromHours(1);
 }

@@ -27,6 +27,11 @@ internal sealed class MaintenanceOptionsValidator : IValidateOptions<Maintenance
             errors.Add($"Maintenance:MetricRetentionDays must be between 1 and 36500 (was {options.MetricRetentionDays}).");
         }
 
+        if (options.CommitLogRetention < TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"Maintenance:CommitLogRetention must be at least one minute (was {options.CommitLogRetention}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

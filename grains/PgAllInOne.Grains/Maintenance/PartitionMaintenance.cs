@@ -1,13 +1,14 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains.Maintenance;
 
 /// <summary>
 /// Keeps the partitioned tables ready: monthly <c>events</c> partitions and daily <c>metrics</c> partitions created
 /// ahead of time (moving rows that waited in the default partition), metric partitions past retention dropped whole,
-/// expired records deleted. One silo at a time, in one transaction, under an advisory lock.
+/// expired records deleted, the group commit log purged past its window. One silo at a time, in one transaction, under an advisory lock.
 /// </summary>
 public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<MaintenanceOptions> options)
 {
@@ -66,8 +67,9 @@ public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<M
 
         await ExecuteAsync(connection, "Maintenance/DeleteExpiredMetricsInDefault.sql", new DateTimeOffset(retainedFrom.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), cancellationToken);
         var expired = await ExecuteAsync(connection, "Maintenance/DeleteExpiredRecords.sql", now, cancellationToken);
+        var purged = await CommitLog.PurgeAsync(connection, now - options.Value.CommitLogRetention, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new MaintenanceReport(false, created, dropped, expired);
+        return new MaintenanceReport(false, created, dropped, expired, purged);
     }
 
     private static async Task<HashSet<string>> ListPartitionsAsync(NpgsqlConnection connection, string parent, CancellationToken cancellationToken)

@@ -27,7 +27,7 @@ internal sealed partial class PartitionMaintenanceService(
                 var report = await maintenance.RunOnceAsync(clock.GetUtcNow(), stoppingToken);
                 if (!report.Skipped)
                 {
-                    Ran(log, report.Created.Count, report.Dropped.Count, report.ExpiredRecords);
+                    Ran(log, report.Created.Count, report.Dropped.Count, report.ExpiredRecords, report.PurgedCommits);
                 }
             }
             catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
@@ -38,8 +38,8 @@ internal sealed partial class PartitionMaintenanceService(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = LogEvents.MaintenanceRound, Level = LogLevel.Information, Message = "Maintenance: {Created} partitions created, {Dropped} dropped past retention, {Expired} expired records deleted")]
-    private static partial void Ran(ILogger logger, int created, int dropped, int expired);
+    [LoggerMessage(EventId = LogEvents.MaintenanceRound, Level = LogLevel.Information, Message = "Maintenance: {Created} partitions created, {Dropped} dropped past retention, {Expired} expired records deleted, {Purged} old commit log entries purged")]
+    private static partial void Ran(ILogger logger, int created, int dropped, int expired, int purged);
 
     [LoggerMessage(EventId = LogEvents.MaintenanceRoundFailed, Level = LogLevel.Warning, Message = "Maintenance round failed; the next round tries again")]
     private static partial void Failed(ILogger logger, Exception exception);

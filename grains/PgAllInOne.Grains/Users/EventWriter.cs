@@ -9,8 +9,8 @@ namespace PgAllInOne.Grains.Users;
 /// Group commit for events: the events of many users go into one INSERT, their counts into one UPDATE, under one
 /// commit; each user grain is answered with its new row only after that commit.
 /// </summary>
-public sealed class EventWriter(NpgsqlDataSource dataSource)
-    : PartitionedTableWriter<EventWriter.PendingEvents, UserView>("events", MaxEventsPerCommit, static pending => pending.Events.Count)
+public sealed class EventWriter(CommitLog commitLog)
+    : PartitionedTableWriter<EventWriter.PendingEvents, UserView>("events", commitLog, MaxEventsPerCommit, static pending => pending.Events.Count)
 {
     private const int MaxEventsPerCommit = 20_000;
 
@@ -18,9 +18,28 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
     public Task<UserView> WriteAsync(long userId, IReadOnlyList<NewEvent> events, DateTimeOffset now) =>
         EnqueueAsync(new PendingEvents(userId, events, now));
 
-    protected override async Task CommitRowsAsync(List<PendingEvents> batch)
+    protected override async Task CommitRowsAsync(List<PendingEvents> batch, GroupCommit commit) => Answer(batch, await InsertAsync(batch, commit));
+
+    // The batch committed: each user's row holds its events (no other writes to a user come while its grain waits for this one).
+    protected override async Task AnswerCommittedAsync(List<PendingEvents> batch, NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var users = await InsertAsync(batch);
+        await using var command = new NpgsqlCommand(GrainsSql.Get("Users/ReadUsers.sql"), connection);
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = batch.Select(p => p.UserId).Distinct().ToArray() });
+        var users = new Dictionary<long, UserView>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var user = UserRows.Read(reader);
+                users[user.Id] = user;
+            }
+        }
+
+        Answer(batch, users);
+    }
+
+    private static void Answer(List<PendingEvents> batch, Dictionary<long, UserView> users)
+    {
         foreach (var pending in batch)
         {
             if (users.TryGetValue(pending.UserId, out var user))
@@ -34,7 +53,7 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         }
     }
 
-    private async Task<Dictionary<long, UserView>> InsertAsync(List<PendingEvents> batch)
+    private static async Task<Dictionary<long, UserView>> InsertAsync(List<PendingEvents> batch, GroupCommit commit)
     {
         var total = batch.Sum(p => p.Events.Count);
         var userIds = new long[total];
@@ -54,8 +73,10 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
             counts[pending.UserId] = counts.GetValueOrDefault(pending.UserId) + pending.Events.Count;
         }
 
-        // One round trip: the batch's statements run in one implicit transaction, committed as it ends.
-        await using var commands = dataSource.CreateBatch();
+        // One round trip: the batch's statements, its commit log entry first, run in one implicit transaction, committed as it ends.
+        await using var connection = await commit.ConnectAsync();
+        await using var commands = new NpgsqlBatch(connection);
+        commands.BatchCommands.Add(commit.LogEntry());
         var insert = new NpgsqlBatchCommand(GrainsSql.Get("Users/InsertEvents.sql"));
         insert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = userIds });
         insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });
@@ -68,7 +89,7 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
         commands.BatchCommands.Add(count);
 
         var users = new Dictionary<long, UserView>(counts.Count);
-        // The INSERT has no result set: the reader starts at the UPDATE's rows.
+        // The INSERTs have no result set: the reader starts at the UPDATE's rows.
         await using (var reader = await commands.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())

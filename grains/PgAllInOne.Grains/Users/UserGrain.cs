@@ -6,6 +6,7 @@ using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Users;
 using PgAllInOne.Grains.Json;
 using PgAllInOne.OrleansExtensions.DatabaseFailures;
+using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains.Users;
 
@@ -58,7 +59,17 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [
     public async Task<int> RecordEvents(IReadOnlyList<NewEvent> events)
     {
         _ = user ?? throw NotFound();
-        user = await writer.WriteAsync(id, UserValidation.Normalize(events), clock.GetUtcNow());
+        try
+        {
+            user = await writer.WriteAsync(id, UserValidation.Normalize(events), clock.GetUtcNow());
+        }
+        catch (CommitOutcomeUnknownException)
+        {
+            // The events may be stored: the next activation reads the count from the row rather than trust this one's.
+            DeactivateOnIdle();
+            throw;
+        }
+
         return events.Count;
     }
 

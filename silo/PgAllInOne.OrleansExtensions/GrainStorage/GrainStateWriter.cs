@@ -8,20 +8,22 @@ namespace PgAllInOne.OrleansExtensions.GrainStorage;
 /// Group commit for grain state: conditional writes of many grains travel in one round trip and commit together, and
 /// each grain is answered only after that commit. A version conflict is answered to its own write alone (null).
 /// </summary>
-internal sealed class GrainStateWriter(NpgsqlDataSource dataSource, string serviceId, PostgresGrainStorageOptions options)
-    : GroupCommitWriter<PendingStateWrite, long?>("grain_state", options.StateWriteConcurrency, options.StateWriteBatchSize, static _ => 1)
+internal sealed class GrainStateWriter(CommitLog commitLog, string serviceId, PostgresGrainStorageOptions options)
+    : GroupCommitWriter<PendingStateWrite, long?>("grain_state", commitLog, options.StateWriteConcurrency, options.StateWriteBatchSize, static _ => 1)
 {
     private static readonly string InsertSql = OrleansExtensionsSql.Get("GrainStorage/InsertGrainState.sql");
     private static readonly string UpdateSql = OrleansExtensionsSql.Get("GrainStorage/UpdateGrainState.sql");
     private static readonly string ClearSql = OrleansExtensionsSql.Get("GrainStorage/ClearGrainState.sql");
+    private static readonly string ReadWrittenSql = OrleansExtensionsSql.Get("GrainStorage/ReadWrittenGrainStates.sql");
 
     /// <summary>Queues a write; completes with the new version, or null when the expected version was not the stored one.</summary>
     public Task<long?> WriteAsync(PendingStateWrite write) => EnqueueAsync(write);
 
-    protected override async Task CommitAsync(List<PendingStateWrite> batch)
+    protected override async Task CommitAsync(List<PendingStateWrite> batch, GroupCommit commit)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var connection = await commit.ConnectAsync();
         await using var command = new NpgsqlBatch(connection);
+        command.BatchCommands.Add(commit.LogEntry()); // no result set: the reader starts at the first write's
         foreach (var write in batch)
         {
             command.BatchCommands.Add(CreateCommand(write));
@@ -43,6 +45,33 @@ internal sealed class GrainStateWriter(NpgsqlDataSource dataSource, string servi
         for (var i = 0; i < batch.Count; i++)
         {
             batch[i].Completion.TrySetResult(versions[i]);
+        }
+    }
+
+    // The batch committed, but whether each write applied or met a newer version was in the lost answer: a write applied
+    // when its row is now at the version after the one it expected, holding what it wrote (while a grain waits for its
+    // write, nothing else writes its state).
+    protected override async Task AnswerCommittedAsync(List<PendingStateWrite> batch, NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(ReadWrittenSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = serviceId });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(w => w.GrainType).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(w => w.GrainKey).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(w => w.StateName).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = batch.Select(w => w.ExpectedVersion + 1).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = batch.Select(w => w.State).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        var applied = new bool[batch.Count];
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied[reader.GetInt64(0) - 1] = reader.GetBoolean(1);
+            }
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Completion.TrySetResult(applied[i] ? batch[i].ExpectedVersion + 1 : null);
         }
     }
 

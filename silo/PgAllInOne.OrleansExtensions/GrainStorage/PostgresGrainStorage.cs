@@ -4,6 +4,7 @@ using Npgsql;
 using Orleans.Runtime;
 using Orleans.Storage;
 using PgAllInOne.OrleansExtensions.DatabaseFailures;
+using PgAllInOne.Postgres;
 
 namespace PgAllInOne.OrleansExtensions.GrainStorage;
 
@@ -22,13 +23,13 @@ public sealed class PostgresGrainStorage : IGrainStorage, ILifecycleParticipant<
     private readonly JsonSerializerOptions json;
     private readonly GrainStateWriter writer;
 
-    internal PostgresGrainStorage(string name, NpgsqlDataSource dataSource, string serviceId, PostgresGrainStorageOptions options)
+    internal PostgresGrainStorage(string name, CommitLog commitLog, string serviceId, PostgresGrainStorageOptions options)
     {
         this.name = name;
-        this.dataSource = dataSource;
+        dataSource = commitLog.DataSource;
         this.serviceId = serviceId;
         json = options.JsonSerializerOptions;
-        writer = new GrainStateWriter(dataSource, serviceId, options);
+        writer = new GrainStateWriter(commitLog, serviceId, options);
     }
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>

@@ -9,7 +9,7 @@ namespace PgAllInOne.OrleansExtensions.GrainStorage;
 
 public static class PostgresGrainStorageExtensions
 {
-    /// <summary>Makes <see cref="PostgresGrainStorage"/> the default grain storage, on the silo's <see cref="PostgresDatabase"/>.</summary>
+    /// <summary>Makes <see cref="PostgresGrainStorage"/> the default grain storage, on the silo's <see cref="CommitLog"/> (and its database).</summary>
     public static ISiloBuilder AddPostgresGrainStorageAsDefault(this ISiloBuilder builder, Action<OptionsBuilder<PostgresGrainStorageOptions>>? configure = null) =>
         builder.AddPostgresGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, configure);
 
@@ -20,7 +20,7 @@ public static class PostgresGrainStorageExtensions
         builder.Services.AddSingleton<IValidateOptions<PostgresGrainStorageOptions>, PostgresGrainStorageOptionsValidator>();
         builder.Services.AddGrainStorage(name, static (services, name) => new PostgresGrainStorage(
             name,
-            services.GetRequiredService<PostgresDatabase>().DataSource,
+            services.GetRequiredService<CommitLog>(),
             services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
             services.GetRequiredService<IOptionsMonitor<PostgresGrainStorageOptions>>().Get(name)));
         return builder;

@@ -30,6 +30,7 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             VersionMismatchException e => (412, "Version mismatch", e.Message),
             InconsistentStateException => (409, "Conflict", "The item was changed by another request at the same time; read it again and retry."),
             OverloadedException e => (503, "Overloaded", e.Message),
+            WriteOutcomeUnknownException => (503, "Outcome unknown", OutcomeUnknown),
             SiloUnavailableException or OrleansMessageRejectionException or TimeoutException => (503, "Unavailable", "The cluster could not serve this now; try again."),
             _ when DatabaseFailure.IsTransientWithin(exception) => (503, "Unavailable", "PostgreSQL cannot be reached now; try again."),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Cancelled", "The client went away."),
@@ -58,6 +59,9 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
         await Results.Problem(detail, statusCode: status, title: title).ExecuteAsync(context);
         return true;
     }
+
+    private const string OutcomeUnknown =
+        "The connection to PostgreSQL was lost as this write was committed, and PostgreSQL could not be asked in time whether it was stored: it may have been. Retry with the same Idempotency-Key.";
 
     // The framework's binders say which parameter failed in .NET terms; the parameter's name is the field a client sent,
     // and its type says what the field accepts.

@@ -45,7 +45,7 @@ public sealed class GroupCommitSplitTests(PostgresFixture postgres)
             ? i % 10 == 2 ? [new NewEvent("ok"), new NewEvent("refused")] : [new NewEvent("ok", JsonDocument.Parse("{\"v\":\"\\ud800\"}").RootElement)]
             : [new NewEvent("ok", Timestamp: FiveHoursBehindUtc), new NewEvent("ok")];
 
-        await using var writer = new EventWriter(dataSource);
+        await using var writer = new EventWriter(CommitLogOf(dataSource));
         using var commits = new GroupCommitCounter("events");
         var writes = await InOneBatchAsync(dataSource, "events", i => writer.WriteAsync(users[i], Events(i), Now), plug => writer.WriteAsync(users[Writes + plug], [new NewEvent("plug")], Now));
 
@@ -88,7 +88,7 @@ public sealed class GroupCommitSplitTests(PostgresFixture postgres)
             new MetricReading("power", Refused(i) ? -1 : 2, Now),
         ];
 
-        await using var writer = new MetricsWriter(dataSource);
+        await using var writer = new MetricsWriter(CommitLogOf(dataSource));
         using var commits = new GroupCommitCounter("metrics");
         var writes = await InOneBatchAsync(dataSource, "metrics", i => writer.WriteAsync($"d{i}", Readings(i), Now), plug => writer.WriteAsync($"plug{plug}", [new MetricReading("power", 5)], Now));
 
@@ -151,6 +151,8 @@ public sealed class GroupCommitSplitTests(PostgresFixture postgres)
         await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync();
         return dataSource;
     }
+
+    private static CommitLog CommitLogOf(NpgsqlDataSource dataSource) => new(dataSource, TimeSpan.FromSeconds(5), TimeProvider.System, NullLogger<CommitLog>.Instance);
 
     private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.OrleansExtensions.DatabaseFailures;
@@ -124,6 +125,7 @@ public sealed class GroupCommitWriterTests(PostgresFixture postgres)
     private async Task<NpgsqlDataSource> NumbersDatabaseAsync()
     {
         var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
+        await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync(); // the commit log
         await using var create = dataSource.CreateCommand("CREATE TABLE numbers (value int NOT NULL CHECK (value >= 0))");
         await create.ExecuteNonQueryAsync();
         return dataSource;
@@ -139,7 +141,7 @@ public sealed class GroupCommitWriterTests(PostgresFixture postgres)
 
     /// <summary>A writer of the kind the product has (one INSERT per batch), with one flusher, that records what it tried and what committed.</summary>
     private sealed class NumberWriter(NpgsqlDataSource dataSource, int capacity = 10_000)
-        : GroupCommitWriter<PendingNumber, int>("numbers", concurrency: 1, maxWeightPerCommit: 1_000, static _ => 1, capacity)
+        : GroupCommitWriter<PendingNumber, int>("numbers", new CommitLog(dataSource, TimeSpan.FromSeconds(5), TimeProvider.System, NullLogger<CommitLog>.Instance), concurrency: 1, maxWeightPerCommit: 1_000, static _ => 1, capacity)
     {
         private readonly ConcurrentQueue<int[]> commits = new();
         private readonly ConcurrentQueue<int[]> committed = new();
@@ -159,7 +161,7 @@ public sealed class GroupCommitWriterTests(PostgresFixture postgres)
 
         public Task<int> WriteAsync(int value) => EnqueueAsync(new PendingNumber(value));
 
-        protected override async Task CommitAsync(List<PendingNumber> batch)
+        protected override async Task CommitAsync(List<PendingNumber> batch, GroupCommit commit)
         {
             var values = batch.Select(p => p.Value).ToArray();
             commits.Enqueue(values);
@@ -169,11 +171,24 @@ public sealed class GroupCommitWriterTests(PostgresFixture postgres)
                 await waitFor.Task;
             }
 
-            await using var insert = dataSource.CreateCommand("INSERT INTO numbers (value) SELECT unnest($1::int[])");
-            insert.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = values });
+            await using var connection = await commit.ConnectAsync();
+            await using var insert = new NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    commit.LogEntry(),
+                    new NpgsqlBatchCommand("INSERT INTO numbers (value) SELECT unnest($1::int[])") { Parameters = { new NpgsqlParameter<int[]> { TypedValue = values } } },
+                },
+            };
             await insert.ExecuteNonQueryAsync();
             committed.Enqueue(values);
             batch.ForEach(p => p.Completion.TrySetResult(p.Value));
+        }
+
+        protected override Task AnswerCommittedAsync(List<PendingNumber> batch, NpgsqlConnection connection, CancellationToken cancellationToken)
+        {
+            batch.ForEach(p => p.Completion.TrySetResult(p.Value));
+            return Task.CompletedTask;
         }
     }
 }

@@ -1,0 +1,16 @@
+namespace PgAllInOne.GrainInterfaces.Errors;
+
+/// <summary>
+/// The connection to PostgreSQL was lost as the write was committed, and PostgreSQL could not be asked in time whether
+/// it committed: the write may or may not be stored. A retry is safe with the same idempotency key (HTTP 503 with
+/// Retry-After, saying so).
+/// </summary>
+[GenerateSerializer, Alias("pgaio.WriteOutcomeUnknownException")]
+public sealed class WriteOutcomeUnknownException : Exception
+{
+    public WriteOutcomeUnknownException() { }
+
+    public WriteOutcomeUnknownException(string message) : base(message) { }
+
+    public WriteOutcomeUnknownException(string message, Exception inner) : base(message, inner) { }
+}
