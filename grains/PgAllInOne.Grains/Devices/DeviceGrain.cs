@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.GrainInterfaces.Errors;
+using Orleans.Storage;
 using PgAllInOne.OrleansExtensions.DatabaseFailures;
 
 namespace PgAllInOne.Grains.Devices;
@@ -26,6 +27,8 @@ public sealed class DeviceGrain(
         ["count"] = "count(*)::double precision",
         ["last"] = "(array_agg(value ORDER BY time DESC, value DESC))[1]", // of equal times, the largest: as the analytics' merge
     };
+
+    private bool latestBehind;
 
     private Dictionary<string, LatestValue> LatestByMetric => latestState.State.Metrics;
 
@@ -52,15 +55,42 @@ public sealed class DeviceGrain(
         await writer.WriteAsync(this.GetPrimaryKeyString(), readings, now);
         foreach (var reading in readings)
         {
-            var time = reading.Time ?? now;
-            if (!LatestByMetric.TryGetValue(reading.Metric, out var current) || current.Time <= time)
-            {
-                LatestByMetric[reading.Metric] = new LatestValue(reading.Metric, reading.Value, time);
-            }
+            Keep(new LatestValue(reading.Metric, reading.Value, reading.Time ?? now));
         }
 
-        await latestState.WriteStateAsync();
+        await SaveLatestAsync();
         return readings.Count;
+    }
+
+    // The newest values sum up readings that are stored: failing to save them must not fail the call (its caller would
+    // retry and store the readings twice). They are kept in memory and saved with the next readings, merged with what is
+    // stored then, whose version may have moved on under a save whose answer was lost.
+    private async Task SaveLatestAsync()
+    {
+        try
+        {
+            if (latestBehind)
+            {
+                var kept = LatestByMetric.Values.ToList();
+                await latestState.ReadStateAsync();
+                kept.ForEach(Keep);
+            }
+
+            await latestState.WriteStateAsync();
+            latestBehind = false;
+        }
+        catch (Exception exception) when (exception is InconsistentStateException || DatabaseFailure.IsTransientWithin(exception) || DatabaseFailure.IsOutcomeUnknownWithin(exception))
+        {
+            latestBehind = true;
+        }
+    }
+
+    private void Keep(LatestValue value)
+    {
+        if (!LatestByMetric.TryGetValue(value.Metric, out var current) || current.Time <= value.Time)
+        {
+            LatestByMetric[value.Metric] = value;
+        }
     }
 
     public Task<IReadOnlyList<LatestValue>> Latest() =>

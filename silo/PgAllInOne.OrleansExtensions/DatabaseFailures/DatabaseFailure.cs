@@ -40,6 +40,23 @@ public static class DatabaseFailure
         return false;
     }
 
+    /// <summary>
+    /// True when a write's outcome is unknown (<see cref="WriteOutcomeUnknownException"/>), anywhere in the chain: Orleans
+    /// hands a storage failure on wrapped.
+    /// </summary>
+    public static bool IsOutcomeUnknownWithin(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is WriteOutcomeUnknownException or CommitOutcomeUnknownException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Runs a step of a grain or of its storage so that a database failure leaves it as one of ours.</summary>
     public static async Task<T> TranslatedAsync<T>(Func<Task<T>> step)
     {

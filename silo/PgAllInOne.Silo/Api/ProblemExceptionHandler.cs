@@ -30,7 +30,7 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             VersionMismatchException e => (412, "Version mismatch", e.Message),
             InconsistentStateException => (409, "Conflict", "The item was changed by another request at the same time; read it again and retry."),
             OverloadedException e => (503, "Overloaded", e.Message),
-            WriteOutcomeUnknownException => (503, "Outcome unknown", OutcomeUnknown),
+            _ when DatabaseFailure.IsOutcomeUnknownWithin(exception) => (503, "Outcome unknown", OutcomeUnknown),
             SiloUnavailableException or OrleansMessageRejectionException or TimeoutException => (503, "Unavailable", "The cluster could not serve this now; try again."),
             _ when DatabaseFailure.IsTransientWithin(exception) => (503, "Unavailable", "PostgreSQL cannot be reached now; try again."),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Cancelled", "The client went away."),

@@ -184,7 +184,7 @@ public sealed class CommitCuttingProxy : IAsyncDisposable
             var body = new byte[BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1)) - 4];
             await from.ReadExactlyAsync(body);
             var type = (char)header[0];
-            if (Volatile.Read(ref cutsToMake) > 0 && Marks(type, body, link))
+            if (Marks(type, body, link) && Volatile.Read(ref cutsToMake) > 0)
             {
                 link.MarkedSinceSync = true;
             }
@@ -201,7 +201,8 @@ public sealed class CommitCuttingProxy : IAsyncDisposable
         }
     }
 
-    // Parse carries the statement's name and text, Bind the name of the statement it runs, a simple Query its text.
+    // Parse carries the statement's name and text, Bind the name of the statement it runs, a simple Query its text. Every
+    // Parse is read, so that a statement prepared before a cut was asked for is still recognised by its name.
     private bool Marks(char type, byte[] body, Link link)
     {
         switch (type)
