@@ -26,6 +26,9 @@ public sealed record AnalyticsQuery(
     public const long MaxBuckets = 100_000;
     public static readonly TimeSpan MaxRange = TimeSpan.FromDays(3660);
 
+    /// <summary>The widest bucket of a metric series.</summary>
+    public const int MaxBucketDays = 366;
+
     private static readonly string[] EventGroups = ["type", "day", "user"];
     private static readonly string[] MetricGroups = ["device", "none"];
 
@@ -67,9 +70,9 @@ public sealed record AnalyticsQuery(
 
                 TextRules.Check(Metric, "metric");
 
-                if (Bucket is not { } bucket || bucket <= TimeSpan.Zero || bucket > TimeSpan.FromDays(366) || (to - from).Ticks / bucket.Ticks > MaxBuckets)
+                if (Bucket is not { } bucket || bucket <= TimeSpan.Zero || bucket > TimeSpan.FromDays(MaxBucketDays) || (to - from).Ticks / bucket.Ticks > MaxBuckets)
                 {
-                    throw new ValidationException($"bucket must be positive, at most 366 days, and give at most {MaxBuckets} buckets over the range.");
+                    throw new ValidationException($"bucket must be positive, at most {MaxBucketDays} days, and give at most {MaxBuckets} buckets over the range.");
                 }
 
                 return new AnalyticsQuery(AnalyticsKind.Metrics, OneOf(GroupBy ?? "none", MetricGroups, "groupBy"), from, to, Metric: Metric, Bucket: bucket, Aggregate: MetricRules.Aggregate(Aggregate ?? "avg"));
