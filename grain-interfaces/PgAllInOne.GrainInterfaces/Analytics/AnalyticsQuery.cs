@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.GrainInterfaces.Users;
 
 namespace PgAllInOne.GrainInterfaces.Analytics;
 
@@ -29,8 +30,11 @@ public sealed record AnalyticsQuery(
     /// <summary>The widest bucket of a metric series.</summary>
     public const int MaxBucketDays = 366;
 
-    private static readonly string[] EventGroups = ["type", "day", "user"];
-    private static readonly string[] MetricGroups = ["device", "none"];
+    /// <summary>What event counts may be grouped by; the first is the default.</summary>
+    public static readonly IReadOnlyList<string> EventGroups = ["type", "day", "user"];
+
+    /// <summary>What metric series may be grouped by: a series per device, or one series; the last is the default.</summary>
+    public static readonly IReadOnlyList<string> MetricGroups = ["device", "none"];
 
     public static AnalyticsQuery Events(string groupBy, DateTimeOffset from, DateTimeOffset to, string? type = null, int? top = null) =>
         new(AnalyticsKind.Events, groupBy, from, to, Type: type, Top: top);
@@ -57,9 +61,9 @@ public sealed record AnalyticsQuery(
                     throw new ValidationException($"top must be 1-{MaxTop}.");
                 }
 
-                if (Type is { Length: 0 or > 100 })
+                if (Type is { Length: 0 or > EventRules.MaxTypeLength })
                 {
-                    throw new ValidationException("type must be 1-100 characters when given.");
+                    throw new ValidationException($"type must be 1-{EventRules.MaxTypeLength} characters when given.");
                 }
 
                 TextRules.Check(Type, "type");
@@ -98,7 +102,7 @@ public sealed record AnalyticsQuery(
         return Kind + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
-    private static string OneOf(string? value, string[] allowed, string name)
+    private static string OneOf(string? value, IReadOnlyList<string> allowed, string name)
     {
         var lower = value?.ToLowerInvariant();
         return allowed.Contains(lower) ? lower! : throw new ValidationException($"{name} must be one of {string.Join(", ", allowed)}.");

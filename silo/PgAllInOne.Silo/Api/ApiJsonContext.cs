@@ -1,10 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using PgAllInOne.GrainInterfaces.Devices;
-using PgAllInOne.GrainInterfaces.Records;
-using PgAllInOne.GrainInterfaces.Search;
-using PgAllInOne.GrainInterfaces.Users;
-using PgAllInOne.Silo.Auth;
+using PgAllInOne.Api.Contracts;
+using PgAllInOne.Api.Contracts.Analytics;
+using PgAllInOne.Api.Contracts.Cluster;
+using PgAllInOne.Api.Contracts.Devices;
+using PgAllInOne.Api.Contracts.Documents;
+using PgAllInOne.Api.Contracts.Keys;
+using PgAllInOne.Api.Contracts.Records;
+using PgAllInOne.Api.Contracts.Users;
 
 namespace PgAllInOne.Silo.Api;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
+using PgAllInOne.Api.Contracts.Keys;
 using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Silo.Auth;

@@ -1,4 +1,5 @@
 using Orleans.Dashboard;
+using PgAllInOne.Silo.Api.OpenApi;
 using PgAllInOne.Silo.Auth;
 
 namespace PgAllInOne.Silo.Dashboard;
@@ -38,7 +39,8 @@ public static class DashboardEndpoints
         ours.MapDelete("/session", DashboardSessions.CloseAsync).AllowAnonymous();
         ours.MapGet("/database", (HttpResponse response) => DatabasePage.Value.Serve(response)).RequireAuthorization(DashboardSession.Policy);
 
-        app.MapGet("/api/dashboard/database", DatabaseView.ReadAsync).WithTags("Cluster").RequireAuthorization(DashboardSession.Policy);
+        app.MapGet("/api/dashboard/database", DatabaseView.ReadAsync).WithTags("Cluster").RequireAuthorization(DashboardSession.Policy)
+            .WithExamples(DatabaseView.Example);
         return app;
     }
 }

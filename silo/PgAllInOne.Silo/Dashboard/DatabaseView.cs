@@ -1,12 +1,16 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using PgAllInOne.Postgres;
+using PgAllInOne.Silo.Api.OpenApi;
 
 namespace PgAllInOne.Silo.Dashboard;
 
 /// <summary>GET /api/dashboard/database: what Orleans' dashboard cannot show — the database's connections, slow statements, partitions, and the query cache.</summary>
 internal static class DatabaseView
 {
+    /// <summary>The example the OpenAPI document shows of <see cref="DatabaseInfo"/>.</summary>
+    public static readonly SchemaExample Example = SchemaExample.For<DatabaseInfo>("""{"connections":[{"state":"active","connections":1},{"state":"idle","connections":3}],"slowStatements":null,"partitions":[{"table":"events","partition":"events_p2026_10","bytes":32768,"rows":120}],"cache":{"hits":10,"misses":2,"hitRatio":0.83}}""");
+
     public static async Task<Ok<DatabaseInfo>> ReadAsync(PostgresDatabase database, CacheCounters cache, CancellationToken cancellationToken)
     {
         var dataSource = database.DataSource;
