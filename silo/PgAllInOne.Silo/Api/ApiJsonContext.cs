@@ -41,4 +41,5 @@ namespace PgAllInOne.Silo.Api;
 [JsonSerializable(typeof(IReadOnlyList<ApiKey>))]
 [JsonSerializable(typeof(CreatedApiKey))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
+[JsonSerializable(typeof(Health.ProbeStatus))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -12,6 +12,22 @@ public static class DashboardEndpoints
     private static readonly Lazy<DashboardPage> DatabasePage = new(() => DashboardPage.Load("database.html"));
 
     /// <summary>
+    /// Sets the security headers of the pages under /dashboard. Orleans' dashboard embeds all it needs; the browser itself
+    /// then refuses anything from elsewhere. Its markup and charts set inline styles, hence 'unsafe-inline' for styles
+    /// only. Our own pages replace this with theirs.
+    /// </summary>
+    public static IApplicationBuilder UseDashboardSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        if (context.Request.Path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.Headers.ContentSecurityPolicy = OrleansDashboardPolicy;
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+        }
+
+        return next(context);
+    });
+
+    /// <summary>
     /// Orleans' dashboard under /dashboard (page, script and JSON API), the key page /dashboard/login with
     /// POST/DELETE /dashboard/session, the PostgreSQL view /dashboard/database and its JSON GET /api/dashboard/database;
     /// all but the key page need at least a reader key, by header or by session cookie.
@@ -19,18 +35,6 @@ public static class DashboardEndpoints
     public static WebApplication MapDashboard(this WebApplication app)
     {
         _ = app.Services.GetRequiredService<CacheCounters>(); // listening from the start, not from the first view
-        app.Use((context, next) =>
-        {
-            // Orleans' dashboard embeds all it needs; the browser itself then refuses anything from elsewhere. Its markup
-            // and charts set inline styles, hence 'unsafe-inline' for styles only. Our own pages replace this with theirs.
-            if (context.Request.Path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase))
-            {
-                context.Response.Headers.ContentSecurityPolicy = OrleansDashboardPolicy;
-                context.Response.Headers.XContentTypeOptions = "nosniff";
-            }
-
-            return next(context);
-        });
         app.MapOrleansDashboard("/dashboard").RequireAuthorization(DashboardSession.Policy);
 
         var ours = app.MapGroup("/dashboard").ExcludeFromDescription();

@@ -87,7 +87,8 @@ internal sealed class ApiOperationTransformer : IOpenApiOperationTransformer
         return Task.CompletedTask;
     }
 
-    private static OpenApiResponse Problem(int status, OpenApiDocument? document) =>
+    /// <summary>The problem answer of <paramref name="status"/>, as every operation documents it.</summary>
+    public static OpenApiResponse Problem(int status, OpenApiDocument? document) =>
         new() { Description = ProblemTitles[status], Content = ProblemContent(document) };
 
     private static Dictionary<string, OpenApiMediaType> ProblemContent(OpenApiDocument? document) =>
