@@ -114,9 +114,9 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
     private static partial Regex Missing();
 
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.RequestUnavailable, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string method, string path, string reason);
 
-    [LoggerMessage(EventId = 2100, Level = LogLevel.Error, Message = "{Method} {Path} failed")]
+    [LoggerMessage(EventId = LogEvents.RequestFailed, Level = LogLevel.Error, Message = "{Method} {Path} failed")]
     private static partial void LogFailed(ILogger logger, string method, string path, Exception exception);
 }

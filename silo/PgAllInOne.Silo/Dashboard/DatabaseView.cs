@@ -16,7 +16,7 @@ internal static class DatabaseView
         var dataSource = database.DataSource;
         var connections = await ReadAsync(dataSource, "PoolConnections.sql", r => new PoolState(r.GetString(0), r.GetInt64(1)), cancellationToken);
         IReadOnlyList<SlowStatement>? slow = null;
-        await using (var has = dataSource.CreateCommand(SiloSql.Get("HasStatStatements.sql")))
+        await using (var has = dataSource.CreateCommand(SiloSql.Get("Dashboard/HasStatStatements.sql")))
         {
             if ((bool)(await has.ExecuteScalarAsync(cancellationToken))!)
             {
@@ -30,7 +30,7 @@ internal static class DatabaseView
 
     private static async Task<List<T>> ReadAsync<T>(NpgsqlDataSource dataSource, string file, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(SiloSql.Get(file));
+        await using var command = dataSource.CreateCommand(SiloSql.Get("Dashboard/" + file));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken))
