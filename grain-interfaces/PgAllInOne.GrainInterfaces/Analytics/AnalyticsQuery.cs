@@ -39,7 +39,7 @@ public sealed record AnalyticsQuery(
     public static AnalyticsQuery Events(string groupBy, DateTimeOffset from, DateTimeOffset to, string? type = null, int? top = null) =>
         new(AnalyticsKind.Events, groupBy, from, to, Type: type, Top: top);
 
-    public static AnalyticsQuery Metrics(string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, string aggregate = "avg", string groupBy = "none") =>
+    public static AnalyticsQuery Metrics(string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, string aggregate = MetricRules.DefaultAggregate, string groupBy = "none") =>
         new(AnalyticsKind.Metrics, groupBy, from, to, Metric: metric, Bucket: bucket, Aggregate: aggregate);
 
     /// <summary>The query checked, with names in lower case and the fields of the other kind dropped; throws <see cref="ValidationException"/>.</summary>
@@ -79,7 +79,7 @@ public sealed record AnalyticsQuery(
                     throw new ValidationException($"bucket must be positive, at most {MaxBucketDays} days, and give at most {MaxBuckets} buckets over the range.");
                 }
 
-                return new AnalyticsQuery(AnalyticsKind.Metrics, OneOf(GroupBy ?? "none", MetricGroups, "groupBy"), from, to, Metric: Metric, Bucket: bucket, Aggregate: MetricRules.Aggregate(Aggregate ?? "avg"));
+                return new AnalyticsQuery(AnalyticsKind.Metrics, OneOf(GroupBy ?? "none", MetricGroups, "groupBy"), from, to, Metric: Metric, Bucket: bucket, Aggregate: MetricRules.Aggregate(Aggregate ?? MetricRules.DefaultAggregate));
             default:
                 throw new ValidationException("kind must be events or metrics.");
         }

@@ -89,12 +89,12 @@ internal static class HttpInput
             : throw new ValidationException("If-Match must be a version number, such as 3 or \"3\".");
     }
 
-    /// <summary>A duration such as 30s, 1m, 5m, 1h, 1d (or a TimeSpan such as 00:05:00).</summary>
-    public static TimeSpan Duration(string? value, string name, TimeSpan fallback)
+    /// <summary>A duration such as 30s, 1m, 5m, 1h, 1d (or a TimeSpan such as 00:05:00); <paramref name="fallback"/>, in the same form, when absent.</summary>
+    public static TimeSpan Duration(string? value, string name, string fallback)
     {
         if (string.IsNullOrEmpty(value))
         {
-            return fallback;
+            value = fallback;
         }
 
         if (value.Length is > 1 and < 10 && DurationUnits.TryGetValue(value[^1], out var unit)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PgAllInOne.Api.Contracts.Analytics;
 using PgAllInOne.GrainInterfaces.Analytics;
+using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.Silo.Api.OpenApi;
 using PgAllInOne.Silo.Auth;
 using EventGroupRow = PgAllInOne.Api.Contracts.Analytics.EventGroupRow;
@@ -47,7 +48,7 @@ public static class AnalyticsApi
         string? metric, DateTimeOffset? from, DateTimeOffset? to, string? bucket, string? agg, string? groupBy, HttpResponse response, IGrainFactory grains)
     {
         var (start, end) = Range(from, to);
-        var query = AnalyticsQuery.Metrics(metric ?? "", start, end, HttpInput.Duration(bucket, "bucket", TimeSpan.FromHours(1)), agg ?? "avg", groupBy ?? AnalyticsQuery.MetricGroups[^1]);
+        var query = AnalyticsQuery.Metrics(metric ?? "", start, end, HttpInput.Duration(bucket, "bucket", AnalyticsContract.DefaultBucket), agg ?? MetricRules.DefaultAggregate, groupBy ?? AnalyticsQuery.MetricGroups[^1]);
         var result = await grains.QueryAnalyticsAsync(query);
         response.Headers["X-Cache"] = result.Hit ? "hit" : "miss";
         var rows = result.Result.Metrics.Select(r => new MetricSeriesRow(r.Bucket, r.Device, r.Value, r.Count)).ToList();

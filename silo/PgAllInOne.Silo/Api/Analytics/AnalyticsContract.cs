@@ -25,11 +25,13 @@ internal static class AnalyticsContract
     public static readonly FieldRule MetricsFrom = FieldRules.Instant($"Readings at or after this time; absent: {WindowDays} days before to.");
     public static readonly FieldRule MetricsTo = FieldRules.Instant("Readings before this time; absent: the next whole minute.");
 
-    public static readonly FieldRule Bucket = new(
-        $"The bucket width, {FieldRules.Duration}; at most {AnalyticsQuery.MaxBucketDays} days and {AnalyticsQuery.MaxBuckets} buckets over the range.", JsonSchemaType.String, Default: "\"1h\"");
+    /// <summary>The bucket width of a series that names none.</summary>
+    public const string DefaultBucket = "1h";
 
-    public static readonly FieldRule Aggregate = new(
-        "The aggregate of each bucket; last is the newest reading (of equal times, the largest).", JsonSchemaType.String, Values: MetricRules.Aggregates, Default: "\"avg\"");
+    public static readonly FieldRule Bucket = new(
+        $"The bucket width, {FieldRules.Duration}; at most {AnalyticsQuery.MaxBucketDays} days and {AnalyticsQuery.MaxBuckets} buckets over the range.", JsonSchemaType.String, Default: $"\"{DefaultBucket}\"");
+
+    public static readonly FieldRule Aggregate = FieldRules.Aggregate;
 
     public static readonly FieldRule MetricGroupBy = new("device: a series per device; none: one series.", JsonSchemaType.String, Values: AnalyticsQuery.MetricGroups, Default: $"\"{AnalyticsQuery.MetricGroups[^1]}\"");
 

@@ -53,7 +53,7 @@ public static class DevicesApi
         string id, string? metric, DateTimeOffset? from, DateTimeOffset? to, string? bucket, string? agg, IGrainFactory grains)
     {
         var end = to ?? DateTimeOffset.UtcNow;
-        var query = new MetricRangeQuery(metric ?? "", from ?? end.AddDays(-1), end, HttpInput.Duration(bucket, "bucket", TimeSpan.FromMinutes(1)), agg ?? "avg");
+        var query = new MetricRangeQuery(metric ?? "", from ?? end.AddDays(-1), end, HttpInput.Duration(bucket, "bucket", DevicesContract.DefaultBucket), agg ?? MetricRules.DefaultAggregate);
         return TypedResults.Ok<IReadOnlyList<MetricBucket>>((await Device(grains, id).Range(query)).Select(b => b.ToResponse()).ToList());
     }
 

@@ -37,11 +37,13 @@ internal static class DevicesContract
     public static readonly FieldRule From = FieldRules.Instant("Readings at or after this time; absent: one day before to.");
     public static readonly FieldRule To = FieldRules.Instant("Readings before this time; absent: now.");
 
-    public static readonly FieldRule Bucket = new(
-        $"The bucket width, {FieldRules.Duration}; at least {DeviceRules.MinBucket.TotalSeconds:0}s and at most {DeviceRules.MaxBuckets} buckets over the range.", JsonSchemaType.String, Default: "\"1m\"");
+    /// <summary>The bucket width of a range that names none.</summary>
+    public const string DefaultBucket = "1m";
 
-    public static readonly FieldRule Aggregate = new(
-        "The aggregate of each bucket; last is the newest reading (of equal times, the largest).", JsonSchemaType.String, Values: MetricRules.Aggregates, Default: "\"avg\"");
+    public static readonly FieldRule Bucket = new(
+        $"The bucket width, {FieldRules.Duration}; at least {DeviceRules.MinBucket.TotalSeconds:0}s and at most {DeviceRules.MaxBuckets} buckets over the range.", JsonSchemaType.String, Default: $"\"{DefaultBucket}\"");
+
+    public static readonly FieldRule Aggregate = FieldRules.Aggregate;
 
     public static readonly SchemaExample LatestValue = SchemaExample.For<LatestValue>("""{"metric":"temp","value":21.5,"time":"2026-10-01T12:00:50+00:00"}""");
     public static readonly SchemaExample MetricBucket = SchemaExample.For<MetricBucket>("""{"start":"2026-10-01T12:00:00+00:00","value":21,"count":2}""");

@@ -1,4 +1,5 @@
 using Microsoft.OpenApi;
+using PgAllInOne.GrainInterfaces.Devices;
 
 namespace PgAllInOne.Silo.Api.OpenApi;
 
@@ -27,6 +28,10 @@ internal static class FieldRules
     /// <summary>A whole number between <paramref name="minimum"/> and <paramref name="maximum"/>.</summary>
     public static FieldRule Whole(string description, long minimum, long? maximum = null, int? fallback = null, string? example = null) =>
         new(description, JsonSchemaType.Integer, "int32", Minimum: minimum, Maximum: maximum, Default: fallback?.ToString(System.Globalization.CultureInfo.InvariantCulture), Example: example);
+
+    /// <summary>The aggregate of a metric's buckets.</summary>
+    public static readonly FieldRule Aggregate = new(
+        "The aggregate of each bucket; last is the newest reading (of equal times, the largest).", JsonSchemaType.String, Values: MetricRules.Aggregates, Default: $"\"{MetricRules.DefaultAggregate}\"");
 
     /// <summary>A JSON object.</summary>
     public static FieldRule Object(string description, string? example = null, string? form = null) => new(description, JsonSchemaType.Object, Example: example, Form: form);
