@@ -1,8 +1,9 @@
 namespace PgAllInOne.Silo;
 
 /// <summary>
-/// The event ids of this assembly's log messages, in one place so that no two share one: 20xx the API keys and the
-/// dashboard's sessions, 21xx the HTTP facade's answers.
+/// The event ids of this assembly's log messages, all in one place so that none is used twice. The silo executable logs
+/// with ids 2000–2999 (20xx the API keys and the dashboard's sessions, 21xx the HTTP facade's answers); the libraries
+/// below it keep to ranges of their own.
 /// </summary>
 internal static class LogEvents
 {

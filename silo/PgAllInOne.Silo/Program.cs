@@ -1,5 +1,5 @@
 using Orleans.Dashboard;
-using PgAllInOne.Grains;
+using PgAllInOne.Hosting;
 using PgAllInOne.Silo;
 using PgAllInOne.Silo.Api;
 using PgAllInOne.Silo.Api.Analytics;
@@ -11,7 +11,6 @@ using PgAllInOne.Silo.Api.Records;
 using PgAllInOne.Silo.Api.Users;
 using PgAllInOne.Silo.Dashboard;
 using PgAllInOne.Silo.Health;
-using PgAllInOne.Silo.Hosting;
 using PgAllInOne.Silo.Telemetry;
 
 // The content root (appsettings.json) is the silo's own folder, wherever it is started from; the working directory is
@@ -25,7 +24,6 @@ if (string.IsNullOrEmpty(builder.Configuration["Urls"]))
 }
 
 builder.UseOrleans(silo => silo.UseSiloEndpoints(builder.Configuration).AddPgAllInOne(builder.Configuration).AddDashboard());
-builder.Services.AddPartitionMaintenance(builder.Configuration);
 builder.Services.AddHttpApi(builder.Configuration);
 builder.Services.AddSiloHealthChecks();
 builder.Services.AddSiloTelemetry(builder.Configuration);
