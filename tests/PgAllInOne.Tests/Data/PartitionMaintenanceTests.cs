@@ -42,6 +42,24 @@ public sealed class PartitionMaintenanceTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task CommitLogEntries_OlderThanTheirWindow_ArePurged_AndNewerOnesKept()
+    {
+        await using var dataSource = await MigratedDatabaseAsync(postgres);
+        Guid[] ids = [Guid.CreateVersion7(Now.AddHours(-3)), Guid.CreateVersion7(Now.AddMinutes(-61)), Guid.CreateVersion7(Now.AddMinutes(-59)), Guid.CreateVersion7(Now)];
+        await using (var insert = dataSource.CreateCommand("INSERT INTO group_commit_log (id) SELECT unnest($1::uuid[])"))
+        {
+            insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var report = await new PartitionMaintenance(dataSource, Options.Create(new MaintenanceOptions { CommitLogRetention = TimeSpan.FromHours(1) })).RunOnceAsync(Now);
+
+        Assert.Equal(2, report.PurgedCommits);
+        await using var left = dataSource.CreateCommand("SELECT array_agg(id ORDER BY id) FROM group_commit_log");
+        Assert.Equal(ids[2..], (Guid[])(await left.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task RowsWaitingInTheDefaultPartition_MoveWhenTheirPartitionIsCreated()
     {
         await using var dataSource = await MigratedDatabaseAsync(postgres);
