@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -15,6 +14,7 @@ public sealed class CommitLog
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(1);
 
+    private readonly TimeProvider time;
     private readonly ILogger logger;
 
     /// <param name="dataSource">The database the group commits go to.</param>
@@ -24,15 +24,13 @@ public sealed class CommitLog
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(resolveWithin, TimeSpan.Zero);
         DataSource = dataSource;
         ResolveWithin = resolveWithin;
-        Time = time;
+        this.time = time;
         this.logger = logger;
     }
 
     public NpgsqlDataSource DataSource { get; }
 
     public TimeSpan ResolveWithin { get; }
-
-    public TimeProvider Time { get; }
 
     /// <summary>The statement that logs a commit; exposed so that a test can recognise a batch's commit on the wire.</summary>
     internal static string EntrySql => SqlResource.Own("LogCommit.sql");
@@ -46,7 +44,7 @@ public sealed class CommitLog
     }
 
     /// <summary>A new batch's commit, with a time-ordered id.</summary>
-    internal GroupCommit Begin() => new(Guid.CreateVersion7(Time.GetUtcNow()), DataSource);
+    internal GroupCommit Begin() => new(Guid.CreateVersion7(time.GetUtcNow()), DataSource);
 
     /// <summary>
     /// Finds out whether the commit whose answer was lost committed: asks (and fences) until the database answers or
@@ -55,18 +53,18 @@ public sealed class CommitLog
     /// </summary>
     internal async Task<CommitOutcome> ResolveAsync(string queue, GroupCommit commit, int callers, Func<NpgsqlConnection, CancellationToken, Task> answerCommitted)
     {
-        var started = Time.GetTimestamp();
+        var started = time.GetTimestamp();
         var pause = FirstPause;
         var outcome = CommitOutcome.Unknown;
         for (var attempt = 1; ; attempt++)
         {
-            var left = ResolveWithin - Time.GetElapsedTime(started);
+            var left = ResolveWithin - time.GetElapsedTime(started);
             if (left <= TimeSpan.Zero)
             {
                 break;
             }
 
-            using var deadline = new CancellationTokenSource(left, Time);
+            using var deadline = new CancellationTokenSource(left, time);
             try
             {
                 await using var connection = await DataSource.OpenConnectionAsync(deadline.Token);
@@ -84,19 +82,19 @@ public sealed class CommitLog
             }
             catch (Exception exception) when (PostgresFailure.IsTransient(exception) || exception is OperationCanceledException)
             {
-                left = ResolveWithin - Time.GetElapsedTime(started);
+                left = ResolveWithin - time.GetElapsedTime(started);
                 if (left <= pause)
                 {
                     break;
                 }
 
                 logger.CommitStillInDoubt(queue, commit.Id, attempt, exception.Message);
-                await Task.Delay(pause, Time);
+                await Task.Delay(pause, time);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
             }
         }
 
-        logger.LostCommitResolved(queue, commit.Id, callers, outcome, Time.GetElapsedTime(started).TotalMilliseconds);
+        logger.LostCommitResolved(queue, commit.Id, callers, outcome, time.GetElapsedTime(started).TotalMilliseconds);
         PostgresTelemetry.LostCommitResolved(queue, outcome);
         return outcome;
     }
@@ -111,14 +109,13 @@ public sealed class CommitLog
     // The smallest UUIDv7 of that millisecond: 48 bits of Unix time in milliseconds first, in the order PostgreSQL compares.
     private static Guid FirstIdAt(DateTimeOffset time)
     {
-        Span<byte> bytes = stackalloc byte[16];
+        var bytes = new byte[16];
         var milliseconds = time.ToUnixTimeMilliseconds();
         for (var i = 0; i < 6; i++)
         {
             bytes[i] = (byte)(milliseconds >> (8 * (5 - i)));
         }
 
-        Debug.Assert(bytes[6..].IndexOfAnyExcept((byte)0) < 0);
         return new Guid(bytes, bigEndian: true);
     }
 }

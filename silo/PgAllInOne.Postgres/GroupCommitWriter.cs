@@ -103,15 +103,26 @@ public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
     // Nobody is answered before the commit log says what became of the batch.
     private async Task ResolveAsync(List<TPending> batch, GroupCommit commit, Exception lost)
     {
-        var outcome = await commitLog.ResolveAsync(name, commit, batch.Count, (connection, cancellationToken) => AnswerCommittedAsync(batch, connection, cancellationToken));
-        Exception? error = outcome switch
+        var unknown = new CommitOutcomeUnknownException(
+            $"The connection to PostgreSQL was lost as the {name} of this request were committed, and PostgreSQL could not be asked within {commitLog.ResolveWithin.TotalSeconds:0.#} s whether they were stored; they may have been. Retry with the same idempotency key.",
+            lost);
+        Exception? error;
+        try
         {
-            CommitOutcome.Committed => null,
-            CommitOutcome.NotCommitted => ForCallers(lost),
-            _ => new CommitOutcomeUnknownException(
-                $"The connection to PostgreSQL was lost as the {name} of this request were committed, and PostgreSQL could not be asked within {commitLog.ResolveWithin.TotalSeconds:0.#} s whether they were stored; they may have been. Retry with the same idempotency key.",
-                lost),
-        };
+            var outcome = await commitLog.ResolveAsync(name, commit, batch.Count, (connection, cancellationToken) => AnswerCommittedAsync(batch, connection, cancellationToken));
+            error = outcome switch
+            {
+                CommitOutcome.Committed => null,
+                CommitOutcome.NotCommitted => ForCallers(lost),
+                _ => unknown,
+            };
+        }
+        catch (Exception exception)
+        {
+            // Asking failed otherwise than by the database being away (the flush must not throw): nothing is known.
+            error = new CommitOutcomeUnknownException(unknown.Message, exception);
+        }
+
         if (error is not null)
         {
             batch.ForEach(p => p.Completion.TrySetException(error));
