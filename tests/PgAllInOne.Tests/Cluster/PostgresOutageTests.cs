@@ -15,7 +15,9 @@ namespace PgAllInOne.Tests.Cluster;
 [Collection(PostgresCollection.Name)] // runs alone: it crashes a server of its own, and timing matters
 public sealed class PostgresOutageTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+    // Longer than a writer asks after a commit whose answer the crash cut (half of the silos' 30 s request timeout): such a
+    // write is answered once PostgreSQL is back, as stored or not, or as of unknown outcome when it is not back in time.
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(20);
     private readonly List<SiloProcess> silos = [];
     private readonly TempFolder folder = new("pgaio-outage");
     private EmbeddedPostgres server = null!;
