@@ -88,7 +88,7 @@ public sealed class CommitLog
                     break;
                 }
 
-                logger.CommitStillInDoubt(queue, commit.Id, attempt, exception.Message);
+                logger.CommitStillInDoubt(queue, commit.Id, attempt, exception.Message); // debug: the outage itself is logged once, by the reachability watch
                 await Task.Delay(pause, time);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
             }

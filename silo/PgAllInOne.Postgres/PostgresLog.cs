@@ -19,7 +19,7 @@ internal static partial class PostgresLog
     [LoggerMessage(EventId = LogEvents.EmbeddedPostgresRelocated, Level = LogLevel.Warning, Message = "The postgres account cannot reach {Requested}; the embedded PostgreSQL keeps its files in {Actual} instead")]
     public static partial void EmbeddedPostgresRelocated(this ILogger logger, string requested, string actual);
 
-    [LoggerMessage(EventId = LogEvents.CommitStillInDoubt, Level = LogLevel.Warning, Message = "The answer of {Queue} group commit {CommitId} was lost and the database cannot be asked yet (attempt {Attempt}): {Reason}")]
+    [LoggerMessage(EventId = LogEvents.CommitStillInDoubt, Level = LogLevel.Debug, Message = "The answer of {Queue} group commit {CommitId} was lost and the database cannot be asked yet (attempt {Attempt}): {Reason}")]
     public static partial void CommitStillInDoubt(this ILogger logger, string queue, Guid commitId, int attempt, string reason);
 
     [LoggerMessage(EventId = LogEvents.LostCommitResolved, Level = LogLevel.Warning, Message = "The answer of {Queue} group commit {CommitId} ({Callers} writes) was lost; the commit log says: {Outcome} (after {Milliseconds} ms)")]
