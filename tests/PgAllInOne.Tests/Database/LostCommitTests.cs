@@ -70,6 +70,57 @@ public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task CommitsCutBeforePostgresHadThem_AreFoundNotCommitted_AndTheirCallersTold_NothingStored()
+    {
+        const int Each = 6;
+        var database = await MigratedDatabaseAsync();
+        var users = await CreateUsersAsync(database, Writers);
+        await using var proxy = CommitCuttingProxy.Start(database, CommitLog.EntrySql);
+        await using var dataSource = NpgsqlDataSource.Create(proxy.ConnectionString);
+        await using var writer = new EventWriter(new CommitLog(dataSource, TimeSpan.FromSeconds(10), TimeProvider.System, NullLogger<CommitLog>.Instance));
+        using var lost = new LostCommitCounter("events");
+        var ledger = new Ledger();
+
+        // In turn: a commit dropped on its way to PostgreSQL, then one whose answer is cut on its way back.
+        var cutting = Task.Run(async () =>
+        {
+            for (var round = 1; round <= Each; round++)
+            {
+                proxy.DropNextCommits(1);
+                await Eventually.TrueAsync(() => proxy.Drops >= round, $"commit {round} dropped", TimeSpan.FromSeconds(60));
+                proxy.CutNextCommits(1);
+                await Eventually.TrueAsync(() => proxy.Cuts >= round, $"commit {round} cut", TimeSpan.FromSeconds(60));
+                await Task.Delay(20);
+            }
+        });
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        {
+            for (var n = 0; !cutting.IsCompleted || n < 20; n++)
+            {
+                var write = ledger.Start($"w{w}-{n}", users[w], 1 + (n % 3));
+                try
+                {
+                    var user = await writer.WriteAsync(users[w], Enumerable.Repeat(new NewEvent(write.Marker), write.Events).ToList(), Now);
+                    write.EventCount = user.EventCount;
+                }
+                catch (Exception exception)
+                {
+                    write.Error = exception;
+                }
+            }
+        })));
+        await cutting;
+
+        output.WriteLine($"{proxy.Drops} commits dropped before PostgreSQL had them, {proxy.Cuts} answers cut after it committed; {lost}; callers: {ledger}");
+        Assert.Equal((long)Each, lost.NotCommitted);
+        Assert.Equal((long)Each, lost.Committed);
+        Assert.Equal(0L, lost.Unknown);
+        Assert.NotEmpty(ledger.Failures);
+        Assert.All(ledger.Failures, f => Assert.IsType<DatabaseUnavailableException>(DatabaseFailure.Translate(f.Error!))); // 503, nothing stored
+        await ledger.VerifyAsync(database);
+    }
+
+    [Fact]
     public async Task ALostCommitTheDatabaseCannotBeAskedAbout_InTime_IsAnsweredAsUnknown_AndNoOtherWriteIsMisreported()
     {
         var database = await MigratedDatabaseAsync();

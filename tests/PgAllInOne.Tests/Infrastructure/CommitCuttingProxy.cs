@@ -13,7 +13,7 @@ namespace PgAllInOne.Tests.Infrastructure;
 /// its SQL text or the prepared statement it was parsed into), forwards all the client sends, and withholds the server's
 /// answer to that exchange, and to the rest of its transaction, until the server says the transaction is over
 /// (ReadyForQuery, idle): that answer never arrives, and both sides of the connection are closed. PostgreSQL has committed (or rolled back a batch that failed)
-/// and the client cannot tell which. It can also go dark: close every connection and refuse new ones for a while, as a
+/// and the client cannot tell which. It can also drop a commit before PostgreSQL has it whole, and go dark: close every connection and refuse new ones for a while, as a
 /// database restart does.
 /// </summary>
 public sealed class CommitCuttingProxy : IAsyncDisposable
@@ -29,6 +29,8 @@ public sealed class CommitCuttingProxy : IAsyncDisposable
     private readonly Task accepting;
     private int cutsToMake;
     private int cuts;
+    private int dropsToMake;
+    private int drops;
     private long darkUntil;
     private TimeSpan? darkAfterCut;
 
@@ -51,6 +53,9 @@ public sealed class CommitCuttingProxy : IAsyncDisposable
     /// <summary>Commits whose answers were withheld so far.</summary>
     public int Cuts => Volatile.Read(ref cuts);
 
+    /// <summary>Commits whose connection was closed before PostgreSQL had them whole, so far.</summary>
+    public int Drops => Volatile.Read(ref drops);
+
     /// <param name="connectionString">The database behind the proxy.</param>
     /// <param name="markerSql">The statement whose execution marks a transaction whose end is to be cut.</param>
     public static CommitCuttingProxy Start(string connectionString, string markerSql) => new(connectionString, markerSql);
@@ -61,6 +66,12 @@ public sealed class CommitCuttingProxy : IAsyncDisposable
         darkAfterCut = thenDarkFor;
         Interlocked.Add(ref cutsToMake, count);
     }
+
+    /// <summary>
+    /// Closes the connection of the next <paramref name="count"/> commits that carry the marker as the client sends the
+    /// marked statement, before PostgreSQL has the rest of its transaction: it never commits, and the client cannot tell.
+    /// </summary>
+    public void DropNextCommits(int count) => Interlocked.Add(ref dropsToMake, count);
 
     /// <summary>Closes every connection and refuses new ones for <paramref name="duration"/>.</summary>
     public void GoDark(TimeSpan duration)
@@ -184,9 +195,15 @@ public sealed class CommitCuttingProxy : IAsyncDisposable
             var body = new byte[BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1)) - 4];
             await from.ReadExactlyAsync(body);
             var type = (char)header[0];
-            if (Marks(type, body, link) && Volatile.Read(ref cutsToMake) > 0)
+            if (Marks(type, body, link))
             {
-                link.MarkedSinceSync = true;
+                if (Take(ref dropsToMake))
+                {
+                    Interlocked.Increment(ref drops);
+                    return;
+                }
+
+                link.MarkedSinceSync |= Volatile.Read(ref cutsToMake) > 0;
             }
 
             // Each Sync, and each simple Query, is answered by one ReadyForQuery: the server side learns which ones end a marked exchange.
@@ -277,7 +294,7 @@ public sealed class CommitCuttingProxy : IAsyncDisposable
             {
                 link.Exchanges.TryDequeue(out _);
                 var idle = body[0] == (byte)'I';
-                if (idle && TakeCut())
+                if (idle && Take(ref cutsToMake))
                 {
                     if (darkAfterCut is { } dark)
                     {
@@ -302,17 +319,17 @@ public sealed class CommitCuttingProxy : IAsyncDisposable
         }
     }
 
-    private bool TakeCut()
+    private static bool Take(ref int budget)
     {
         while (true)
         {
-            var left = Volatile.Read(ref cutsToMake);
+            var left = Volatile.Read(ref budget);
             if (left <= 0)
             {
                 return false;
             }
 
-            if (Interlocked.CompareExchange(ref cutsToMake, left - 1, left) == left)
+            if (Interlocked.CompareExchange(ref budget, left - 1, left) == left)
             {
                 return true;
             }
