@@ -11,7 +11,7 @@ namespace PgAllInOne.Grains;
 
 public static class GrainsServiceCollectionExtensions
 {
-    /// <summary>Adds what the grains share on a silo: the group-commit writers of metric readings and events.</summary>
+    /// <summary>Adds what the grains share on a silo: the group-commit writers of metric readings and events (on the silo's <see cref="CommitLog"/>).</summary>
     public static IServiceCollection AddDataGrains(this IServiceCollection services)
     {
         services.TryAddKeyedSingleton(DataClock.Key, TimeProvider.System);
