@@ -14,7 +14,7 @@ public sealed class UserGrainTests(PostgresFixture postgres) : SiloTest(postgres
     private Task<UserView> CreateAsync(string name, string? profile = null) =>
         Silo.Grains.GetGrain<IUserRegistryGrain>("any").Create(new NewUser(name, $"{name}@example.org", profile is null ? null : Json(profile)));
 
-    private IUserGrain User(long id) => Silo.Grains.GetGrain<IUserGrain>(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    private IUserGrain User(long id) => Silo.Grains.GetGrain<IUserGrain>(id);
 
     [Fact]
     public async Task ACreatedUser_CanBeRead()
