@@ -48,7 +48,7 @@ internal static class ApiContract
             ["title"] = new("Indexed with the content, weighted higher.", Text, Required: true, MinLength: 1, MaxLength: 500, Example: "\"Harbour\""),
             ["content"] = new("The text that is searched.", Text, Required: true, MaxLength: 1_000_000, Example: "\"Ships were sailing into the harbour\""),
             ["metadata"] = new("A JSON object.", JsonSchemaType.Object, Example: """{"source":"log"}"""),
-            ["language"] = new("What the text is; a search may filter by it. Every document is indexed alike (English stemming beside Chinese character pairs).", Text, Values: DocumentLanguages.Accepted, Example: "\"english\""),
+            ["language"] = new($"What the text is: {DocumentLanguages.Description}, stored as english, chinese or simple; absent: the Content-Language header's. A search may filter by it. Every document is indexed alike (English stemming beside Chinese character pairs).", Text, Pattern: DocumentLanguages.Pattern, Example: "\"en-US\""),
         },
         ["RecordRequest"] = new(StringComparer.Ordinal)
         {
@@ -108,7 +108,7 @@ internal static class ApiContract
             ["q"] = new("Web-search syntax: quotes for phrases, or, - to exclude; Chinese text matches Chinese text.", Text, Required: true, MinLength: 1, MaxLength: 500),
             ["limit"] = new("At most this many hits.", Whole, "int32", Minimum: 1, Maximum: 1000, Default: "20"),
             ["offset"] = new("Hits to skip.", Whole, "int32", Minimum: 0, Maximum: 100_000, Default: "0"),
-            ["language"] = new("Only documents of this language.", Text, Values: DocumentLanguages.Accepted),
+            ["language"] = new($"Only documents of this language: {DocumentLanguages.Description}.", Text, Pattern: DocumentLanguages.Pattern),
         },
         ["GET /api/analytics/events"] = new(StringComparer.Ordinal)
         {
