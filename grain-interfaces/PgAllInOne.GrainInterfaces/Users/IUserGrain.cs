@@ -19,6 +19,7 @@ public interface IUserGrain : IGrainWithIntegerKey
     /// <summary>Appends 1–1000 events; returns how many were stored, once they are durable.</summary>
     Task<int> RecordEvents(IReadOnlyList<NewEvent> events);
 
+    /// <summary>The user's events, newest first, as the query narrows them.</summary>
     [ReadOnly]
     Task<IReadOnlyList<UserEvent>> Events(EventQuery query);
 }
