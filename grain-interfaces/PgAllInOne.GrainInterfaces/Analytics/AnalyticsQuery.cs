@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.GrainInterfaces.Users;
 
 namespace PgAllInOne.GrainInterfaces.Analytics;
 
@@ -31,8 +32,14 @@ public sealed record AnalyticsQuery(
     /// <summary>The longest range [From, To) a query may cover.</summary>
     public static readonly TimeSpan MaxRange = TimeSpan.FromDays(3660);
 
-    private static readonly string[] EventGroups = ["type", "day", "user"];
-    private static readonly string[] MetricGroups = ["device", "none"];
+    /// <summary>The widest bucket of a metric series.</summary>
+    public const int MaxBucketDays = 366;
+
+    /// <summary>What event counts may be grouped by; the first is the default.</summary>
+    public static readonly IReadOnlyList<string> EventGroups = ["type", "day", "user"];
+
+    /// <summary>What metric series may be grouped by: a series per device, or one series; the last is the default.</summary>
+    public static readonly IReadOnlyList<string> MetricGroups = ["device", "none"];
 
     /// <summary>Event counts in [<paramref name="from"/>, <paramref name="to"/>), grouped by type, day or user; of one type, and only the <paramref name="top"/> groups, when given.</summary>
     /// <param name="groupBy">type, day or user.</param>
@@ -50,7 +57,7 @@ public sealed record AnalyticsQuery(
     /// <param name="bucket">The bucket width: positive, at most 366 days, at most <see cref="MaxBuckets"/> buckets over the range.</param>
     /// <param name="aggregate">avg, min, max, sum, count or last.</param>
     /// <param name="groupBy">device (a series per device) or none.</param>
-    public static AnalyticsQuery Metrics(string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, string aggregate = "avg", string groupBy = "none") =>
+    public static AnalyticsQuery Metrics(string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, string aggregate = MetricRules.DefaultAggregate, string groupBy = "none") =>
         new(AnalyticsKind.Metrics, groupBy, from, to, Metric: metric, Bucket: bucket, Aggregate: aggregate);
 
     /// <summary>The query checked, with names in lower case and the fields of the other kind dropped; throws <see cref="ValidationException"/>.</summary>
@@ -72,9 +79,9 @@ public sealed record AnalyticsQuery(
                     throw new ValidationException($"top must be 1-{MaxTop}.");
                 }
 
-                if (Type is { Length: 0 or > 100 })
+                if (Type is { Length: 0 or > EventRules.MaxTypeLength })
                 {
-                    throw new ValidationException("type must be 1-100 characters when given.");
+                    throw new ValidationException($"type must be 1-{EventRules.MaxTypeLength} characters when given.");
                 }
 
                 TextRules.Check(Type, "type");
@@ -85,12 +92,12 @@ public sealed record AnalyticsQuery(
 
                 TextRules.Check(Metric, "metric");
 
-                if (Bucket is not { } bucket || bucket <= TimeSpan.Zero || bucket > TimeSpan.FromDays(366) || (to - from).Ticks / bucket.Ticks > MaxBuckets)
+                if (Bucket is not { } bucket || bucket <= TimeSpan.Zero || bucket > TimeSpan.FromDays(MaxBucketDays) || (to - from).Ticks / bucket.Ticks > MaxBuckets)
                 {
-                    throw new ValidationException($"bucket must be positive, at most 366 days, and give at most {MaxBuckets} buckets over the range.");
+                    throw new ValidationException($"bucket must be positive, at most {MaxBucketDays} days, and give at most {MaxBuckets} buckets over the range.");
                 }
 
-                return new AnalyticsQuery(AnalyticsKind.Metrics, OneOf(GroupBy ?? "none", MetricGroups, "groupBy"), from, to, Metric: Metric, Bucket: bucket, Aggregate: MetricRules.Aggregate(Aggregate ?? "avg"));
+                return new AnalyticsQuery(AnalyticsKind.Metrics, OneOf(GroupBy ?? "none", MetricGroups, "groupBy"), from, to, Metric: Metric, Bucket: bucket, Aggregate: MetricRules.Aggregate(Aggregate ?? MetricRules.DefaultAggregate));
             default:
                 throw new ValidationException("kind must be events or metrics.");
         }
@@ -113,7 +120,7 @@ public sealed record AnalyticsQuery(
         return Kind + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
-    private static string OneOf(string? value, string[] allowed, string name)
+    private static string OneOf(string? value, IReadOnlyList<string> allowed, string name)
     {
         var lower = value?.ToLowerInvariant();
         return allowed.Contains(lower) ? lower! : throw new ValidationException($"{name} must be one of {string.Join(", ", allowed)}.");

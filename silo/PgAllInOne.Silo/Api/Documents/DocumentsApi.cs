@@ -1,9 +1,12 @@
-using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using PgAllInOne.Api.Contracts.Documents;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Search;
+using PgAllInOne.Silo.Api.OpenApi;
 using PgAllInOne.Silo.Auth;
+using DocumentView = PgAllInOne.Api.Contracts.Documents.DocumentView;
+using SearchResult = PgAllInOne.Api.Contracts.Documents.SearchResult;
 
 namespace PgAllInOne.Silo.Api.Documents;
 
@@ -11,37 +14,48 @@ public static class DocumentsApi
 {
     public static IEndpointRouteBuilder MapDocumentsApi(this IEndpointRouteBuilder app)
     {
-        var documents = app.MapGroup("/api/documents").WithTags("Documents").RequireAuthorization(ApiRoles.Reader);
-        documents.MapPost("/", AddAsync).RequireAuthorization(ApiRoles.Writer);
+        var documents = app.MapGroup("/api/documents").WithTags("Documents").RequireAuthorization(ApiRoles.Reader)
+            .WithParameter("id", DocumentsContract.Id)
+            .WithExamples(DocumentsContract.DocumentView);
+        documents.MapPost("/", AddAsync).RequireAuthorization(ApiRoles.Writer)
+            .WithBody(DocumentsContract.Document)
+            .WithParameter(ContentLanguage, DocumentsContract.ContentLanguage)
+            .WithExamples(DocumentsContract.CreatedId);
         documents.MapGet("/{id}", GetAsync).ProducesProblem(404);
-        documents.MapPut("/{id}", ReplaceAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404);
+        documents.MapPut("/{id}", ReplaceAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404)
+            .WithBody(DocumentsContract.Document)
+            .WithParameter(ContentLanguage, DocumentsContract.ContentLanguage);
         documents.MapDelete("/{id}", DeleteAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404);
-        app.MapGet("/api/search", SearchAsync).WithTags("Documents").RequireAuthorization(ApiRoles.Reader);
+        app.MapGet("/api/search", SearchAsync).WithTags("Documents").RequireAuthorization(ApiRoles.Reader)
+            .WithParameter("q", DocumentsContract.Query)
+            .WithParameter("limit", DocumentsContract.Limit)
+            .WithParameter("offset", DocumentsContract.Offset)
+            .WithParameter("language", DocumentsContract.Language)
+            .WithExamples(DocumentsContract.SearchResult, DocumentsContract.SearchHit);
         return app;
     }
 
     private const string ContentLanguage = "Content-Language";
-    private const string ContentLanguageDescription = "The body's language when it names none: one language, accepted as the body's language is.";
 
     private static async Task<Created<CreatedId>> AddAsync(
-        DocumentRequest request, [FromHeader(Name = ContentLanguage), Description(ContentLanguageDescription)] string? contentLanguage, IGrainFactory grains)
+        DocumentRequest request, [FromHeader(Name = ContentLanguage)] string? contentLanguage, IGrainFactory grains)
     {
         var id = await Store(grains).Add(ToDocument(request, contentLanguage));
         return TypedResults.Created($"/api/documents/{id}", new CreatedId(id));
     }
 
     private static async Task<Results<Ok<DocumentView>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>
-        await Store(grains).Get(DocumentId(id)) is { } document ? TypedResults.Ok(document) : NotFound(id);
+        await Store(grains).Get(DocumentId(id)) is { } document ? TypedResults.Ok(document.ToResponse()) : NotFound(id);
 
     private static async Task<Results<Ok<DocumentView>, ProblemHttpResult>> ReplaceAsync(
-        string id, DocumentRequest request, [FromHeader(Name = ContentLanguage), Description(ContentLanguageDescription)] string? contentLanguage, IGrainFactory grains) =>
-        await Store(grains).Replace(DocumentId(id), ToDocument(request, contentLanguage)) is { } document ? TypedResults.Ok(document) : NotFound(id);
+        string id, DocumentRequest request, [FromHeader(Name = ContentLanguage)] string? contentLanguage, IGrainFactory grains) =>
+        await Store(grains).Replace(DocumentId(id), ToDocument(request, contentLanguage)) is { } document ? TypedResults.Ok(document.ToResponse()) : NotFound(id);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains) =>
         await Store(grains).Delete(DocumentId(id)) ? TypedResults.NoContent() : NotFound(id);
 
     private static async Task<Ok<SearchResult>> SearchAsync(string? q, int? limit, int? offset, string? language, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<ISearchWorker>("http").Search(new SearchQuery(q ?? "", limit ?? 20, offset ?? 0, language)));
+        TypedResults.Ok((await grains.GetGrain<ISearchWorker>("http").Search(new SearchQuery(q ?? "", limit ?? SearchRules.DefaultLimit, offset ?? 0, language))).ToResponse());
 
     private static IDocumentsGrain Store(IGrainFactory grains) => grains.GetGrain<IDocumentsGrain>("http");
 
