@@ -17,7 +17,8 @@ namespace PgAllInOne.Tests.Cluster;
 /// Three silo processes on one PostgreSQL, found by Orleans' ADO.NET clustering through our queries, and a .NET app's
 /// cluster client (AddPgAllInOneClient) in this process: kill -9, SIGTERM and restarts under load.
 /// </summary>
-[Collection(PostgresCollection.Name)]
+[Trait("Category", "EndToEnd")]
+[Collection(RunsAloneCollection.Name)] // runs alone: it kills silos and bounds how soon every grain answers again
 public sealed class ClusterFaultTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Devices = 60;

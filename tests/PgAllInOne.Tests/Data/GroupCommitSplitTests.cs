@@ -17,7 +17,7 @@ namespace PgAllInOne.Tests.Data;
 /// split, every valid write commits and only the refused ones fail, with a 400's exception. A database that cannot be
 /// reached fails the batch with the exception that means 503.
 /// </summary>
-[Collection(PostgresCollection.Name)]
+[Collection(RunsAloneCollection.Name)] // runs alone: it counts group commits on the process's meter
 public sealed class GroupCommitSplitTests(PostgresFixture postgres)
 {
     private const int Writes = 40;

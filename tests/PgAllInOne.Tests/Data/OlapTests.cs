@@ -8,8 +8,7 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Data;
 
 /// <summary>OLAP fan-out over partitions, checked against the one SQL statement that computes the same over the same rows.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class OlapTests(PostgresFixture postgres) : SiloTest(postgres)
+public sealed class OlapTests(SharedSilo shared) : IClassFixture<SharedSilo>
 {
     private const int EventRows = 300_000;
     private const int MetricRows = 200_000;
@@ -18,6 +17,10 @@ public sealed class OlapTests(PostgresFixture postgres) : SiloTest(postgres)
     private const string EventKey = """
         CASE @group WHEN 'type' THEN type WHEN 'day' THEN to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') ELSE user_id::text END
         """;
+
+    private TestSilo Silo => shared.Silo;
+
+    private string Database => shared.Database;
 
     [Fact]
     public async Task EventCounts_EqualTheSingleStatement_OverPartitionsAndTheDefaultPartition()

@@ -13,8 +13,7 @@ using PgAllInOne.Tests.Infrastructure;
 
 namespace PgAllInOne.Tests.Data;
 
-[Collection(PostgresCollection.Name)]
-public sealed class PartitionMaintenanceTests(PostgresFixture postgres)
+public sealed class PartitionMaintenanceTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
 

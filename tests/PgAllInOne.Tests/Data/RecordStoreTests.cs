@@ -7,7 +7,6 @@ using PgAllInOne.Tests.Infrastructure;
 
 namespace PgAllInOne.Tests.Data;
 
-[Collection(PostgresCollection.Name)]
 public sealed class RecordStoreTests(PostgresFixture postgres) : SiloTest(postgres)
 {
     private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);

@@ -6,7 +6,6 @@ using Xunit.Abstractions;
 
 namespace PgAllInOne.Tests.Data;
 
-[Collection(PostgresCollection.Name)]
 public sealed partial class SearchTests(PostgresFixture postgres, ITestOutputHelper output) : SiloTest(postgres)
 {
     // Debian's fortunes-zh (installed by test.sh): Tang and Song poems and a collection of Chinese sayings.

@@ -4,8 +4,7 @@ using PgAllInOne.Tests.Observability;
 namespace PgAllInOne.Tests.Deployment;
 
 /// <summary>The Grafana dashboard against what a real silo's /metrics exposes after some traffic.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class GrafanaDashboardMetricsTests(PostgresFixture postgres)
+public sealed class GrafanaDashboardMetricsTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task EveryPanelsMetric_IsInTheExportersOutput()

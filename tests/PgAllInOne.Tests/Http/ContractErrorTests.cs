@@ -12,8 +12,7 @@ namespace PgAllInOne.Tests.Http;
 /// The contract's errors as a client meets them: 415 for a body of another type, 405 with Allow for another method,
 /// 400 naming the field and what it accepts — in the product's words, never .NET's.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ContractErrorTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class ContractErrorTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     // Words of .NET's binders and types that must never reach a client.
     private static readonly string[] Leaks =

@@ -16,8 +16,7 @@ namespace PgAllInOne.Tests.Http;
 /// characters, numbers beyond numeric, over-long text, deep nesting). For every request: no 5xx; a refused request
 /// changes no row; a request carrying text or numbers nothing can store is refused with 400 and a problem detail.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class HostileInputPropertyTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class HostileInputPropertyTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private const int Cases = 100;
     private static readonly string[] Tables = ["users", "events", "metrics", "documents", "records", "api_keys"];

@@ -17,8 +17,7 @@ namespace PgAllInOne.Tests.Http;
 /// documented, every status that real requests get listed for their operation, and a real schema with an example for
 /// every body.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class OpenApiDocumentTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+public sealed class OpenApiDocumentTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private static readonly HashSet<string> Anonymous = new(StringComparer.Ordinal) { "GET /healthz", "GET /readyz" };
 

@@ -1,7 +1,10 @@
 namespace PgAllInOne.Tests.Infrastructure;
 
-/// <summary>A test class with its own database and a silo on it, started before each test and stopped after.</summary>
-public abstract class SiloTest(PostgresFixture postgres) : IAsyncLifetime
+/// <summary>
+/// A test class whose every test has its own database and a silo on it, started before the test and stopped after: for
+/// tests that stop the silo, move its clock or need empty tables. Other tests share one silo per class (<see cref="SharedSilo"/>).
+/// </summary>
+public abstract class SiloTest(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     protected string Database { get; private set; } = "";
 
