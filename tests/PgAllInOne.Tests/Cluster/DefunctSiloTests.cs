@@ -9,8 +9,7 @@ namespace PgAllInOne.Tests.Cluster;
 
 /// <summary>A silo that left is shown as dead only when asked for (<c>?all=true</c>, <c>pgaio status --all</c>), and the membership forgets it after the configured age.</summary>
 [Trait("Category", "EndToEnd")]
-[Collection(RunsAloneCollection.Name)] // runs alone: it kills a silo and waits out membership's timeouts
-public sealed class DefunctSiloTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class DefunctSiloTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     // Short enough for a test, long enough that the dead silo is surely still listed right after it stopped.
     private static readonly string[] Membership =
