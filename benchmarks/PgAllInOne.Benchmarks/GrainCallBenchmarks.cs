@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using PgAllInOne.Silo.CallCycles;
+using PgAllInOne.OrleansExtensions.CallCycles;
 
 namespace PgAllInOne.Benchmarks;
 

@@ -29,7 +29,7 @@ public partial class SearchBenchmarks
         silo = BenchmarkSilo.Start();
         dataSource = NpgsqlDataSource.Create(BenchmarkPostgres.ConnectionString);
         worker = silo.Grains.GetGrain<ISearchWorker>("bench");
-        sql = SqlResource.Get(typeof(PgAllInOne.Grains.GrainsAssembly).Assembly, "grains-sql/SearchDocuments.sql");
+        sql = SqlResource.Get(typeof(PgAllInOne.Grains.GrainsAssembly).Assembly, "grains/Search/SearchDocuments.sql");
         using var count = dataSource.CreateCommand("SELECT count(*) FROM documents");
         if ((long)count.ExecuteScalar()! == 0)
         {

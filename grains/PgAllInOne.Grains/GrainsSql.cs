@@ -2,8 +2,8 @@ using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains;
 
-/// <summary>The SQL files of the grains, embedded in this assembly.</summary>
+/// <summary>The SQL files of the grains, embedded in this assembly under their feature folder ("Users/InsertEvents.sql").</summary>
 internal static class GrainsSql
 {
-    public static string Get(string fileName) => SqlResource.Get(typeof(GrainsSql).Assembly, "grains-sql/" + fileName);
+    public static string Get(string name) => SqlResource.Get(typeof(GrainsSql).Assembly, "grains/" + name);
 }

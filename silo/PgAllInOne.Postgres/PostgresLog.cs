@@ -4,18 +4,18 @@ namespace PgAllInOne.Postgres;
 
 internal static partial class PostgresLog
 {
-    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Applied migration {Migration}")]
+    [LoggerMessage(EventId = LogEvents.MigrationApplied, Level = LogLevel.Information, Message = "Applied migration {Migration}")]
     public static partial void MigrationApplied(this ILogger logger, string migration);
 
-    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Database schema is up to date ({Count} migrations)")]
+    [LoggerMessage(EventId = LogEvents.MigrationsUpToDate, Level = LogLevel.Information, Message = "Database schema is up to date ({Count} migrations)")]
     public static partial void MigrationsUpToDate(this ILogger logger, int count);
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Started embedded PostgreSQL {Version} in {DataDirectory}; others can join with: {ConnectionString}")]
+    [LoggerMessage(EventId = LogEvents.EmbeddedPostgresStarted, Level = LogLevel.Information, Message = "Started embedded PostgreSQL {Version} in {DataDirectory}; others can join with: {ConnectionString}")]
     public static partial void EmbeddedPostgresStarted(this ILogger logger, string version, string dataDirectory, string connectionString);
 
-    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Stopped embedded PostgreSQL in {DataDirectory}")]
+    [LoggerMessage(EventId = LogEvents.EmbeddedPostgresStopped, Level = LogLevel.Information, Message = "Stopped embedded PostgreSQL in {DataDirectory}")]
     public static partial void EmbeddedPostgresStopped(this ILogger logger, string dataDirectory);
 
-    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "The postgres account cannot reach {Requested}; the embedded PostgreSQL keeps its files in {Actual} instead")]
+    [LoggerMessage(EventId = LogEvents.EmbeddedPostgresRelocated, Level = LogLevel.Warning, Message = "The postgres account cannot reach {Requested}; the embedded PostgreSQL keeps its files in {Actual} instead")]
     public static partial void EmbeddedPostgresRelocated(this ILogger logger, string requested, string actual);
 }

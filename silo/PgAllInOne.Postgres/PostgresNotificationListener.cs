@@ -91,10 +91,10 @@ public sealed partial class PostgresNotificationListener(
         }
     }
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Lost the PostgreSQL notification listener; reconnecting")]
+    [LoggerMessage(EventId = LogEvents.NotificationListenerLost, Level = LogLevel.Warning, Message = "Lost the PostgreSQL notification listener; reconnecting")]
     private static partial void LogListenerFailed(ILogger logger, Exception exception);
 
     // Every retry during an outage fails again: the outage itself is reported once, by PostgresReachability.
-    [LoggerMessage(EventId = 41, Level = LogLevel.Debug, Message = "PostgreSQL did not answer the notification listener; reconnecting")]
+    [LoggerMessage(EventId = LogEvents.NotificationListenerSilent, Level = LogLevel.Debug, Message = "PostgreSQL did not answer the notification listener; reconnecting")]
     private static partial void LogListenerRetrying(ILogger logger, Exception exception);
 }

@@ -79,9 +79,9 @@ public sealed partial class PostgresReachability(PostgresDatabase database, Time
         return string.Join(": ", reasons.Distinct(StringComparer.Ordinal));
     }
 
-    [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "PostgreSQL at {Server} is unreachable ({Reason}); requests that need it get 503 until it is back, and the silo carries on")]
+    [LoggerMessage(EventId = LogEvents.PostgresUnreachable, Level = LogLevel.Warning, Message = "PostgreSQL at {Server} is unreachable ({Reason}); requests that need it get 503 until it is back, and the silo carries on")]
     private static partial void LogLost(ILogger logger, string server, string reason);
 
-    [LoggerMessage(EventId = 46, Level = LogLevel.Information, Message = "PostgreSQL at {Server} is reachable again after {OutageSeconds} s")]
+    [LoggerMessage(EventId = LogEvents.PostgresReachableAgain, Level = LogLevel.Information, Message = "PostgreSQL at {Server} is reachable again after {OutageSeconds} s")]
     private static partial void LogBack(ILogger logger, string server, double outageSeconds);
 }

@@ -17,5 +17,5 @@ public static class SqlResource
             return reader.ReadToEnd();
         });
 
-    internal static string Own(string fileName) => Get(typeof(SqlResource).Assembly, "postgres-sql/" + fileName);
+    internal static string Own(string fileName) => Get(typeof(SqlResource).Assembly, "postgres/" + fileName);
 }

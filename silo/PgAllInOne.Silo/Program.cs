@@ -1,9 +1,8 @@
 using Orleans.Dashboard;
-using PgAllInOne.Grains;
+using PgAllInOne.Hosting;
 using PgAllInOne.Silo;
 using PgAllInOne.Silo.Api;
 using PgAllInOne.Silo.Dashboard;
-using PgAllInOne.Silo.Hosting;
 using PgAllInOne.Silo.Telemetry;
 
 // The content root (appsettings.json) is the silo's own folder, wherever it is started from; the working directory is
@@ -17,7 +16,6 @@ if (string.IsNullOrEmpty(builder.Configuration["Urls"]))
 }
 
 builder.UseOrleans(silo => silo.UseSiloEndpoints(builder.Configuration).AddPgAllInOne(builder.Configuration).AddDashboard());
-builder.Services.AddPartitionMaintenance(builder.Configuration);
 builder.Services.AddHttpApi(builder.Configuration);
 builder.Services.AddSiloTelemetry(builder.Configuration);
 builder.Services.AddSiloDashboard();

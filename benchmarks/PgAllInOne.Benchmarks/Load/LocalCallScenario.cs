@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using PgAllInOne.Silo.CallCycles;
+using PgAllInOne.OrleansExtensions.CallCycles;
 
 namespace PgAllInOne.Benchmarks.Load;
 

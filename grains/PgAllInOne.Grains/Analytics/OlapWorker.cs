@@ -11,7 +11,7 @@ public sealed class OlapWorker(NpgsqlDataSource dataSource) : Grain, IOlapWorker
 {
     public async Task<ImmutableArray<EventGroupRow>> AggregateEvents(AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo)
     {
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("EventPartials.sql"));
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("Analytics/EventPartials.sql"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.GroupBy });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = sliceFrom });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = sliceTo });
@@ -28,7 +28,7 @@ public sealed class OlapWorker(NpgsqlDataSource dataSource) : Grain, IOlapWorker
 
     public async Task<ImmutableArray<MetricPartial>> AggregateMetrics(AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo)
     {
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("MetricPartials.sql"));
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("Analytics/MetricPartials.sql"));
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = query.Bucket!.Value });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = query.GroupBy == "device" });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Metric! });

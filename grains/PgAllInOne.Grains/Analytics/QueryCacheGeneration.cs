@@ -29,13 +29,13 @@ public sealed class QueryCacheGeneration(PostgresDatabase database) : IPostgresN
     /// <summary>Starts a new generation on every silo (the notification goes out at commit).</summary>
     public async Task InvalidateAsync(CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand(GrainsSql.Get("BumpCacheGeneration.sql"));
+        await using var command = database.DataSource.CreateCommand(GrainsSql.Get("Analytics/BumpCacheGeneration.sql"));
         Advance((long)(await command.ExecuteScalarAsync(cancellationToken))!);
     }
 
     public async Task OnListeningAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var read = new NpgsqlCommand(GrainsSql.Get("ReadCacheGeneration.sql"), connection);
+        await using var read = new NpgsqlCommand(GrainsSql.Get("Analytics/ReadCacheGeneration.sql"), connection);
         Advance((long)(await read.ExecuteScalarAsync(cancellationToken))!);
     }
 

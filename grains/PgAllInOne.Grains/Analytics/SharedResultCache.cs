@@ -139,12 +139,12 @@ public sealed partial class SharedResultCache : ILifecycleParticipant<ISiloLifec
         }
     }
 
-    [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "Redis is unavailable; analytic results are served from PostgreSQL until it is back")]
+    [LoggerMessage(EventId = LogEvents.RedisUnavailable, Level = LogLevel.Warning, Message = "Redis is unavailable; analytic results are served from PostgreSQL until it is back")]
     private static partial void LogRedisFailing(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 1112, Level = LogLevel.Warning, Message = "Redis at {EndPoints} is not reachable yet; analytic results are served from PostgreSQL until it is")]
+    [LoggerMessage(EventId = LogEvents.RedisNotYetReachable, Level = LogLevel.Warning, Message = "Redis at {EndPoints} is not reachable yet; analytic results are served from PostgreSQL until it is")]
     private static partial void LogRedisAway(ILogger logger, string endPoints);
 
-    [LoggerMessage(EventId = 1111, Level = LogLevel.Information, Message = "Redis is back; analytic results are shared again")]
+    [LoggerMessage(EventId = LogEvents.RedisBack, Level = LogLevel.Information, Message = "Redis is back; analytic results are shared again")]
     private static partial void LogRedisBack(ILogger logger);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.OrleansExtensions.DatabaseFailures;
 
 namespace PgAllInOne.Grains.Devices;
 
@@ -34,7 +35,7 @@ public sealed class DeviceGrain(
     private async Task ReadLatestAsync(CancellationToken cancellationToken)
     {
         // No state yet: the newest values of readings stored before it existed come from the rows themselves.
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("LatestMetrics.sql"));
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("Devices/LatestMetrics.sql"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -82,7 +83,7 @@ public sealed class DeviceGrain(
             throw new ValidationException("bucket must be at least 1s and give at most 100,000 buckets over the range.");
         }
 
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("MetricRange.sql").Replace("{aggregate}", aggregate, StringComparison.Ordinal));
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("Devices/MetricRange.sql").Replace("{aggregate}", aggregate, StringComparison.Ordinal));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Metric });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = query.From.ToUniversalTime() });

@@ -1,12 +1,13 @@
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Devices;
+using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains.Devices;
 
 /// <summary>Group commit for readings: batches of many devices go into one binary COPY and one commit.</summary>
 public sealed class MetricsWriter(NpgsqlDataSource dataSource)
-    : GroupCommitWriter<MetricsWriter.PendingReadings, int>("metrics", MaxRowsPerCopy, static pending => pending.Readings.Count)
+    : PartitionedTableWriter<MetricsWriter.PendingReadings, int>("metrics", MaxRowsPerCopy, static pending => pending.Readings.Count)
 {
     private const int MaxRowsPerCopy = 50_000;
 
@@ -14,7 +15,7 @@ public sealed class MetricsWriter(NpgsqlDataSource dataSource)
     public Task<int> WriteAsync(string deviceId, IReadOnlyList<MetricReading> readings, DateTimeOffset now) =>
         EnqueueAsync(new PendingReadings(deviceId, readings, now));
 
-    protected override async Task CommitAsync(List<PendingReadings> batch)
+    protected override async Task CommitRowsAsync(List<PendingReadings> batch)
     {
         await CopyAsync(batch);
         batch.ForEach(p => p.Completion.TrySetResult(p.Readings.Count));
@@ -25,7 +26,7 @@ public sealed class MetricsWriter(NpgsqlDataSource dataSource)
         ulong rows;
         // A COPY is a statement of its own: all its rows commit as it ends, or none do.
         await using var connection = await dataSource.OpenConnectionAsync();
-        await using (var importer = await connection.BeginBinaryImportAsync(GrainsSql.Get("CopyMetrics.sql")))
+        await using (var importer = await connection.BeginBinaryImportAsync(GrainsSql.Get("Devices/CopyMetrics.sql")))
         {
             foreach (var pending in batch)
             {

@@ -18,7 +18,7 @@ public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<M
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var tryLock = new NpgsqlCommand(GrainsSql.Get("TryMaintenanceLock.sql"), connection))
+        await using (var tryLock = new NpgsqlCommand(GrainsSql.Get("Maintenance/TryMaintenanceLock.sql"), connection))
         {
             tryLock.Parameters.Add(new NpgsqlParameter<long> { TypedValue = LockKey });
             if (await tryLock.ExecuteScalarAsync(cancellationToken) is not true)
@@ -59,20 +59,20 @@ public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<M
         {
             if (TryParseDay(name, out var day) && day.AddDays(1) <= retainedFrom)
             {
-                await ExecuteTemplateAsync(connection, "DropPartition.sql", cancellationToken, ("{parent}", "metrics"), ("{partition}", name));
+                await ExecuteTemplateAsync(connection, "Maintenance/DropPartition.sql", cancellationToken, ("{parent}", "metrics"), ("{partition}", name));
                 dropped.Add(name);
             }
         }
 
-        await ExecuteAsync(connection, "DeleteExpiredMetricsInDefault.sql", new DateTimeOffset(retainedFrom.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), cancellationToken);
-        var expired = await ExecuteAsync(connection, "DeleteExpiredRecords.sql", now, cancellationToken);
+        await ExecuteAsync(connection, "Maintenance/DeleteExpiredMetricsInDefault.sql", new DateTimeOffset(retainedFrom.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), cancellationToken);
+        var expired = await ExecuteAsync(connection, "Maintenance/DeleteExpiredRecords.sql", now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new MaintenanceReport(false, created, dropped, expired);
     }
 
     private static async Task<HashSet<string>> ListPartitionsAsync(NpgsqlConnection connection, string parent, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(GrainsSql.Get("ListPartitions.sql"), connection);
+        await using var command = new NpgsqlCommand(GrainsSql.Get("Maintenance/ListPartitions.sql"), connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = parent });
         var names = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -85,7 +85,7 @@ public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<M
     }
 
     private static Task CreatePartitionAsync(NpgsqlConnection connection, string parent, string name, string column, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
-        ExecuteTemplateAsync(connection, "CreatePartition.sql", cancellationToken,
+        ExecuteTemplateAsync(connection, "Maintenance/CreatePartition.sql", cancellationToken,
             ("{parent}", parent), ("{partition}", name), ("{column}", column),
             ("{from}", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00+00"),
             ("{to}", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00+00"));

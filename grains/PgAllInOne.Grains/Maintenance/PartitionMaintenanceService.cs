@@ -38,9 +38,9 @@ internal sealed partial class PartitionMaintenanceService(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Maintenance: {Created} partitions created, {Dropped} dropped past retention, {Expired} expired records deleted")]
+    [LoggerMessage(EventId = LogEvents.MaintenanceRound, Level = LogLevel.Information, Message = "Maintenance: {Created} partitions created, {Dropped} dropped past retention, {Expired} expired records deleted")]
     private static partial void Ran(ILogger logger, int created, int dropped, int expired);
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Maintenance round failed; the next round tries again")]
+    [LoggerMessage(EventId = LogEvents.MaintenanceRoundFailed, Level = LogLevel.Warning, Message = "Maintenance round failed; the next round tries again")]
     private static partial void Failed(ILogger logger, Exception exception);
 }

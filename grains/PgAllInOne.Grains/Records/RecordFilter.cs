@@ -67,7 +67,7 @@ internal static partial class RecordFilter
             }
         }
 
-        var sql = GrainsSql.Get("QueryRecords.sql").Replace("{conditions}", conditions.ToString(), StringComparison.Ordinal).Replace("{order}", order, StringComparison.Ordinal);
+        var sql = GrainsSql.Get("Records/QueryRecords.sql").Replace("{conditions}", conditions.ToString(), StringComparison.Ordinal).Replace("{order}", order, StringComparison.Ordinal);
         var command = dataSource.CreateCommand(sql);
         command.Parameters.AddRange(parameters.ToArray());
         return command;

@@ -17,7 +17,7 @@ public sealed class RecordGrain(NpgsqlDataSource dataSource, [FromKeyedServices(
         RecordValidation.ValidateId(this.GetPrimaryKeyString());
         RecordValidation.Validate(write);
         var now = clock.GetUtcNow();
-        var sql = write.ExpectedVersion is null ? "UpsertRecord.sql" : "UpdateRecordAtVersion.sql";
+        var sql = write.ExpectedVersion is null ? "Records/UpsertRecord.sql" : "Records/UpdateRecordAtVersion.sql";
         await using var command = dataSource.CreateCommand(GrainsSql.Get(sql));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
         command.Parameters.Add(new NpgsqlParameter<JsonElement> { TypedValue = write.Data, NpgsqlDbType = NpgsqlDbType.Jsonb });
@@ -48,7 +48,7 @@ public sealed class RecordGrain(NpgsqlDataSource dataSource, [FromKeyedServices(
 
     public async Task<StoredRecord?> Get()
     {
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("ReadRecord.sql"));
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("Records/ReadRecord.sql"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         await using var reader = await command.ExecuteReaderAsync();
@@ -57,7 +57,7 @@ public sealed class RecordGrain(NpgsqlDataSource dataSource, [FromKeyedServices(
 
     public async Task<bool> Delete()
     {
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("DeleteRecord.sql"));
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("Records/DeleteRecord.sql"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
         return await command.ExecuteNonQueryAsync() > 0;

@@ -14,7 +14,7 @@ public sealed class DocumentsGrain(NpgsqlDataSource dataSource) : Grain, IDocume
 
     public async Task<long> Add(NewDocument document)
     {
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("InsertDocument.sql"));
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("Search/InsertDocument.sql"));
         AddFields(command, document);
         try
         {
@@ -28,14 +28,14 @@ public sealed class DocumentsGrain(NpgsqlDataSource dataSource) : Grain, IDocume
 
     public async Task<DocumentView?> Get(long id)
     {
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("ReadDocument.sql"));
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("Search/ReadDocument.sql"));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         return await ReadOneAsync(command);
     }
 
     public async Task<DocumentView?> Replace(long id, NewDocument document)
     {
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("ReplaceDocument.sql"));
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("Search/ReplaceDocument.sql"));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         AddFields(command, document);
         try
@@ -50,7 +50,7 @@ public sealed class DocumentsGrain(NpgsqlDataSource dataSource) : Grain, IDocume
 
     public async Task<bool> Delete(long id)
     {
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("DeleteDocument.sql"));
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("Search/DeleteDocument.sql"));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         return await command.ExecuteNonQueryAsync() > 0;
     }

@@ -30,7 +30,7 @@ public sealed partial class SearchWorker(NpgsqlDataSource dataSource) : Grain, I
 
         var started = Stopwatch.GetTimestamp();
         var cjk = CjkRun().Matches(query.Q).Select(m => m.Value).ToArray();
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("SearchDocuments.sql"));
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("Search/SearchDocuments.sql"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Q });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Limit });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Offset });

@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Users;
+using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains.Users;
 
@@ -9,7 +10,7 @@ namespace PgAllInOne.Grains.Users;
 /// commit; each user grain is answered with its new row only after that commit.
 /// </summary>
 public sealed class EventWriter(NpgsqlDataSource dataSource)
-    : GroupCommitWriter<EventWriter.PendingEvents, UserView>("events", MaxEventsPerCommit, static pending => pending.Events.Count)
+    : PartitionedTableWriter<EventWriter.PendingEvents, UserView>("events", MaxEventsPerCommit, static pending => pending.Events.Count)
 {
     private const int MaxEventsPerCommit = 20_000;
 
@@ -17,7 +18,7 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
     public Task<UserView> WriteAsync(long userId, IReadOnlyList<NewEvent> events, DateTimeOffset now) =>
         EnqueueAsync(new PendingEvents(userId, events, now));
 
-    protected override async Task CommitAsync(List<PendingEvents> batch)
+    protected override async Task CommitRowsAsync(List<PendingEvents> batch)
     {
         var users = await InsertAsync(batch);
         foreach (var pending in batch)
@@ -55,12 +56,12 @@ public sealed class EventWriter(NpgsqlDataSource dataSource)
 
         // One round trip: the batch's statements run in one implicit transaction, committed as it ends.
         await using var commands = dataSource.CreateBatch();
-        var insert = new NpgsqlBatchCommand(GrainsSql.Get("InsertEvents.sql"));
+        var insert = new NpgsqlBatchCommand(GrainsSql.Get("Users/InsertEvents.sql"));
         insert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = userIds });
         insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });
         insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = times });
-        var count = new NpgsqlBatchCommand(GrainsSql.Get("CountEvents.sql"));
+        var count = new NpgsqlBatchCommand(GrainsSql.Get("Users/CountEvents.sql"));
         count.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = counts.Keys.ToArray() });
         count.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = counts.Values.ToArray() });
         commands.BatchCommands.Add(insert);

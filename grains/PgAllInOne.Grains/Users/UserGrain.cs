@@ -5,6 +5,7 @@ using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Users;
 using PgAllInOne.Grains.Json;
+using PgAllInOne.OrleansExtensions.DatabaseFailures;
 
 namespace PgAllInOne.Grains.Users;
 
@@ -38,7 +39,7 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [
 
         var profile = JsonMergePatch.Apply(current.Profile, mergePatch);
         UserValidation.RequireObject(profile, "profile");
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("UpdateProfile.sql"));
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("Users/UpdateProfile.sql"));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         command.Parameters.Add(new NpgsqlParameter<JsonElement> { TypedValue = profile, NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = current.Version });
@@ -65,7 +66,7 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [
     {
         _ = user ?? throw NotFound();
         UserValidation.Validate(query);
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("ReadEvents.sql"));
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("Users/ReadEvents.sql"));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.From?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.To?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -83,7 +84,7 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [
 
     private async Task<UserView?> ReadAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("ReadUser.sql"));
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("Users/ReadUser.sql"));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? UserRows.Read(reader) : null;

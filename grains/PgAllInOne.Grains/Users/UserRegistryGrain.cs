@@ -15,7 +15,7 @@ public sealed class UserRegistryGrain(NpgsqlDataSource dataSource) : Grain, IUse
     public async Task<UserView> Create(NewUser user)
     {
         UserValidation.Validate(user);
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("InsertUser.sql"));
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("Users/InsertUser.sql"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = user.Username });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = user.Email });
         command.Parameters.Add(new NpgsqlParameter<JsonElement> { TypedValue = user.Profile ?? EmptyObject, NpgsqlDbType = NpgsqlDbType.Jsonb });

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using PgAllInOne.GrainInterfaces.Errors;
-using PgAllInOne.Grains;
+using PgAllInOne.OrleansExtensions.DatabaseFailures;
 using Orleans.Runtime;
 using Orleans.Storage;
 

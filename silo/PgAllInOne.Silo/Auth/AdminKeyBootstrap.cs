@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PgAllInOne.Postgres;
-using PgAllInOne.Silo.Hosting;
+using PgAllInOne.Hosting;
 
 namespace PgAllInOne.Silo.Auth;
 

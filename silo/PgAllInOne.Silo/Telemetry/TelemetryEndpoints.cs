@@ -4,6 +4,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using PgAllInOne.Grains;
+using PgAllInOne.Hosting;
 using PgAllInOne.Postgres;
 using PgAllInOne.Silo.Auth;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using PgAllInOne.GrainInterfaces.Devices;
-using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Users;
 using PgAllInOne.Grains.Devices;
 using PgAllInOne.Grains.Users;
@@ -12,10 +11,10 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Data;
 
 /// <summary>
-/// The group-commit writers against values PostgreSQL itself refuses (bypassing the grains' validation, the way a
-/// constraint the validation does not know would): the refused writes share one batch with valid ones, the batch is
-/// split, every valid write commits and only the refused ones fail, with a 400's exception. A database that cannot be
-/// reached fails the batch with the exception that means 503.
+/// The events' and the readings' writers against values PostgreSQL itself refuses (bypassing the grains' validation,
+/// the way a constraint the validation does not know would): the refused writes share one batch with valid ones, and
+/// what each writer stores together (events with their users' counts, readings in one COPY) commits or fails together
+/// per write. The writer's policy itself is pinned once in <c>GroupCommitWriterTests</c>.
 /// </summary>
 [Collection(RunsAloneCollection.Name)] // runs alone: it counts group commits on the process's meter
 public sealed class GroupCommitSplitTests(PostgresFixture postgres)
@@ -54,7 +53,7 @@ public sealed class GroupCommitSplitTests(PostgresFixture postgres)
         {
             if (Refused(i))
             {
-                var refused = await Assert.ThrowsAsync<ValidationException>(() => writes[i]);
+                var refused = await Assert.ThrowsAsync<WriteRefusedException>(() => writes[i]);
                 Assert.Contains("PostgreSQL refused the events", refused.Message, StringComparison.Ordinal);
             }
             else
@@ -97,7 +96,7 @@ public sealed class GroupCommitSplitTests(PostgresFixture postgres)
         {
             if (Refused(i))
             {
-                var refused = await Assert.ThrowsAsync<ValidationException>(() => writes[i]);
+                var refused = await Assert.ThrowsAsync<WriteRefusedException>(() => writes[i]);
                 Assert.Contains("metrics_value_not_negative", refused.Message, StringComparison.Ordinal);
             }
             else
@@ -114,25 +113,6 @@ public sealed class GroupCommitSplitTests(PostgresFixture postgres)
         Assert.Equal((long)((good * 2) + 2), await ScalarAsync<long>(dataSource, "SELECT count(*) FROM metrics"));
         Assert.Equal((long)good, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM metrics WHERE time = '2026-12-01T12:00:00Z' AND value = 1"));
         Assert.Equal(0L, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM metrics WHERE device_id IN (SELECT 'd' || i FROM generate_series(1, 40, 4) i)"));
-    }
-
-    [Fact]
-    public async Task ADatabaseThatCannotBeReached_FailsTheWholeBatch_AsUnavailable()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop(); // a port nobody listens on
-        await using var dataSource = NpgsqlDataSource.Create($"Host=127.0.0.1;Port={port};Username=postgres;Timeout=3");
-        await using var writer = new MetricsWriter(dataSource);
-
-        var writes = Enumerable.Range(0, 10).Select(i => writer.WriteAsync($"d{i}", [new MetricReading("power", i)], Now)).ToList();
-
-        foreach (var write in writes)
-        {
-            var failure = await Assert.ThrowsAnyAsync<NpgsqlException>(() => write);
-            Assert.IsNotType<PostgresException>(failure); // what the HTTP facade answers with 503
-        }
     }
 
     /// <summary>

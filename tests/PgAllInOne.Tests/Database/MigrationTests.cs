@@ -22,6 +22,8 @@ public sealed class MigrationTests(PostgresFixture postgres) : IClassFixture<Pos
         Assert.Equal((long)MigrationRunner.Embedded.Count, await count.ExecuteScalarAsync());
         await using var table = dataSource.CreateCommand("SELECT to_regclass('grain_state') IS NOT NULL");
         Assert.Equal(true, await table.ExecuteScalarAsync());
+        await using var dropped = dataSource.CreateCommand("SELECT to_regclass('silo_membership') IS NULL");
+        Assert.Equal(true, await dropped.ExecuteScalarAsync()); // replaced by Orleans' membership tables
     }
 
     [Fact]

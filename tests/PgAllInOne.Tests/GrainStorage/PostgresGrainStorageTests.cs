@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Runtime;
 using Orleans.Storage;
-using PgAllInOne.Silo.GrainStorage;
+using PgAllInOne.OrleansExtensions.GrainStorage;
 using PgAllInOne.Tests.Grains;
 using PgAllInOne.Tests.Infrastructure;
 

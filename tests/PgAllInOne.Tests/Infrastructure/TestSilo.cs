@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.TestingHost;
-using PgAllInOne.Silo.Hosting;
+using PgAllInOne.Hosting;
 
 namespace PgAllInOne.Tests.Infrastructure;
 

@@ -1,0 +1,90 @@
+using Npgsql;
+
+namespace PgAllInOne.Postgres;
+
+/// <summary>
+/// Group commit: the writes of many callers queue, one commit stores a batch of them, and each caller is answered only
+/// after that commit. What a failed commit means is decided here, once for every writer:
+/// <list type="bullet">
+/// <item>PostgreSQL refused a value one write carries (<see cref="PostgresFailure.IsOneWritesFault"/>): nothing of the
+/// batch was stored, so it is split in halves until the writes that carry the value fail alone
+/// (<see cref="WriteRefusedException"/>) and all the others commit;</item>
+/// <item>the database cannot be reached, or refuses for a while: the whole batch fails with Npgsql's exception;</item>
+/// <item>the queue is full or closed: the write is refused at once (<see cref="GroupCommitRefusedException"/>).</item>
+/// </list>
+/// A commit answers each write of its batch itself, and may answer one of them with a failure of its own (a version
+/// conflict) while the others succeed.
+/// </summary>
+public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
+    where TPending : PendingWrite<TResult>
+{
+    private readonly GroupCommitQueue<TPending> queue;
+    private readonly string name;
+    private readonly int capacity;
+
+    /// <param name="name">What the writer stores (the <c>queue</c> tag of the group-commit metrics, and the messages' word for the writes).</param>
+    /// <param name="concurrency">Batches in flight at once.</param>
+    /// <param name="maxWeightPerCommit">Most weight (rows) one commit takes.</param>
+    /// <param name="weight">The weight of a write.</param>
+    /// <param name="capacity">Writes that may wait for their commit; beyond it a write is refused at once.</param>
+    protected GroupCommitWriter(string name, int concurrency, int maxWeightPerCommit, Func<TPending, int> weight, int capacity = GroupCommitQueue<TPending>.DefaultCapacity)
+    {
+        this.name = name;
+        this.capacity = capacity;
+        queue = new GroupCommitQueue<TPending>(name, concurrency, maxWeightPerCommit, weight, FlushAsync, capacity);
+    }
+
+    /// <summary>Stops taking writes and waits until everything queued is committed.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await queue.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Queues the write; the task completes once it is committed, or fails (refused at once when the queue is full or closed).</summary>
+    protected Task<TResult> EnqueueAsync(TPending pending)
+    {
+        var enqueued = queue.TryEnqueue(pending);
+        if (enqueued != Enqueued.Queued)
+        {
+            pending.Completion.TrySetException(new GroupCommitRefusedException(enqueued, enqueued == Enqueued.Full
+                ? $"{capacity} writes are waiting for PostgreSQL; nothing was written, try again."
+                : $"The process is stopping; {name} can no longer be stored here."));
+        }
+
+        return pending.Completion.Task;
+    }
+
+    /// <summary>Stores the batch in one transaction; answers each write once it has committed. Throws when nothing was stored.</summary>
+    protected abstract Task CommitAsync(List<TPending> batch);
+
+    private async Task FlushAsync(List<TPending> batch)
+    {
+        try
+        {
+            await CommitAsync(batch);
+        }
+        catch (Exception exception) when (batch.Count > 1 && PostgresFailure.IsOneWritesFault(exception))
+        {
+            // Nothing of the batch was stored (its transaction rolled back): each half commits, or splits again, on its own.
+            var half = batch.Count / 2;
+            await FlushAsync(batch.GetRange(0, half));
+            await FlushAsync(batch.GetRange(half, batch.Count - half));
+        }
+        catch (Exception exception)
+        {
+            var error = ForCallers(exception);
+            batch.ForEach(p => p.Completion.TrySetException(error));
+        }
+    }
+
+    private Exception ForCallers(Exception exception) => exception switch
+    {
+        PostgresException pg when PostgresFailure.IsOneWritesFault(pg) =>
+            new WriteRefusedException($"PostgreSQL refused the {name} of this request ({pg.MessageText}); none of them were stored.", pg),
+        PostgresException { IsTransient: true } pg => new NpgsqlException("PostgreSQL cannot take writes now; try again.", pg),
+        not NpgsqlException when PostgresFailure.IsOneWritesFault(exception) =>
+            new WriteRefusedException($"The {name} of this request carry a value that cannot be stored; none of them were stored.", exception),
+        _ => exception,
+    };
+}

@@ -1,0 +1,18 @@
+namespace PgAllInOne.Postgres;
+
+/// <summary>
+/// The event ids of this assembly's log messages, all in one place so that none is used twice. This assembly logs
+/// with ids below 1000; the grains use 1000–1999 and the silo executable 2000–2999.
+/// </summary>
+internal static class LogEvents
+{
+    public const int NotificationListenerLost = 40;
+    public const int NotificationListenerSilent = 41;
+    public const int PostgresUnreachable = 45;
+    public const int PostgresReachableAgain = 46;
+    public const int MigrationApplied = 200;
+    public const int MigrationsUpToDate = 201;
+    public const int EmbeddedPostgresStarted = 300;
+    public const int EmbeddedPostgresStopped = 301;
+    public const int EmbeddedPostgresRelocated = 302;
+}

@@ -1,0 +1,7 @@
+namespace PgAllInOne.Postgres;
+
+/// <summary>A write waiting for its group commit (<see cref="GroupCommitWriter{TPending, TResult}"/>); it is answered through <see cref="Completion"/>.</summary>
+public abstract record PendingWrite<TResult>
+{
+    public TaskCompletionSource<TResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
