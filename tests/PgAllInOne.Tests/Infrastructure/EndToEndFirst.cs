@@ -6,7 +6,8 @@ namespace PgAllInOne.Tests.Infrastructure;
 
 /// <summary>
 /// Starts the collections of end-to-end classes (<c>[Trait("Category", "EndToEnd")]</c>: builds, processes, browsers)
-/// first, so that the longest tests run beside the many short ones instead of after them.
+/// first, so that the longest tests run beside the many short ones instead of after them; among them in reverse order
+/// of name, which starts the longest of all, the README's walk-through, first.
 /// </summary>
 public sealed class EndToEndFirst : ITestCollectionOrderer
 {
@@ -18,7 +19,8 @@ public sealed class EndToEndFirst : ITestCollectionOrderer
         .ToHashSet(StringComparer.Ordinal);
 
     public IEnumerable<ITestCollection> OrderTestCollections(IEnumerable<ITestCollection> testCollections) =>
-        testCollections.OrderBy(c => IsEndToEnd(c) ? 0 : 1).ThenBy(c => c.DisplayName, StringComparer.Ordinal);
+        testCollections.Where(IsEndToEnd).OrderByDescending(c => c.DisplayName, StringComparer.Ordinal)
+            .Concat(testCollections.Where(c => !IsEndToEnd(c)).OrderBy(c => c.DisplayName, StringComparer.Ordinal));
 
     // A class without a [Collection] is a collection of its own, named after the class.
     private static bool IsEndToEnd(ITestCollection collection) =>

@@ -11,16 +11,13 @@ public class SharedSilo : IAsyncLifetime
 
     public TestSilo Silo { get; private set; } = null!;
 
-    /// <summary>Settings for the silo, beyond the connection string.</summary>
-    protected virtual IDictionary<string, string?>? Settings => null;
-
     /// <summary>The data features' clock; null is the system's.</summary>
     protected virtual TimeProvider? Clock => null;
 
     public async Task InitializeAsync()
     {
         Database = await (await PostgresServer.InstanceAsync()).CreateDatabaseAsync();
-        Silo = await TestSilo.StartAsync(Database, Settings, clock: Clock);
+        Silo = await TestSilo.StartAsync(Database, clock: Clock);
     }
 
     public async Task DisposeAsync() => await Silo.DisposeAsync();

@@ -10,16 +10,13 @@ public abstract class SiloTest(PostgresFixture postgres) : IClassFixture<Postgre
 
     protected TestSilo Silo { get; set; } = null!;
 
-    /// <summary>Settings for the silo, beyond the connection string.</summary>
-    protected virtual IDictionary<string, string?>? Settings => null;
-
     /// <summary>The data features' clock; null is the system's.</summary>
     protected virtual TimeProvider? Clock => null;
 
     public async Task InitializeAsync()
     {
         Database = await postgres.CreateDatabaseAsync();
-        Silo = await TestSilo.StartAsync(Database, Settings, clock: Clock);
+        Silo = await TestSilo.StartAsync(Database, clock: Clock);
     }
 
     public async Task DisposeAsync() => await Silo.DisposeAsync();
