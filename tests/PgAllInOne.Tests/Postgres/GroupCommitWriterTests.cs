@@ -5,7 +5,7 @@ using PgAllInOne.OrleansExtensions.DatabaseFailures;
 using PgAllInOne.Postgres;
 using PgAllInOne.Tests.Infrastructure;
 
-namespace PgAllInOne.Tests.Database;
+namespace PgAllInOne.Tests.Postgres;
 
 /// <summary>
 /// The one group-commit writer's policy, pinned once on a real PostgreSQL with a writer of numbers into a table that

@@ -4,7 +4,7 @@ using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.Tests.Infrastructure;
 
-namespace PgAllInOne.Tests.Data;
+namespace PgAllInOne.Tests.Devices;
 
 public sealed class DeviceGrainTests(SharedSilo shared, PostgresFixture postgres) : IClassFixture<SharedSilo>, IClassFixture<PostgresFixture>
 {

@@ -8,7 +8,7 @@ using PgAllInOne.GrainInterfaces.Analytics;
 using PgAllInOne.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace PgAllInOne.Tests.Data;
+namespace PgAllInOne.Tests.Analytics;
 
 /// <summary>The query-result cache: single flight, TTL, invalidation on every silo, sharing through Redis and life without it.</summary>
 [Collection(RunsAloneCollection.Name)] // runs alone: it bounds latencies while Redis is frozen or down

@@ -3,7 +3,7 @@ using Npgsql;
 using PgAllInOne.Postgres;
 using PgAllInOne.Tests.Infrastructure;
 
-namespace PgAllInOne.Tests.Database;
+namespace PgAllInOne.Tests.Postgres;
 
 public sealed class MigrationTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {

@@ -4,7 +4,7 @@ using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Users;
 using PgAllInOne.Tests.Infrastructure;
 
-namespace PgAllInOne.Tests.Data;
+namespace PgAllInOne.Tests.Users;
 
 public sealed class UserGrainTests(SharedSilo shared) : IClassFixture<SharedSilo>
 {

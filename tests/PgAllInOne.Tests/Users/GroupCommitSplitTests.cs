@@ -8,7 +8,7 @@ using PgAllInOne.Grains.Users;
 using PgAllInOne.Postgres;
 using PgAllInOne.Tests.Infrastructure;
 
-namespace PgAllInOne.Tests.Data;
+namespace PgAllInOne.Tests.Users;
 
 /// <summary>
 /// The events' and the readings' writers against values PostgreSQL itself refuses (bypassing the grains' validation,

@@ -11,7 +11,7 @@ using PgAllInOne.Grains.Maintenance;
 using PgAllInOne.Postgres;
 using PgAllInOne.Tests.Infrastructure;
 
-namespace PgAllInOne.Tests.Data;
+namespace PgAllInOne.Tests.Maintenance;
 
 public sealed class PartitionMaintenanceTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {

@@ -6,7 +6,7 @@ using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.Grains.Maintenance;
 using PgAllInOne.Tests.Infrastructure;
 
-namespace PgAllInOne.Tests.Data;
+namespace PgAllInOne.Tests.Analytics;
 
 /// <summary>OLAP fan-out over partitions, checked against the one SQL statement that computes the same over the same rows.</summary>
 public sealed class OlapTests(OlapTests.InSeptember shared) : IClassFixture<OlapTests.InSeptember>

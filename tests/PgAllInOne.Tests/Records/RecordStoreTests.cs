@@ -5,7 +5,7 @@ using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Records;
 using PgAllInOne.Tests.Infrastructure;
 
-namespace PgAllInOne.Tests.Data;
+namespace PgAllInOne.Tests.Records;
 
 public sealed class RecordStoreTests(PostgresFixture postgres) : SiloTest(postgres)
 {

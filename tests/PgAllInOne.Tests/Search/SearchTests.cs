@@ -4,7 +4,7 @@ using PgAllInOne.GrainInterfaces.Search;
 using PgAllInOne.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace PgAllInOne.Tests.Data;
+namespace PgAllInOne.Tests.Search;
 
 public sealed partial class SearchTests(PostgresFixture postgres, ITestOutputHelper output) : SiloTest(postgres)
 {
