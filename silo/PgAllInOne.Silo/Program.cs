@@ -2,7 +2,15 @@ using Orleans.Dashboard;
 using PgAllInOne.Hosting;
 using PgAllInOne.Silo;
 using PgAllInOne.Silo.Api;
+using PgAllInOne.Silo.Api.Analytics;
+using PgAllInOne.Silo.Api.Cluster;
+using PgAllInOne.Silo.Api.Devices;
+using PgAllInOne.Silo.Api.Documents;
+using PgAllInOne.Silo.Api.Keys;
+using PgAllInOne.Silo.Api.Records;
+using PgAllInOne.Silo.Api.Users;
 using PgAllInOne.Silo.Dashboard;
+using PgAllInOne.Silo.Health;
 using PgAllInOne.Silo.Telemetry;
 
 // The content root (appsettings.json) is the silo's own folder, wherever it is started from; the working directory is
@@ -17,6 +25,7 @@ if (string.IsNullOrEmpty(builder.Configuration["Urls"]))
 
 builder.UseOrleans(silo => silo.UseSiloEndpoints(builder.Configuration).AddPgAllInOne(builder.Configuration).AddDashboard());
 builder.Services.AddHttpApi(builder.Configuration);
+builder.Services.AddSiloHealthChecks();
 builder.Services.AddSiloTelemetry(builder.Configuration);
 builder.Services.AddSiloDashboard();
 
@@ -30,10 +39,30 @@ if (ownProcess && ConfigurationProblems.Find(builder.Services, app.Services) is 
     return ConfigurationFailure.Report(problems);
 }
 
-app.MapHttpApi();
+// The middleware every request passes, in order (routing first: which endpoint a request goes to is known to all).
+app.UseRouting();
+app.UseExceptionHandler();          // an exception becomes problem details in the product's words (ProblemExceptionHandler)
+app.UseStatusCodePages();           // so does an answer without a body: unknown path 404, 405, 415 (StatusCodeProblems)
+app.UseAuthentication();            // an API key (Authorization: Bearer or X-Api-Key) or a dashboard session
+app.UseAuthorization();             // the endpoint's role: reader, writer or admin
+app.UseRateLimiter();               // per API key (429), then the silo's capacity for /api requests over all keys (503)
+app.UseJsonBodyValidation();        // a JSON body that is not UTF-8, does not parse, nests too deep or cannot be stored: 400 before binding
+app.UseDashboardSecurityHeaders();  // the pages under /dashboard load nothing from elsewhere
+
+// The endpoints. No catch-all: routing answers an unknown path 404, a known path with another method 405 (with Allow)
+// and a body of another type 415, and the status code pages give each its problem details.
+app.MapOpenApi();
+app.MapApiPage();
+app.MapUsersApi();
+app.MapDevicesApi();
+app.MapDocumentsApi();
+app.MapAnalyticsApi();
+app.MapRecordsApi();
+app.MapClusterApi();
+app.MapKeysApi();
 app.MapMetricsEndpoint();
 app.MapDashboard();
-app.MapHealthEndpoints();
+app.MapSiloHealthChecks();
 try
 {
     await app.RunAsync();

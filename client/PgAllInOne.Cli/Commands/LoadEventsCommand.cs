@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using PgAllInOne.Api.Contracts.Users;
 using PgAllInOne.Cli.Http;
 using PgAllInOne.Cli.Load;
 using PgAllInOne.Cli.Output;
@@ -37,10 +38,10 @@ public static class LoadEventsCommand
             {
                 // Workers take users in turn so that every user grain gets a share and no two workers start on the same one.
                 var user = ids[(int)(((iteration * workers) + worker) % ids.Count)];
-                var events = new NewEventBody[size];
+                var events = new NewEventRequest[size];
                 for (var i = 0; i < size; i++)
                 {
-                    events[i] = new NewEventBody(Types[(iteration + i) % Types.Length], JsonSerializer.SerializeToElement(new { run = runId, worker, n = iteration }));
+                    events[i] = new NewEventRequest(Types[(iteration + i) % Types.Length], JsonSerializer.SerializeToElement(new { run = runId, worker, n = iteration }));
                 }
 
                 return context.Client.AddEventsAsync(user, events, token);
@@ -62,7 +63,7 @@ public static class LoadEventsCommand
                 async (i, token) =>
                 {
                     var name = string.Create(CultureInfo.InvariantCulture, $"load-{runId}-{i}");
-                    ids[i] = (await context.Client.CreateUserAsync(new NewUserBody(name, name + "@load.example", null), token)).Id;
+                    ids[i] = (await context.Client.CreateUserAsync(new CreateUserRequest(name, name + "@load.example", null), token)).Id;
                     Interlocked.Increment(ref created);
                 });
         }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using PgAllInOne.Api.Contracts.Devices;
 using PgAllInOne.Cli.Http;
 using PgAllInOne.Cli.Load;
 using PgAllInOne.Cli.Output;
@@ -27,12 +28,12 @@ public static class LoadMetricsCommand
             {
                 var device = string.Create(CultureInfo.InvariantCulture, $"load-{runId}-{((iteration * workers) + worker) % deviceCount}");
                 var now = DateTimeOffset.UtcNow;
-                var readings = new MetricReadingBody[size];
+                var readings = new MetricReadingRequest[size];
                 for (var i = 0; i < size; i++)
                 {
                     // Deterministic but varied values: no shared Random across workers, nothing to lock.
                     var value = ((iteration * 31) + (i * 7) + worker) % 1000 / 10.0;
-                    readings[i] = new MetricReadingBody(Metrics[i % Metrics.Length], value, now.AddMilliseconds(-i));
+                    readings[i] = new MetricReadingRequest(Metrics[i % Metrics.Length], value, now.AddMilliseconds(-i));
                 }
 
                 return context.Client.AddMetricsAsync(device, readings, token);

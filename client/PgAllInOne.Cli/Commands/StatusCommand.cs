@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PgAllInOne.Api.Contracts.Cluster;
 using PgAllInOne.Cli.Http;
 using PgAllInOne.Cli.Output;
 using Spectre.Console;
@@ -21,7 +22,7 @@ public static class StatusCommand
         return command;
     }
 
-    public static void Render(IAnsiConsole console, ClusterView cluster, DateTimeOffset now)
+    public static void Render(IAnsiConsole console, ClusterInfo cluster, DateTimeOffset now)
     {
         var silos = new Table().Title($"cluster [bold]{Markup.Escape(cluster.ClusterId)}[/]")
             .AddColumns("id", "endpoint", "status", "uptime", "heartbeat", "activations", "cpu %", "memory MB");

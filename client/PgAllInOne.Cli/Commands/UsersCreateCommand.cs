@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PgAllInOne.Api.Contracts.Users;
 using PgAllInOne.Cli.Http;
 
 namespace PgAllInOne.Cli.Commands;
@@ -14,7 +15,7 @@ public static class UsersCreateCommand
         var command = new Command("create", "Create a user") { username, email, profile };
         host.SetAction(command, async (parseResult, context, cancellationToken) =>
         {
-            var body = new NewUserBody(parseResult.GetValue(username)!, parseResult.GetValue(email)!, parseResult.GetValue(profile));
+            var body = new CreateUserRequest(parseResult.GetValue(username)!, parseResult.GetValue(email)!, parseResult.GetValue(profile));
             var user = await context.Client.CreateUserAsync(body, cancellationToken);
             UsersGetCommand.Render(context.Console, user);
             return 0;

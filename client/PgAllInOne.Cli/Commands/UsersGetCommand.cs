@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PgAllInOne.Api.Contracts.Users;
 using PgAllInOne.Cli.Http;
 using PgAllInOne.Cli.Output;
 using Spectre.Console;

@@ -3,6 +3,12 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using PgAllInOne.Api.Contracts;
+using PgAllInOne.Api.Contracts.Analytics;
+using PgAllInOne.Api.Contracts.Cluster;
+using PgAllInOne.Api.Contracts.Devices;
+using PgAllInOne.Api.Contracts.Documents;
+using PgAllInOne.Api.Contracts.Users;
 
 namespace PgAllInOne.Cli.Http;
 
@@ -28,46 +34,46 @@ public sealed class PgaioHttpClient : IDisposable
     }
 
     /// <summary>The silos of the cluster; those that left (dead) only when <paramref name="includeDead"/> is true.</summary>
-    public Task<ClusterView> GetClusterAsync(bool includeDead, CancellationToken cancellationToken) =>
-        SendAsync<ClusterView>(HttpMethod.Get, includeDead ? "api/cluster?all=true" : "api/cluster", null, cancellationToken);
+    public Task<ClusterInfo> GetClusterAsync(bool includeDead, CancellationToken cancellationToken) =>
+        SendAsync<ClusterInfo>(HttpMethod.Get, includeDead ? "api/cluster?all=true" : "api/cluster", null, cancellationToken);
 
-    public Task<UserView> CreateUserAsync(NewUserBody user, CancellationToken cancellationToken) =>
+    public Task<UserView> CreateUserAsync(CreateUserRequest user, CancellationToken cancellationToken) =>
         SendAsync<UserView>(HttpMethod.Post, "api/users", user, cancellationToken);
 
     public Task<UserView> GetUserAsync(long id, CancellationToken cancellationToken) =>
         SendAsync<UserView>(HttpMethod.Get, $"api/users/{id.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken);
 
-    public async Task<int> AddEventsAsync(long userId, IReadOnlyList<NewEventBody> events, CancellationToken cancellationToken) =>
+    public async Task<int> AddEventsAsync(long userId, IReadOnlyList<NewEventRequest> events, CancellationToken cancellationToken) =>
         (await SendAsync<AcceptedCount>(HttpMethod.Post, $"api/users/{userId.ToString(CultureInfo.InvariantCulture)}/events", events, cancellationToken)).Accepted;
 
-    public async Task<int> AddMetricsAsync(string deviceId, IReadOnlyList<MetricReadingBody> readings, CancellationToken cancellationToken) =>
+    public async Task<int> AddMetricsAsync(string deviceId, IReadOnlyList<MetricReadingRequest> readings, CancellationToken cancellationToken) =>
         (await SendAsync<AcceptedCount>(HttpMethod.Post, $"api/devices/{Uri.EscapeDataString(deviceId)}/metrics", readings, cancellationToken)).Accepted;
 
-    public async Task<long> AddDocumentAsync(DocumentBody document, CancellationToken cancellationToken) =>
+    public async Task<long> AddDocumentAsync(DocumentRequest document, CancellationToken cancellationToken) =>
         (await SendAsync<CreatedId>(HttpMethod.Post, "api/documents", document, cancellationToken)).Id;
 
     public Task<SearchResult> SearchAsync(string query, int limit, int offset, string? language, CancellationToken cancellationToken) =>
         SendAsync<SearchResult>(HttpMethod.Get, "api/search" + Query(("q", query), ("limit", Invariant(limit)), ("offset", Invariant(offset)), ("language", language)), null, cancellationToken);
 
-    public Task<CachedAnswer<EventGroupRow>> EventAnalyticsAsync(
+    public Task<CachedAnswer<EventAnalyticsResponse>> EventAnalyticsAsync(
         string groupBy, DateTimeOffset? from, DateTimeOffset? to, string? type, int? top, CancellationToken cancellationToken) =>
-        SendCachedAsync<EventGroupRow>(
+        SendCachedAsync<EventAnalyticsResponse>(
             "api/analytics/events" + Query(("groupBy", groupBy), ("from", Time(from)), ("to", Time(to)), ("type", type), ("top", top is { } t ? Invariant(t) : null)),
             cancellationToken);
 
-    public Task<CachedAnswer<MetricSeriesRow>> MetricAnalyticsAsync(
+    public Task<CachedAnswer<MetricAnalyticsResponse>> MetricAnalyticsAsync(
         string metric, string bucket, string agg, string groupBy, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken) =>
-        SendCachedAsync<MetricSeriesRow>(
+        SendCachedAsync<MetricAnalyticsResponse>(
             "api/analytics/metrics" + Query(("metric", metric), ("bucket", bucket), ("agg", agg), ("groupBy", groupBy), ("from", Time(from)), ("to", Time(to))),
             cancellationToken);
 
     public void Dispose() => http.Dispose();
 
-    private async Task<CachedAnswer<TRow>> SendCachedAsync<TRow>(string path, CancellationToken cancellationToken)
+    private async Task<CachedAnswer<TResult>> SendCachedAsync<TResult>(string path, CancellationToken cancellationToken)
     {
         using var response = await SendRawAsync(HttpMethod.Get, path, null, cancellationToken);
         var cache = response.Headers.TryGetValues("X-Cache", out var values) ? values.FirstOrDefault() : null;
-        return new CachedAnswer<TRow>(await ReadAsync<AnalyticsResult<TRow>>(response, cancellationToken), cache);
+        return new CachedAnswer<TResult>(await ReadAsync<TResult>(response, cancellationToken), cache);
     }
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)

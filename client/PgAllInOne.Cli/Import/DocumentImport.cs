@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using PgAllInOne.Api.Contracts.Documents;
 using PgAllInOne.Cli.Http;
 
 namespace PgAllInOne.Cli.Import;
@@ -48,7 +49,7 @@ public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
     {
         using var fatal = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stop = new StopSignal(null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500), fatal.Token);
-        var queue = Channel.CreateBounded<(long Line, DocumentBody Document, int Bytes)>(concurrency * 2);
+        var queue = Channel.CreateBounded<(long Line, DocumentRequest Document, int Bytes)>(concurrency * 2);
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => PostAsync(queue.Reader, stop, fatal), CancellationToken.None)).ToList();
         try
@@ -84,7 +85,7 @@ public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
             unreachable);
     }
 
-    private async Task ReadAsync(string path, ChannelWriter<(long, DocumentBody, int)> queue, CancellationToken stopping)
+    private async Task ReadAsync(string path, ChannelWriter<(long, DocumentRequest, int)> queue, CancellationToken stopping)
     {
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         long number = 0;
@@ -120,7 +121,7 @@ public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
     }
 
     /// <summary>Null when the line is a JSON object whose known fields have the right types; else what is wrong with it.</summary>
-    private static string? Parse(string line, out DocumentBody? document)
+    private static string? Parse(string line, out DocumentRequest? document)
     {
         document = null;
         try
@@ -131,7 +132,7 @@ public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
                 return $"malformed: a JSON object was expected, not {json.RootElement.ValueKind.ToString().ToLowerInvariant()}";
             }
 
-            document = json.RootElement.Deserialize<DocumentBody>(PgaioHttpClient.Json);
+            document = json.RootElement.Deserialize<DocumentRequest>(PgaioHttpClient.Json);
             return null;
         }
         catch (JsonException e)
@@ -142,7 +143,7 @@ public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
         }
     }
 
-    private async Task PostAsync(ChannelReader<(long Line, DocumentBody Document, int Bytes)> queue, StopSignal stop, CancellationTokenSource fatal)
+    private async Task PostAsync(ChannelReader<(long Line, DocumentRequest Document, int Bytes)> queue, StopSignal stop, CancellationTokenSource fatal)
     {
         try
         {
@@ -163,7 +164,7 @@ public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
         }
     }
 
-    private async Task PostOneAsync(long line, DocumentBody document, StopSignal stop, CancellationTokenSource fatal)
+    private async Task PostOneAsync(long line, DocumentRequest document, StopSignal stop, CancellationTokenSource fatal)
     {
         try
         {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.GrainInterfaces.Users;
 
 namespace PgAllInOne.GrainInterfaces.Analytics;
 
@@ -26,13 +27,19 @@ public sealed record AnalyticsQuery(
     public const long MaxBuckets = 100_000;
     public static readonly TimeSpan MaxRange = TimeSpan.FromDays(3660);
 
-    private static readonly string[] EventGroups = ["type", "day", "user"];
-    private static readonly string[] MetricGroups = ["device", "none"];
+    /// <summary>The widest bucket of a metric series.</summary>
+    public const int MaxBucketDays = 366;
+
+    /// <summary>What event counts may be grouped by; the first is the default.</summary>
+    public static readonly IReadOnlyList<string> EventGroups = ["type", "day", "user"];
+
+    /// <summary>What metric series may be grouped by: a series per device, or one series; the last is the default.</summary>
+    public static readonly IReadOnlyList<string> MetricGroups = ["device", "none"];
 
     public static AnalyticsQuery Events(string groupBy, DateTimeOffset from, DateTimeOffset to, string? type = null, int? top = null) =>
         new(AnalyticsKind.Events, groupBy, from, to, Type: type, Top: top);
 
-    public static AnalyticsQuery Metrics(string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, string aggregate = "avg", string groupBy = "none") =>
+    public static AnalyticsQuery Metrics(string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, string aggregate = MetricRules.DefaultAggregate, string groupBy = "none") =>
         new(AnalyticsKind.Metrics, groupBy, from, to, Metric: metric, Bucket: bucket, Aggregate: aggregate);
 
     /// <summary>The query checked, with names in lower case and the fields of the other kind dropped; throws <see cref="ValidationException"/>.</summary>
@@ -54,9 +61,9 @@ public sealed record AnalyticsQuery(
                     throw new ValidationException($"top must be 1-{MaxTop}.");
                 }
 
-                if (Type is { Length: 0 or > 100 })
+                if (Type is { Length: 0 or > EventRules.MaxTypeLength })
                 {
-                    throw new ValidationException("type must be 1-100 characters when given.");
+                    throw new ValidationException($"type must be 1-{EventRules.MaxTypeLength} characters when given.");
                 }
 
                 TextRules.Check(Type, "type");
@@ -67,12 +74,12 @@ public sealed record AnalyticsQuery(
 
                 TextRules.Check(Metric, "metric");
 
-                if (Bucket is not { } bucket || bucket <= TimeSpan.Zero || bucket > TimeSpan.FromDays(366) || (to - from).Ticks / bucket.Ticks > MaxBuckets)
+                if (Bucket is not { } bucket || bucket <= TimeSpan.Zero || bucket > TimeSpan.FromDays(MaxBucketDays) || (to - from).Ticks / bucket.Ticks > MaxBuckets)
                 {
-                    throw new ValidationException($"bucket must be positive, at most 366 days, and give at most {MaxBuckets} buckets over the range.");
+                    throw new ValidationException($"bucket must be positive, at most {MaxBucketDays} days, and give at most {MaxBuckets} buckets over the range.");
                 }
 
-                return new AnalyticsQuery(AnalyticsKind.Metrics, OneOf(GroupBy ?? "none", MetricGroups, "groupBy"), from, to, Metric: Metric, Bucket: bucket, Aggregate: MetricRules.Aggregate(Aggregate ?? "avg"));
+                return new AnalyticsQuery(AnalyticsKind.Metrics, OneOf(GroupBy ?? "none", MetricGroups, "groupBy"), from, to, Metric: Metric, Bucket: bucket, Aggregate: MetricRules.Aggregate(Aggregate ?? MetricRules.DefaultAggregate));
             default:
                 throw new ValidationException("kind must be events or metrics.");
         }
@@ -95,7 +102,7 @@ public sealed record AnalyticsQuery(
         return Kind + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
-    private static string OneOf(string? value, string[] allowed, string name)
+    private static string OneOf(string? value, IReadOnlyList<string> allowed, string name)
     {
         var lower = value?.ToLowerInvariant();
         return allowed.Contains(lower) ? lower! : throw new ValidationException($"{name} must be one of {string.Join(", ", allowed)}.");

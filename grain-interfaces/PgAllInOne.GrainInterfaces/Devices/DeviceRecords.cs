@@ -13,4 +13,4 @@ public sealed record MetricBucket([property: Id(0)] DateTimeOffset Start, [prope
 
 /// <summary>Readings of one metric in [From, To), in buckets of <see cref="Bucket"/>, aggregated by avg, min, max, sum, count or last.</summary>
 [GenerateSerializer, Alias("pgaio.MetricRangeQuery")]
-public sealed record MetricRangeQuery([property: Id(0)] string Metric, [property: Id(1)] DateTimeOffset From, [property: Id(2)] DateTimeOffset To, [property: Id(3)] TimeSpan Bucket, [property: Id(4)] string Aggregate = "avg");
+public sealed record MetricRangeQuery([property: Id(0)] string Metric, [property: Id(1)] DateTimeOffset From, [property: Id(2)] DateTimeOffset To, [property: Id(3)] TimeSpan Bucket, [property: Id(4)] string Aggregate = MetricRules.DefaultAggregate);

@@ -11,6 +11,9 @@ public static class MetricRules
     /// <summary>The aggregates of a bucket: <c>last</c> is the newest reading's value (of equal times, the largest).</summary>
     public static readonly IReadOnlyList<string> Aggregates = ["avg", "min", "max", "sum", "count", "last"];
 
+    /// <summary>The aggregate of a bucket when none is named.</summary>
+    public const string DefaultAggregate = "avg";
+
     /// <summary>The metric name when it is 1–<see cref="MaxNameLength"/> characters and not blank; else a <see cref="ValidationException"/> naming <paramref name="field"/>.</summary>
     public static string Name(string? metric, string field = "metric") =>
         string.IsNullOrWhiteSpace(metric) || metric.Length > MaxNameLength

@@ -38,5 +38,5 @@ public sealed record RecordQuery(
     [property: Id(1)] string? Type = null,
     [property: Id(2)] string? SessionId = null,
     [property: Id(3)] string? ThreadId = null,
-    [property: Id(4)] int Limit = 100,
+    [property: Id(4)] int Limit = RecordRules.DefaultQueryLimit,
     [property: Id(5)] string? OrderBy = null);

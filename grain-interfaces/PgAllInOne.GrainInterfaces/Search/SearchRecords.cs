@@ -7,7 +7,7 @@ public sealed record NewDocument([property: Id(0)] string Title, [property: Id(1
 
 /// <summary>A web-search query (quotes, or, -), English stemmed; Chinese, Japanese and Korean runs match as phrases.</summary>
 [GenerateSerializer, Alias("pgaio.SearchQuery")]
-public sealed record SearchQuery([property: Id(0)] string Q, [property: Id(1)] int Limit = 20, [property: Id(2)] int Offset = 0, [property: Id(3)] string? Language = null);
+public sealed record SearchQuery([property: Id(0)] string Q, [property: Id(1)] int Limit = SearchRules.DefaultLimit, [property: Id(2)] int Offset = 0, [property: Id(3)] string? Language = null);
 
 /// <summary>One hit; the snippet marks matches with &lt;mark&gt;…&lt;/mark&gt;.</summary>
 [GenerateSerializer, Alias("pgaio.SearchHit")]

@@ -24,6 +24,6 @@ public sealed record NewEvent([property: Id(0)] string Type, [property: Id(1)] J
 [GenerateSerializer, Alias("pgaio.UserEvent")]
 public sealed record UserEvent([property: Id(0)] long Id, [property: Id(1)] string Type, [property: Id(2)] JsonElement Data, [property: Id(3)] DateTimeOffset Timestamp);
 
-/// <summary>Which events to list: newest first, within [From, To), of one type if given, at most Limit (1–1000).</summary>
+/// <summary>Which events to list: newest first, within [From, To), of one type if given, at most Limit (1–<see cref="EventRules.MaxLimit"/>).</summary>
 [GenerateSerializer, Alias("pgaio.EventQuery")]
-public sealed record EventQuery([property: Id(0)] DateTimeOffset? From = null, [property: Id(1)] DateTimeOffset? To = null, [property: Id(2)] string? Type = null, [property: Id(3)] int Limit = 100);
+public sealed record EventQuery([property: Id(0)] DateTimeOffset? From = null, [property: Id(1)] DateTimeOffset? To = null, [property: Id(2)] string? Type = null, [property: Id(3)] int Limit = EventRules.DefaultLimit);

@@ -14,8 +14,6 @@ public sealed class DeviceGrain(
     [FromKeyedServices(DataClock.Key)] TimeProvider clock,
     [PersistentState("latest")] IPersistentState<DeviceLatestState> latestState) : Grain, IDeviceGrain
 {
-    public const int MaxReadingsPerCall = 10_000;
-
     // Fixed expressions only: the query names one of them, never SQL of its own.
     private static readonly Dictionary<string, string> Aggregates = new(StringComparer.Ordinal)
     {
@@ -78,9 +76,9 @@ public sealed class DeviceGrain(
             throw new ValidationException("from must be before to.");
         }
 
-        if (query.Bucket < TimeSpan.FromSeconds(1) || (query.To - query.From) / query.Bucket > 100_000)
+        if (query.Bucket < DeviceRules.MinBucket || (query.To - query.From) / query.Bucket > DeviceRules.MaxBuckets)
         {
-            throw new ValidationException("bucket must be at least 1s and give at most 100,000 buckets over the range.");
+            throw new ValidationException($"bucket must be at least {DeviceRules.MinBucket.TotalSeconds:0}s and give at most {DeviceRules.MaxBuckets:N0} buckets over the range.");
         }
 
         await using var command = dataSource.CreateCommand(GrainsSql.Get("Devices/MetricRange.sql").Replace("{aggregate}", aggregate, StringComparison.Ordinal));
@@ -102,9 +100,9 @@ public sealed class DeviceGrain(
     /// <summary>The readings checked, their times (any RFC 3339 offset) as the UTC instants they name.</summary>
     private static List<MetricReading> Normalize(IReadOnlyList<MetricReading> readings)
     {
-        if (readings is null || readings.Count is 0 or > MaxReadingsPerCall)
+        if (readings is null || readings.Count is 0 or > DeviceRules.MaxReadingsPerCall)
         {
-            throw new ValidationException($"Send 1 to {MaxReadingsPerCall} readings at once.");
+            throw new ValidationException($"Send 1 to {DeviceRules.MaxReadingsPerCall} readings at once.");
         }
 
         for (var i = 0; i < readings.Count; i++)

@@ -15,6 +15,7 @@ namespace PgAllInOne.Grains.Records;
 /// </summary>
 internal static partial class RecordFilter
 {
+    // The SQL of each of RecordRules.Orders.
     private static readonly Dictionary<string, string> Orders = new(StringComparer.Ordinal)
     {
         ["-createdAt"] = "created_at DESC, id",
@@ -25,13 +26,13 @@ internal static partial class RecordFilter
 
     public static NpgsqlCommand Build(NpgsqlDataSource dataSource, RecordQuery query, DateTimeOffset now)
     {
-        if (query.Limit is < 1 or > 1000)
+        if (query.Limit is < 1 or > RecordRules.MaxQueryLimit)
         {
-            throw new ValidationException("limit must be between 1 and 1000.");
+            throw new ValidationException($"limit must be between 1 and {RecordRules.MaxQueryLimit}.");
         }
 
-        var order = Orders.GetValueOrDefault(query.OrderBy ?? "-createdAt")
-            ?? throw new ValidationException($"orderBy must be one of {string.Join(", ", Orders.Keys)}.");
+        var order = Orders.GetValueOrDefault(query.OrderBy ?? RecordRules.Orders[0])
+            ?? throw new ValidationException($"orderBy must be one of {string.Join(", ", RecordRules.Orders)}.");
         RecordValidation.Short(query.Type, "type");
         RecordValidation.Short(query.SessionId, "sessionId");
         RecordValidation.Short(query.ThreadId, "threadId");

@@ -6,13 +6,11 @@ namespace PgAllInOne.Grains.Records;
 
 internal static class RecordValidation
 {
-    public const int MaxDataBytes = 1024 * 1024;
-
     public static void ValidateId(string id)
     {
-        if (string.IsNullOrWhiteSpace(id) || id.Length > 200)
+        if (string.IsNullOrWhiteSpace(id) || id.Length > RecordRules.MaxIdLength)
         {
-            throw new ValidationException("id must be 1-200 characters.");
+            throw new ValidationException($"id must be 1-{RecordRules.MaxIdLength} characters.");
         }
 
         TextRules.Check(id, "id");
@@ -25,9 +23,9 @@ internal static class RecordValidation
             throw new ValidationException("data is required.");
         }
 
-        if (System.Text.Encoding.UTF8.GetByteCount(write.Data.GetRawText()) > MaxDataBytes)
+        if (System.Text.Encoding.UTF8.GetByteCount(write.Data.GetRawText()) > RecordRules.MaxDataBytes)
         {
-            throw new ValidationException("data must be at most 1 MiB of JSON.");
+            throw new ValidationException($"data must be at most {RecordRules.MaxDataBytes / (1024 * 1024)} MiB of JSON.");
         }
 
         if (write.Metadata is { ValueKind: not JsonValueKind.Object and not JsonValueKind.Undefined })
@@ -38,9 +36,9 @@ internal static class RecordValidation
         JsonValueRules.Check(write.Data, "data");
         JsonValueRules.Check(write.Metadata, "metadata");
 
-        if (write.TtlSeconds is < 1 or > 315_360_000)
+        if (write.TtlSeconds is < 1 or > RecordRules.MaxTtlSeconds)
         {
-            throw new ValidationException("ttlSeconds must be between 1 and 315360000 (ten years).");
+            throw new ValidationException($"ttlSeconds must be between 1 and {RecordRules.MaxTtlSeconds} (ten years).");
         }
 
         if (write.ExpectedVersion is < 1)
@@ -55,9 +53,9 @@ internal static class RecordValidation
 
     public static void Short(string? value, string field)
     {
-        if (value is { Length: 0 or > 200 })
+        if (value is { Length: 0 or > RecordRules.MaxLabelLength })
         {
-            throw new ValidationException($"{field} must be 1-200 characters when given.");
+            throw new ValidationException($"{field} must be 1-{RecordRules.MaxLabelLength} characters when given.");
         }
 
         TextRules.Check(value, field);

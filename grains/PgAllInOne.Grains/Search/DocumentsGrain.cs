@@ -9,7 +9,6 @@ namespace PgAllInOne.Grains.Search;
 [StatelessWorker]
 public sealed class DocumentsGrain(NpgsqlDataSource dataSource) : Grain, IDocumentsGrain
 {
-    private const int MaxContentChars = 1_000_000;
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
     public async Task<long> Add(NewDocument document)
@@ -66,14 +65,14 @@ public sealed class DocumentsGrain(NpgsqlDataSource dataSource) : Grain, IDocume
 
     private static void Validate(NewDocument document)
     {
-        if (string.IsNullOrWhiteSpace(document.Title) || document.Title.Length > 500)
+        if (string.IsNullOrWhiteSpace(document.Title) || document.Title.Length > DocumentRules.MaxTitleLength)
         {
-            throw new ValidationException("title must be 1-500 characters.");
+            throw new ValidationException($"title must be 1-{DocumentRules.MaxTitleLength} characters.");
         }
 
-        if (document.Content is null || document.Content.Length > MaxContentChars)
+        if (document.Content is null || document.Content.Length > DocumentRules.MaxContentLength)
         {
-            throw new ValidationException($"content is required, at most {MaxContentChars} characters.");
+            throw new ValidationException($"content is required, at most {DocumentRules.MaxContentLength} characters.");
         }
 
         if (document.Metadata is { ValueKind: not JsonValueKind.Object and not JsonValueKind.Null and not JsonValueKind.Undefined })

@@ -15,14 +15,14 @@ public sealed partial class SearchWorker(NpgsqlDataSource dataSource) : Grain, I
 
     public async Task<SearchResult> Search(SearchQuery query)
     {
-        if (string.IsNullOrWhiteSpace(query.Q) || query.Q.Length > 500)
+        if (string.IsNullOrWhiteSpace(query.Q) || query.Q.Length > SearchRules.MaxQueryLength)
         {
-            throw new ValidationException("q must be 1-500 characters.");
+            throw new ValidationException($"q must be 1-{SearchRules.MaxQueryLength} characters.");
         }
 
-        if (query.Limit is < 1 or > 1000 || query.Offset is < 0 or > 100_000)
+        if (query.Limit is < 1 or > SearchRules.MaxLimit || query.Offset is < 0 or > SearchRules.MaxOffset)
         {
-            throw new ValidationException("limit must be 1-1000 and offset 0-100000.");
+            throw new ValidationException($"limit must be 1-{SearchRules.MaxLimit} and offset 0-{SearchRules.MaxOffset}.");
         }
 
         DocumentLanguages.Check(query.Language);

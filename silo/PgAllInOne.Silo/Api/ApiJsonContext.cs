@@ -1,10 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using PgAllInOne.GrainInterfaces.Devices;
-using PgAllInOne.GrainInterfaces.Records;
-using PgAllInOne.GrainInterfaces.Search;
-using PgAllInOne.GrainInterfaces.Users;
-using PgAllInOne.Silo.Auth;
+using PgAllInOne.Api.Contracts;
+using PgAllInOne.Api.Contracts.Analytics;
+using PgAllInOne.Api.Contracts.Cluster;
+using PgAllInOne.Api.Contracts.Devices;
+using PgAllInOne.Api.Contracts.Documents;
+using PgAllInOne.Api.Contracts.Keys;
+using PgAllInOne.Api.Contracts.Records;
+using PgAllInOne.Api.Contracts.Users;
 
 namespace PgAllInOne.Silo.Api;
 
@@ -38,4 +41,5 @@ namespace PgAllInOne.Silo.Api;
 [JsonSerializable(typeof(IReadOnlyList<ApiKey>))]
 [JsonSerializable(typeof(CreatedApiKey))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
+[JsonSerializable(typeof(Health.ProbeStatus))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

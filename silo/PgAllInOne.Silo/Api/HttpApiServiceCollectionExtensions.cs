@@ -6,15 +6,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using PgAllInOne.Postgres;
-using PgAllInOne.Silo.Api.Analytics;
-using PgAllInOne.Silo.Api.Cluster;
-using PgAllInOne.Silo.Api.Devices;
-using PgAllInOne.Silo.Api.Documents;
-using PgAllInOne.Silo.Api.Keys;
-using PgAllInOne.Silo.Api.Records;
-using PgAllInOne.Silo.Api.Users;
 using PgAllInOne.Silo.Auth;
-using Scalar.AspNetCore;
 
 namespace PgAllInOne.Silo.Api;
 
@@ -102,61 +94,4 @@ public static class HttpApiServiceCollectionExtensions
         });
         return services;
     }
-
-    /// <summary>
-    /// Maps API.md: users, devices, documents and search, analytics, records, cluster, keys, the OpenAPI document and
-    /// <see cref="ApiPagePath"/>, the document as a browsable page.
-    /// </summary>
-    public static WebApplication MapHttpApi(this WebApplication app)
-    {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseRateLimiter();
-        app.UseJsonBodyValidation();
-        app.MapOpenApi();
-        app.MapApiPage();
-        app.MapUsersApi();
-        app.MapDevicesApi();
-        app.MapDocumentsApi();
-        app.MapAnalyticsApi();
-        app.MapRecordsApi();
-        app.MapClusterApi();
-        app.MapKeysApi();
-
-        // No catch-all endpoint: routing answers an unknown path 404, a known path with another method 405 (with Allow)
-        // and a body of another type 415; the status code pages give each its problem details (StatusCodeProblems).
-        return app;
-    }
-
-    /// <summary>Where Scalar's page for the OpenAPI document is served.</summary>
-    public const string ApiPagePath = "/scalar";
-
-    /// <summary>
-    /// What the API page may load: only from the silo. Scalar writes its configuration as an inline script and styles
-    /// its components inline, hence 'unsafe-inline' for those two; nothing is allowed from another origin.
-    /// </summary>
-    internal const string ApiPagePolicy =
-        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-    /// <summary>
-    /// Scalar's API reference for /openapi/v1.json, public like the document itself (trying a call needs a key, as any
-    /// call does). Everything it loads comes from the silo: its script is embedded in Scalar.AspNetCore and served
-    /// beside the page, the options that would reach Scalar's servers (fonts from its CDN, telemetry, the AI agent,
-    /// MCP) are off, and <see cref="ApiPagePolicy"/> keeps the browser from loading anything from elsewhere.
-    /// </summary>
-    private static void MapApiPage(this WebApplication app) =>
-        app.MapScalarApiReference(ApiPagePath, options => options
-                .WithTitle("PgAllInOne HTTP API")
-                .DisableDefaultFonts()
-                .DisableTelemetry()
-                .DisableAgent()
-                .DisableMcp())
-            .AddEndpointFilter((context, next) =>
-            {
-                context.HttpContext.Response.Headers.ContentSecurityPolicy = ApiPagePolicy;
-                context.HttpContext.Response.Headers.XContentTypeOptions = "nosniff";
-                return next(context);
-            });
 }

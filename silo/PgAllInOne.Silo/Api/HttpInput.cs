@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.Silo.Api.OpenApi;
 
 namespace PgAllInOne.Silo.Api;
 
@@ -13,19 +14,6 @@ internal static class HttpInput
     /// <summary>What an RFC 3339 time looks like, wherever one is accepted.</summary>
     public const string TimeForm = "an RFC 3339 date and time such as 2026-01-31T12:00:00Z";
 
-    // The accepted form of each body field, by name: the API uses one name for one kind of value everywhere.
-    private static readonly Dictionary<string, string> FieldForms = new(StringComparer.Ordinal)
-    {
-        ["timestamp"] = TimeForm,
-        ["time"] = TimeForm,
-        ["value"] = "a finite number",
-        ["limit"] = "a whole number",
-        ["ttlSeconds"] = "a whole number of seconds",
-        ["profile"] = "a JSON object",
-        ["metadata"] = "a JSON object",
-        ["tags"] = "a JSON object of strings",
-        ["filter"] = "a JSON object",
-    };
     private static readonly Dictionary<char, TimeSpan> DurationUnits = new()
     {
         ['s'] = TimeSpan.FromSeconds(1),
@@ -34,10 +22,10 @@ internal static class HttpInput
         ['d'] = TimeSpan.FromDays(1),
     };
 
-    /// <summary>A key of a grain named in the path: 1–200 characters, not all blank (Orleans refuses such keys), none of them control characters.</summary>
-    public static string Key(string value, string name) =>
-        value.Length is 0 or > 200 || string.IsNullOrWhiteSpace(value) || value.Any(char.IsControl)
-            ? throw new ValidationException($"{name} must be 1-200 characters, not all blank, without control characters.")
+    /// <summary>A key of a grain named in the path: 1–<paramref name="maxLength"/> characters, not all blank (Orleans refuses such keys), none of them control characters.</summary>
+    public static string Key(string value, string name, int maxLength) =>
+        value.Length == 0 || value.Length > maxLength || string.IsNullOrWhiteSpace(value) || value.Any(char.IsControl)
+            ? throw new ValidationException($"{name} must be 1-{maxLength} characters, not all blank, without control characters.")
             : TextRules.Check(value, name)!;
 
     /// <summary>A numeric id named in the path: a whole number from 1 to 9223372036854775807.</summary>
@@ -48,19 +36,20 @@ internal static class HttpInput
 
     /// <summary>
     /// What is wrong with a body value that is valid JSON but not of the accepted form, named by its JSON path (prefixed by
-    /// <paramref name="prefix"/> when the value was read out of a larger body) — never by the .NET type it binds to.
+    /// <paramref name="prefix"/> when the value was read out of a larger body) and said in the words of the body's
+    /// contract — never by the .NET type it binds to.
     /// </summary>
-    public static string InvalidValue(JsonException exception, string bodyShape, string itemShape, string prefix = "$")
+    public static string InvalidValue(JsonException exception, BodyContract body, string prefix = "$")
     {
         var path = exception.Path is { Length: > 1 } relative && relative.StartsWith('$') ? prefix + relative[1..] : prefix;
         if (path == "$")
         {
-            return $"The body must be {bodyShape}.";
+            return $"The body must be {body.Shape}.";
         }
 
         return LastPropertyName(path) is { } field
-            ? $"{path} must be {FieldForms.GetValueOrDefault(field, "a string")}."
-            : $"{path} must be {itemShape}.";
+            ? $"{path} must be {body.FormOf(field)}."
+            : $"{path} must be {body.ItemShape ?? body.Shape}.";
     }
 
     /// <summary>The value as it may be echoed in a message: at most 100 characters.</summary>
@@ -100,12 +89,12 @@ internal static class HttpInput
             : throw new ValidationException("If-Match must be a version number, such as 3 or \"3\".");
     }
 
-    /// <summary>A duration such as 30s, 1m, 5m, 1h, 1d (or a TimeSpan such as 00:05:00).</summary>
-    public static TimeSpan Duration(string? value, string name, TimeSpan fallback)
+    /// <summary>A duration such as 30s, 1m, 5m, 1h, 1d (or a TimeSpan such as 00:05:00); <paramref name="fallback"/>, in the same form, when absent.</summary>
+    public static TimeSpan Duration(string? value, string name, string fallback)
     {
         if (string.IsNullOrEmpty(value))
         {
-            return fallback;
+            value = fallback;
         }
 
         if (value.Length is > 1 and < 10 && DurationUnits.TryGetValue(value[^1], out var unit)
@@ -119,9 +108,10 @@ internal static class HttpInput
             : throw new ValidationException($"{name} must be a duration such as 30s, 5m, 1h or 1d.");
     }
 
-    /// <summary>A body's JSON object or array of objects as a list, at most <paramref name="max"/> long.</summary>
-    public static List<T> OneOrMany<T>(JsonElement body, int max, Func<JsonElement, T?> read, string name, string shape)
+    /// <summary>A body's JSON object or array of objects as a list, at most <paramref name="max"/> long; <paramref name="item"/> is the contract of one.</summary>
+    public static List<T> OneOrMany<T>(JsonElement body, int max, Func<JsonElement, T?> read, string name, BodyContract item)
     {
+        var shape = item.Shape;
         var items = body.ValueKind switch
         {
             JsonValueKind.Object => [body],
@@ -130,20 +120,20 @@ internal static class HttpInput
             _ => throw new ValidationException($"The body must be {shape}, or an array of 1 to {max} of them."),
         };
         var prefix = body.ValueKind == JsonValueKind.Array ? (Func<int, string>)(i => $"$[{i}]") : _ => "$";
-        return items.Select((item, i) => item.ValueKind == JsonValueKind.Object
-            ? ReadItem(item, read, prefix(i), shape) ?? throw new ValidationException($"{prefix(i)} is empty.")
+        return items.Select((element, i) => element.ValueKind == JsonValueKind.Object
+            ? ReadItem(element, read, prefix(i), item) ?? throw new ValidationException($"{prefix(i)} is empty.")
             : throw new ValidationException($"{prefix(i)} must be {shape}.")).ToList();
     }
 
-    private static T? ReadItem<T>(JsonElement item, Func<JsonElement, T?> read, string prefix, string shape)
+    private static T? ReadItem<T>(JsonElement element, Func<JsonElement, T?> read, string prefix, BodyContract item)
     {
         try
         {
-            return read(item);
+            return read(element);
         }
         catch (JsonException exception)
         {
-            throw new ValidationException(InvalidValue(exception, shape, shape, prefix));
+            throw new ValidationException(InvalidValue(exception, item, prefix));
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.OrleansExtensions.DatabaseFailures;
+using PgAllInOne.Silo.Api.OpenApi;
 using Orleans.Runtime;
 using Orleans.Storage;
 
@@ -78,7 +79,7 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
         if (Missing().Match(message) is { Success: true } missing)
         {
             return missing.Groups["body"].Success || message.Contains("body", StringComparison.Ordinal)
-                ? (400, "Missing body", $"This request needs a body: {BodyShapes.Of(BodyType(context))}, sent as application/json.")
+                ? (400, "Missing body", $"This request needs a body: {Body(context).Shape}, sent as application/json.")
                 : (400, "Invalid input", $"{missing.Groups["name"].Value} is required.");
         }
 
@@ -99,12 +100,10 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
         _ => "a value of the documented form (see /openapi/v1.json)",
     };
 
-    private static string InvalidValue(JsonException exception, HttpContext context) =>
-        HttpInput.InvalidValue(exception, BodyShapes.Of(BodyType(context)), BodyShapes.Of(BodyType(context), item: true));
+    private static string InvalidValue(JsonException exception, HttpContext context) => HttpInput.InvalidValue(exception, Body(context));
 
     // The exception handler runs with the endpoint cleared; its feature keeps the endpoint that failed.
-    private static Type? BodyType(HttpContext context) =>
-        context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
+    private static BodyContract Body(HttpContext context) => BodyContract.Of(context.Features.Get<IExceptionHandlerFeature>()?.Endpoint);
 
     // Failed to bind parameter "Nullable<DateTimeOffset> from" from "abc".
     [GeneratedRegex("""^Failed to bind parameter "(?<type>[^"]+) (?<name>[^" ]+)" from "(?<value>.*)"\.$""", RegexOptions.Singleline)]
@@ -115,9 +114,9 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
     private static partial Regex Missing();
 
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.RequestUnavailable, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string method, string path, string reason);
 
-    [LoggerMessage(EventId = 2100, Level = LogLevel.Error, Message = "{Method} {Path} failed")]
+    [LoggerMessage(EventId = LogEvents.RequestFailed, Level = LogLevel.Error, Message = "{Method} {Path} failed")]
     private static partial void LogFailed(ILogger logger, string method, string path, Exception exception);
 }

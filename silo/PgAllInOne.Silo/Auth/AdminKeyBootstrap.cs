@@ -21,12 +21,12 @@ public sealed partial class AdminKeyBootstrap(
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockCommand = new NpgsqlCommand(SiloSql.Get("LockFirstAdminKey.sql"), connection, transaction))
+        await using (var lockCommand = new NpgsqlCommand(SiloSql.Get("Auth/LockFirstAdminKey.sql"), connection, transaction))
         {
             await lockCommand.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var count = new NpgsqlCommand(SiloSql.Get("CountAdminKeys.sql"), connection, transaction))
+        await using (var count = new NpgsqlCommand(SiloSql.Get("Auth/CountAdminKeys.sql"), connection, transaction))
         {
             if ((long)(await count.ExecuteScalarAsync(cancellationToken))! > 0)
             {
@@ -60,6 +60,6 @@ public sealed partial class AdminKeyBootstrap(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 2000, Level = LogLevel.Warning, Message = "Created the first admin API key and wrote it to {Path} (mode 0600); keep it safe")]
+    [LoggerMessage(EventId = LogEvents.AdminKeyCreated, Level = LogLevel.Warning, Message = "Created the first admin API key and wrote it to {Path} (mode 0600); keep it safe")]
     private static partial void LogAdminKeyWritten(ILogger logger, string path);
 }

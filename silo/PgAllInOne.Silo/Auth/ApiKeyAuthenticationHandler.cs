@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using PgAllInOne.Api.Contracts.Keys;
 
 namespace PgAllInOne.Silo.Auth;
 

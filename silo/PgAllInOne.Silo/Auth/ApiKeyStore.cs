@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
+using PgAllInOne.Api.Contracts.Keys;
 using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Silo.Auth;
@@ -30,7 +31,7 @@ public sealed class ApiKeyStore(PostgresDatabase database) : IPostgresNotificati
             return cached;
         }
 
-        await using var command = database.DataSource.CreateCommand(SiloSql.Get("FindApiKey.sql"));
+        await using var command = database.DataSource.CreateCommand(SiloSql.Get("Auth/FindApiKey.sql"));
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(key) });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var found = await reader.ReadAsync(cancellationToken) ? new ApiKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), default) : null;
@@ -51,7 +52,7 @@ public sealed class ApiKeyStore(PostgresDatabase database) : IPostgresNotificati
             return cached;
         }
 
-        await using var command = database.DataSource.CreateCommand(SiloSql.Get("FindApiKeyById.sql"));
+        await using var command = database.DataSource.CreateCommand(SiloSql.Get("Auth/FindApiKeyById.sql"));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var found = await reader.ReadAsync(cancellationToken) ? new ApiKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), default) : null;
@@ -67,7 +68,7 @@ public sealed class ApiKeyStore(PostgresDatabase database) : IPostgresNotificati
     public async Task<CreatedApiKey> CreateAsync(string name, string role, CancellationToken cancellationToken, NpgsqlConnection? connection = null)
     {
         var key = "pgaio_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        await using var command = connection is null ? database.DataSource.CreateCommand(SiloSql.Get("InsertApiKey.sql")) : new NpgsqlCommand(SiloSql.Get("InsertApiKey.sql"), connection);
+        await using var command = connection is null ? database.DataSource.CreateCommand(SiloSql.Get("Auth/InsertApiKey.sql")) : new NpgsqlCommand(SiloSql.Get("Auth/InsertApiKey.sql"), connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = role });
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(key) });
@@ -81,7 +82,7 @@ public sealed class ApiKeyStore(PostgresDatabase database) : IPostgresNotificati
 
     public async Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand(SiloSql.Get("ListApiKeys.sql"));
+        await using var command = database.DataSource.CreateCommand(SiloSql.Get("Auth/ListApiKeys.sql"));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var keys = new List<ApiKey>();
         while (await reader.ReadAsync(cancellationToken))
@@ -95,7 +96,7 @@ public sealed class ApiKeyStore(PostgresDatabase database) : IPostgresNotificati
     /// <summary>False when there is no live key with this id.</summary>
     public async Task<bool> RevokeAsync(long id, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand(SiloSql.Get("RevokeApiKey.sql"));
+        await using var command = database.DataSource.CreateCommand(SiloSql.Get("Auth/RevokeApiKey.sql"));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         var revoked = await command.ExecuteScalarAsync(cancellationToken) is not null;
         Forget();

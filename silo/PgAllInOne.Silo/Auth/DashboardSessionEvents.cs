@@ -48,6 +48,6 @@ public sealed partial class DashboardSessionEvents(ApiKeyStore keys, ILogger<Das
         (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
         && request.GetTypedHeaders().Accept.Any(accept => accept.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
 
-    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Refused a dashboard session: its key {KeyId} is revoked or unknown")]
+    [LoggerMessage(EventId = LogEvents.DashboardSessionRefused, Level = LogLevel.Information, Message = "Refused a dashboard session: its key {KeyId} is revoked or unknown")]
     private static partial void LogSessionRefused(ILogger logger, string? keyId);
 }

@@ -82,9 +82,9 @@ internal static partial class DashboardSessions
         return null;
     }
 
-    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Opened a dashboard session for key {KeyId} ({Name}, {Role})")]
+    [LoggerMessage(EventId = LogEvents.DashboardSessionOpened, Level = LogLevel.Information, Message = "Opened a dashboard session for key {KeyId} ({Name}, {Role})")]
     private static partial void LogSessionOpened(ILogger logger, long keyId, string name, string role);
 
-    [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Closed a dashboard session")]
+    [LoggerMessage(EventId = LogEvents.DashboardSessionClosed, Level = LogLevel.Information, Message = "Closed a dashboard session")]
     private static partial void LogSessionClosed(ILogger logger);
 }

@@ -1,18 +1,22 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using PgAllInOne.Postgres;
+using PgAllInOne.Silo.Api.OpenApi;
 
 namespace PgAllInOne.Silo.Dashboard;
 
 /// <summary>GET /api/dashboard/database: what Orleans' dashboard cannot show — the database's connections, slow statements, partitions, and the query cache.</summary>
 internal static class DatabaseView
 {
+    /// <summary>The example the OpenAPI document shows of <see cref="DatabaseInfo"/>.</summary>
+    public static readonly SchemaExample Example = SchemaExample.For<DatabaseInfo>("""{"connections":[{"state":"active","connections":1},{"state":"idle","connections":3}],"slowStatements":null,"partitions":[{"table":"events","partition":"events_p2026_10","bytes":32768,"rows":120}],"cache":{"hits":10,"misses":2,"hitRatio":0.83}}""");
+
     public static async Task<Ok<DatabaseInfo>> ReadAsync(PostgresDatabase database, CacheCounters cache, CancellationToken cancellationToken)
     {
         var dataSource = database.DataSource;
         var connections = await ReadAsync(dataSource, "PoolConnections.sql", r => new PoolState(r.GetString(0), r.GetInt64(1)), cancellationToken);
         IReadOnlyList<SlowStatement>? slow = null;
-        await using (var has = dataSource.CreateCommand(SiloSql.Get("HasStatStatements.sql")))
+        await using (var has = dataSource.CreateCommand(SiloSql.Get("Dashboard/HasStatStatements.sql")))
         {
             if ((bool)(await has.ExecuteScalarAsync(cancellationToken))!)
             {
@@ -26,7 +30,7 @@ internal static class DatabaseView
 
     private static async Task<List<T>> ReadAsync<T>(NpgsqlDataSource dataSource, string file, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(SiloSql.Get(file));
+        await using var command = dataSource.CreateCommand(SiloSql.Get("Dashboard/" + file));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken))

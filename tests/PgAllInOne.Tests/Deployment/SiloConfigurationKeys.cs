@@ -56,7 +56,7 @@ public static class SiloConfigurationKeys
     private static List<Assembly> SiloAssemblies()
     {
         var found = new List<Assembly>();
-        var pending = new Queue<Assembly>([typeof(HealthEndpoints).Assembly]);
+        var pending = new Queue<Assembly>([typeof(PgAllInOne.Silo.Api.ApiOptions).Assembly]);
         while (pending.TryDequeue(out var assembly))
         {
             if (found.Contains(assembly))

@@ -16,6 +16,7 @@ public sealed class LibraryLogEventIdTests
         {
             [typeof(PgAllInOne.Postgres.PostgresDatabase).Assembly] = (1, 999),
             [typeof(PgAllInOne.Grains.GrainsAssembly).Assembly] = (1000, 1999),
+            [typeof(Program).Assembly] = (2000, 2999),
         };
         var messages = new[]
             {

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using PgAllInOne.Api.Contracts.Cluster;
+using PgAllInOne.Silo.Api.OpenApi;
 using PgAllInOne.Silo.Auth;
 
 namespace PgAllInOne.Silo.Api.Cluster;
@@ -9,7 +11,8 @@ namespace PgAllInOne.Silo.Api.Cluster;
 public static class ClusterApi
 {
     public static RouteHandlerBuilder MapClusterApi(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/cluster", ReadAsync).WithTags("Cluster").RequireAuthorization(ApiRoles.Reader);
+        app.MapGet("/api/cluster", ReadAsync).WithTags("Cluster").RequireAuthorization(ApiRoles.Reader)
+            .WithExamples(ClusterContract.ClusterInfo, ClusterContract.SiloInfo, ClusterContract.SiloStats);
 
     /// <summary>
     /// The silos of the cluster from Orleans' membership, with activations, CPU and memory of the live ones. Silos that

@@ -1,6 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using PgAllInOne.Api.Contracts.Documents;
 using PgAllInOne.GrainInterfaces.Search;
+using PgAllInOne.Silo.Api.OpenApi;
 using PgAllInOne.Silo.Auth;
+using DocumentView = PgAllInOne.Api.Contracts.Documents.DocumentView;
+using SearchResult = PgAllInOne.Api.Contracts.Documents.SearchResult;
 
 namespace PgAllInOne.Silo.Api.Documents;
 
@@ -8,12 +12,22 @@ public static class DocumentsApi
 {
     public static IEndpointRouteBuilder MapDocumentsApi(this IEndpointRouteBuilder app)
     {
-        var documents = app.MapGroup("/api/documents").WithTags("Documents").RequireAuthorization(ApiRoles.Reader);
-        documents.MapPost("/", AddAsync).RequireAuthorization(ApiRoles.Writer);
+        var documents = app.MapGroup("/api/documents").WithTags("Documents").RequireAuthorization(ApiRoles.Reader)
+            .WithParameter("id", DocumentsContract.Id)
+            .WithExamples(DocumentsContract.DocumentView);
+        documents.MapPost("/", AddAsync).RequireAuthorization(ApiRoles.Writer)
+            .WithBody(DocumentsContract.Document)
+            .WithExamples(DocumentsContract.CreatedId);
         documents.MapGet("/{id}", GetAsync).ProducesProblem(404);
-        documents.MapPut("/{id}", ReplaceAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404);
+        documents.MapPut("/{id}", ReplaceAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404)
+            .WithBody(DocumentsContract.Document);
         documents.MapDelete("/{id}", DeleteAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404);
-        app.MapGet("/api/search", SearchAsync).WithTags("Documents").RequireAuthorization(ApiRoles.Reader);
+        app.MapGet("/api/search", SearchAsync).WithTags("Documents").RequireAuthorization(ApiRoles.Reader)
+            .WithParameter("q", DocumentsContract.Query)
+            .WithParameter("limit", DocumentsContract.Limit)
+            .WithParameter("offset", DocumentsContract.Offset)
+            .WithParameter("language", DocumentsContract.Language)
+            .WithExamples(DocumentsContract.SearchResult, DocumentsContract.SearchHit);
         return app;
     }
 
@@ -24,16 +38,16 @@ public static class DocumentsApi
     }
 
     private static async Task<Results<Ok<DocumentView>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>
-        await Store(grains).Get(DocumentId(id)) is { } document ? TypedResults.Ok(document) : NotFound(id);
+        await Store(grains).Get(DocumentId(id)) is { } document ? TypedResults.Ok(document.ToResponse()) : NotFound(id);
 
     private static async Task<Results<Ok<DocumentView>, ProblemHttpResult>> ReplaceAsync(string id, DocumentRequest request, IGrainFactory grains) =>
-        await Store(grains).Replace(DocumentId(id), ToDocument(request)) is { } document ? TypedResults.Ok(document) : NotFound(id);
+        await Store(grains).Replace(DocumentId(id), ToDocument(request)) is { } document ? TypedResults.Ok(document.ToResponse()) : NotFound(id);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains) =>
         await Store(grains).Delete(DocumentId(id)) ? TypedResults.NoContent() : NotFound(id);
 
     private static async Task<Ok<SearchResult>> SearchAsync(string? q, int? limit, int? offset, string? language, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<ISearchWorker>("http").Search(new SearchQuery(q ?? "", limit ?? 20, offset ?? 0, language)));
+        TypedResults.Ok((await grains.GetGrain<ISearchWorker>("http").Search(new SearchQuery(q ?? "", limit ?? SearchRules.DefaultLimit, offset ?? 0, language))).ToResponse());
 
     private static IDocumentsGrain Store(IGrainFactory grains) => grains.GetGrain<IDocumentsGrain>("http");
 

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using PgAllInOne.Api.Contracts.Keys;
 using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.Silo.Api.OpenApi;
 using PgAllInOne.Silo.Auth;
 
 namespace PgAllInOne.Silo.Api.Keys;
@@ -9,17 +11,21 @@ public static class KeysApi
     public static RouteGroupBuilder MapKeysApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/keys").WithTags("Keys").RequireAuthorization(ApiRoles.Admin);
-        group.MapPost("/", CreateAsync);
-        group.MapGet("/", ListAsync);
-        group.MapDelete("/{id}", RevokeAsync).ProducesProblem(404);
+        group.MapPost("/", CreateAsync)
+            .WithBody(KeysContract.NewKey)
+            .WithExamples(KeysContract.CreatedApiKey);
+        group.MapGet("/", ListAsync)
+            .WithExamples(KeysContract.ApiKey);
+        group.MapDelete("/{id}", RevokeAsync).ProducesProblem(404)
+            .WithParameter("id", KeysContract.Id);
         return group;
     }
 
     private static async Task<Created<CreatedApiKey>> CreateAsync(CreateKeyRequest request, ApiKeyStore keys, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100 || request.Name.Any(char.IsControl))
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > KeysContract.MaxNameLength || request.Name.Any(char.IsControl))
         {
-            throw new ValidationException("name must be 1-100 characters without control characters.");
+            throw new ValidationException($"name must be 1-{KeysContract.MaxNameLength} characters without control characters.");
         }
 
         TextRules.Check(request.Name, "name");

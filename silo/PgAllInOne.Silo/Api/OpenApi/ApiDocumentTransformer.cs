@@ -17,6 +17,10 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
 
     private const string RawJson = "JsonElement";
 
+    private static readonly SchemaExample ProblemExample = new(
+        ApiOperationTransformer.ProblemSchema,
+        $$"""{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"Invalid input","status":400,"detail":"$.timestamp must be {{HttpInput.TimeForm}}.","traceId":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}""");
+
     // Fields of response bodies that hold raw JSON: objects, except data, which is any JSON value.
     private static readonly HashSet<string> ObjectFields = new(StringComparer.Ordinal) { "profile", "metadata", "tags", "filter" };
 
@@ -31,11 +35,18 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
             [ApiKeyScheme] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-Api-Key", Description = "X-Api-Key: <key>, instead of the Authorization header." },
         };
 
+        var metadata = context.DescriptionGroups.SelectMany(g => g.Items).SelectMany(d => d.ActionDescriptor.EndpointMetadata).ToList();
+        var bodies = new Dictionary<string, BodyContract>(StringComparer.Ordinal);
+        foreach (var body in metadata.OfType<BodyContract>())
+        {
+            bodies[body.SchemaName] = body;
+        }
+
         var schemas = document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
         schemas.Remove(RawJson);
 
         // Bodies read as raw JSON (an event) have no generated schema: theirs is written from their rules.
-        foreach (var name in ApiContract.Bodies.Keys.Where(n => !schemas.ContainsKey(n)))
+        foreach (var name in bodies.Keys.Where(n => !schemas.ContainsKey(n)))
         {
             schemas[name] = new OpenApiSchema { Type = JsonSchemaType.Object, Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal) };
         }
@@ -57,7 +68,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
                 }
             }
 
-            if (ApiContract.Bodies.GetValueOrDefault(name) is { } rules)
+            if (bodies.GetValueOrDefault(name)?.Fields is { } rules)
             {
                 foreach (var (field, rule) in rules)
                 {
@@ -70,11 +81,11 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
 
         schemas[ApiOperationTransformer.ProblemSchema] = ProblemDetails();
         AddMetricsEndpoint(document);
-        foreach (var (name, example) in ApiContract.Examples)
+        foreach (var example in metadata.OfType<SchemaExample>().Append(ProblemExample))
         {
-            if (schemas.TryGetValue(name, out var found) && found is OpenApiSchema schema)
+            if (schemas.TryGetValue(example.SchemaName, out var found) && found is OpenApiSchema schema)
             {
-                schema.Examples = [JsonNode.Parse(example)!];
+                schema.Examples = [JsonNode.Parse(example.Json)!];
             }
         }
 

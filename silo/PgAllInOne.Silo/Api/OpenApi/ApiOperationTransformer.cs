@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -8,8 +7,9 @@ using PgAllInOne.Silo.Auth;
 namespace PgAllInOne.Silo.Api.OpenApi;
 
 /// <summary>
-/// Per operation: who may call it (the security requirement, none for anonymous ones), the problems it can answer, the
-/// rules of its parameters, and real schemas for the bodies that are read as raw JSON.
+/// Per operation: who may call it (the security requirement, none for anonymous ones), the problems it can answer, and
+/// what its endpoint's metadata states: the rules of its parameters (<see cref="ParameterRule"/>) and real schemas for
+/// the bodies that are read as raw JSON (<see cref="RequestBodyDescription"/>).
 /// </summary>
 internal sealed class ApiOperationTransformer : IOpenApiOperationTransformer
 {
@@ -33,7 +33,6 @@ internal sealed class ApiOperationTransformer : IOpenApiOperationTransformer
     {
         var description = context.Description;
         var metadata = description.ActionDescriptor.EndpointMetadata;
-        var key = $"{description.HttpMethod} /{description.RelativePath?.TrimEnd('/')}";
         var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToList();
         var anonymous = metadata.OfType<IAllowAnonymous>().Any() || policies.Count == 0;
         var statuses = new SortedSet<int>();
@@ -55,19 +54,20 @@ internal sealed class ApiOperationTransformer : IOpenApiOperationTransformer
         if (operation.RequestBody is not null)
         {
             statuses.UnionWith([400, 413, 415]);
-            DescribeRawBody(key, operation.RequestBody, context.Document);
+            if (operation.RequestBody is OpenApiRequestBody body && metadata.OfType<RequestBodyDescription>().LastOrDefault() is { } described)
+            {
+                body.Description = described.Description;
+                described.Describe(body, context.Document);
+            }
         }
 
         if (operation.Parameters is { Count: > 0 } parameters)
         {
             statuses.Add(400);
-            Describe(key, parameters);
+            Describe(metadata.OfType<ParameterRule>(), parameters);
         }
 
-        if (key != "GET /healthz")
-        {
-            statuses.Add(503);
-        }
+        statuses.Add(503);
 
         operation.Responses ??= [];
         foreach (var status in statuses.Where(s => !operation.Responses.ContainsKey(s.ToString(CultureInfo.InvariantCulture))))
@@ -87,18 +87,25 @@ internal sealed class ApiOperationTransformer : IOpenApiOperationTransformer
         return Task.CompletedTask;
     }
 
-    private static OpenApiResponse Problem(int status, OpenApiDocument? document) =>
+    /// <summary>The problem answer of <paramref name="status"/>, as every operation documents it.</summary>
+    public static OpenApiResponse Problem(int status, OpenApiDocument? document) =>
         new() { Description = ProblemTitles[status], Content = ProblemContent(document) };
 
     private static Dictionary<string, OpenApiMediaType> ProblemContent(OpenApiDocument? document) =>
         new(StringComparer.Ordinal) { ["application/problem+json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(ProblemSchema, document) } };
 
-    private static void Describe(string key, IList<IOpenApiParameter> parameters)
+    // The endpoint's own rule of a parameter wins over its group's (which comes first in the metadata).
+    private static void Describe(IEnumerable<ParameterRule> rules, IList<IOpenApiParameter> parameters)
     {
-        var rules = ApiContract.Parameters.GetValueOrDefault(key);
+        var byName = new Dictionary<string, FieldRule>(StringComparer.Ordinal);
+        foreach (var rule in rules)
+        {
+            byName[rule.Name] = rule.Rule;
+        }
+
         foreach (var parameter in parameters.OfType<OpenApiParameter>())
         {
-            if (parameter.Name is { } name && rules?.GetValueOrDefault(name) is { } rule)
+            if (parameter.Name is { } name && byName.GetValueOrDefault(name) is { } rule)
             {
                 parameter.Description = rule.Description;
                 parameter.Required = rule.Required || parameter.In == ParameterLocation.Path;
@@ -106,38 +113,4 @@ internal sealed class ApiOperationTransformer : IOpenApiOperationTransformer
             }
         }
     }
-
-    // The bodies bound as JsonElement: an event or an array of them, and a profile's merge patch.
-    private static void DescribeRawBody(string key, IOpenApiRequestBody body, OpenApiDocument? document)
-    {
-        if (body is not OpenApiRequestBody request)
-        {
-            return;
-        }
-
-        switch (key)
-        {
-            case "POST /api/users/{id}/events":
-                var one = new OpenApiSchemaReference("NewEventRequest", document);
-                request.Description = "One event, or an array of 1 to 1000 of them; all are stored or none.";
-                request.Content = Json(new OpenApiSchema { OneOf = [one, new OpenApiSchema { Type = JsonSchemaType.Array, Items = one, MinItems = 1, MaxItems = 1000 }] }, """[{"type":"click"},{"type":"view","data":{"page":"/"},"timestamp":"2026-10-01T12:00:00Z"}]""", "application/json");
-                break;
-            case "PATCH /api/users/{id}/profile":
-                request.Description = "A JSON merge patch (RFC 7396) of the profile: null removes a field. The profile stays at most 64 KiB.";
-                var patch = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A JSON merge patch (RFC 7396)." };
-                request.Content = Json(patch, """{"city":null,"lang":"nb"}""", "application/merge-patch+json", "application/json");
-                break;
-            case "POST /api/devices/{id}/metrics":
-                request.Description = "1 to 10000 readings; all are stored or none.";
-                foreach (var array in request.Content?.Values.Select(c => c.Schema).OfType<OpenApiSchema>() ?? [])
-                {
-                    (array.MinItems, array.MaxItems) = (1, 10_000);
-                }
-
-                break;
-        }
-    }
-
-    private static Dictionary<string, OpenApiMediaType> Json(OpenApiSchema schema, string example, params string[] types) =>
-        types.ToDictionary(t => t, _ => new OpenApiMediaType { Schema = schema, Example = JsonNode.Parse(example) }, StringComparer.Ordinal);
 }

@@ -1,0 +1,15 @@
+namespace PgAllInOne.GrainInterfaces.Users;
+
+/// <summary>The limits of the events <see cref="IUserGrain"/> records and lists, which the HTTP facade states.</summary>
+public static class EventRules
+{
+    /// <summary>Most events one call records; all are stored or none.</summary>
+    public const int MaxEventsPerCall = 1000;
+
+    public const int MaxTypeLength = 100;
+
+    /// <summary>Most events one query lists, and how many when it does not say.</summary>
+    public const int MaxLimit = 1000;
+
+    public const int DefaultLimit = 100;
+}

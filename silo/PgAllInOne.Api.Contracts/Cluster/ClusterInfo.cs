@@ -1,0 +1,3 @@
+namespace PgAllInOne.Api.Contracts.Cluster;
+
+public sealed record ClusterInfo(string ClusterId, IReadOnlyList<SiloInfo> Silos, IReadOnlyDictionary<string, int> Activations);

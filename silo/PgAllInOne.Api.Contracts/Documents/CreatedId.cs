@@ -1,0 +1,3 @@
+namespace PgAllInOne.Api.Contracts.Documents;
+
+public sealed record CreatedId(long Id);

@@ -1,0 +1,3 @@
+namespace PgAllInOne.Api.Contracts.Documents;
+
+public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, double TookMs);
