@@ -3,9 +3,8 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Cli;
 
 /// <summary>pgaio installs the way .NET command-line tools do: packed from the repository, installed into a tool path, run by name.</summary>
-[Collection(PostgresCollection.Name)]
 [Trait("Category", "EndToEnd")]
-public sealed class CliToolTests(PostgresFixture postgres)
+public sealed class CliToolTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Pgaio_PackedAsADotnetTool_InstallsIntoAToolPath_AndRunsACommandAgainstASilo()

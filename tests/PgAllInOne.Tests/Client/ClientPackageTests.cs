@@ -9,9 +9,8 @@ namespace PgAllInOne.Tests.Client;
 /// A .NET app gets PgAllInOne as packages: PgAllInOne.Client and PgAllInOne.GrainInterfaces packed into a folder, the
 /// sample app (client/PgAllInOne.Sample) built against that folder alone, run against a silo.
 /// </summary>
-[Collection(PostgresCollection.Name)]
 [Trait("Category", "EndToEnd")]
-public sealed class ClientPackageTests(PostgresFixture postgres)
+public sealed class ClientPackageTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task TheSampleApp_BuiltAgainstThePackedPackages_CreatesAUserAndAppendsEvents_ThroughASilo()

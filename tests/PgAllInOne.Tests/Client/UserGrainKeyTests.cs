@@ -14,8 +14,7 @@ namespace PgAllInOne.Tests.Client;
 /// A user's id reaches one grain whichever way it is spelled and whoever calls: the HTTP facade (<c>42</c>, <c>042</c>)
 /// and a .NET app's cluster client (AddPgAllInOneClient, over the silo's gateway) meet in one activation.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class UserGrainKeyTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class UserGrainKeyTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private string database = "";
     private SiloApp silo = null!;

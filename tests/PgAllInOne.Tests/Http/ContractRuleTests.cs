@@ -7,8 +7,7 @@ using static PgAllInOne.Tests.Http.HttpApiTests;
 namespace PgAllInOne.Tests.Http;
 
 /// <summary>One rule per thing: a metric name, an aggregate, a document's language mean the same on every endpoint.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ContractRuleTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class ContractRuleTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private const string Range = "from=2026-10-01T00:00:00Z&to=2026-10-02T00:00:00Z&bucket=1h";
 

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Search;
 
-namespace PgAllInOne.Tests.Data;
+namespace PgAllInOne.Tests.Search;
 
 /// <summary>The language rule as grains apply it, and the pattern the OpenAPI document states for it, accept the same values.</summary>
 public sealed class DocumentLanguagesTests
