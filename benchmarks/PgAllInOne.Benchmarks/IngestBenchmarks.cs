@@ -43,7 +43,7 @@ public class IngestBenchmarks
         var ids = Enumerable.Range(0, EventCallers)
             .Select(i => silo.Grains.GetGrain<IUserRegistryGrain>("bench").Create(new NewUser($"bench{run}{i}", $"bench{run}{i}@example.com")).GetAwaiter().GetResult().Id)
             .ToArray();
-        users = ids.Select(id => silo.Grains.GetGrain<IUserGrain>(id.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        users = ids.Select(id => silo.Grains.GetGrain<IUserGrain>(id)).ToArray();
         userId = ids[0];
     }
 

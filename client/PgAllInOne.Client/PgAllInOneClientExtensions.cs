@@ -7,6 +7,7 @@ using Orleans.Hosting;
 
 namespace PgAllInOne.Client;
 
+/// <summary>Registers a .NET app's connection to a PgAllInOne cluster.</summary>
 public static class PgAllInOneClientExtensions
 {
     /// <summary>
@@ -14,6 +15,8 @@ public static class PgAllInOneClientExtensions
     /// gateways from the membership table in its PostgreSQL, or a static list; traces carried into the silos. The client
     /// connects when the host starts and reconnects by itself after a silo restarts.
     /// </summary>
+    /// <param name="services">The app's services.</param>
+    /// <param name="configure">Sets the cluster's PostgreSQL (or gateways) and cluster id; invalid options throw <see cref="InvalidOperationException"/> here.</param>
     public static IServiceCollection AddPgAllInOneClient(this IServiceCollection services, Action<PgAllInOneClientOptions> configure)
     {
         var options = new PgAllInOneClientOptions();

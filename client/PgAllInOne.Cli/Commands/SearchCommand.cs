@@ -12,7 +12,7 @@ public static class SearchCommand
         var query = new Argument<string>("query") { Description = "Web-search syntax: words, \"phrases\", or, -excluded" };
         var limit = CliOptions.Positive("--limit", 20, "Most hits to show");
         var offset = CliOptions.Bounded("--offset", 0, "Hits to skip (paging)", 0);
-        var language = new Option<string?>("--language") { Description = "Text search configuration, e.g. english, simple" };
+        var language = new Option<string?>("--language") { Description = "Only documents of this language: english, chinese, simple, or a tag such as en, zh-CN" };
         var command = new Command("search", $"Full-text search over the documents; matches are highlighted, or marked {Highlight.PlainOpen}like this{Highlight.PlainClose} when the output is piped or has no colours") { query, limit, offset, language };
         host.SetAction(command, async (parseResult, context, cancellationToken) =>
         {

@@ -1,5 +1,6 @@
 namespace PgAllInOne.GrainInterfaces.Analytics;
 
+/// <summary>Analytic queries from any <see cref="IGrainFactory"/> (a cluster client, or a grain).</summary>
 public static class AnalyticsGrainFactoryExtensions
 {
     /// <summary>Runs an analytic query through its cache grain.</summary>

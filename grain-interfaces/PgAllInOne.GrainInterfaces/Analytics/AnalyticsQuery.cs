@@ -23,8 +23,13 @@ public sealed record AnalyticsQuery(
     [property: Id(7)] TimeSpan? Bucket = null,
     [property: Id(8)] string? Aggregate = null)
 {
+    /// <summary>The most groups <see cref="Top"/> may ask for.</summary>
     public const int MaxTop = 10_000;
+
+    /// <summary>The most buckets a metrics query may give over its range.</summary>
     public const long MaxBuckets = 100_000;
+
+    /// <summary>The longest range [From, To) a query may cover.</summary>
     public static readonly TimeSpan MaxRange = TimeSpan.FromDays(3660);
 
     /// <summary>The widest bucket of a metric series.</summary>
@@ -36,9 +41,22 @@ public sealed record AnalyticsQuery(
     /// <summary>What metric series may be grouped by: a series per device, or one series; the last is the default.</summary>
     public static readonly IReadOnlyList<string> MetricGroups = ["device", "none"];
 
+    /// <summary>Event counts in [<paramref name="from"/>, <paramref name="to"/>), grouped by type, day or user; of one type, and only the <paramref name="top"/> groups, when given.</summary>
+    /// <param name="groupBy">type, day or user.</param>
+    /// <param name="from">The first instant counted.</param>
+    /// <param name="to">The end of the range, not counted.</param>
+    /// <param name="type">Only events of this type.</param>
+    /// <param name="top">Only the groups with the most events (1 to <see cref="MaxTop"/>).</param>
     public static AnalyticsQuery Events(string groupBy, DateTimeOffset from, DateTimeOffset to, string? type = null, int? top = null) =>
         new(AnalyticsKind.Events, groupBy, from, to, Type: type, Top: top);
 
+    /// <summary>A metric aggregated per bucket in [<paramref name="from"/>, <paramref name="to"/>), per device or overall.</summary>
+    /// <param name="metric">The metric's name.</param>
+    /// <param name="from">The first instant aggregated.</param>
+    /// <param name="to">The end of the range, not aggregated.</param>
+    /// <param name="bucket">The bucket width: positive, at most 366 days, at most <see cref="MaxBuckets"/> buckets over the range.</param>
+    /// <param name="aggregate">avg, min, max, sum, count or last.</param>
+    /// <param name="groupBy">device (a series per device) or none.</param>
     public static AnalyticsQuery Metrics(string metric, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, string aggregate = MetricRules.DefaultAggregate, string groupBy = "none") =>
         new(AnalyticsKind.Metrics, groupBy, from, to, Metric: metric, Bucket: bucket, Aggregate: aggregate);
 

@@ -6,9 +6,11 @@ namespace PgAllInOne.GrainInterfaces.Analytics;
 [Alias("pgaio.IOlapWorker")]
 public interface IOlapWorker : IGrainWithStringKey
 {
+    /// <summary>Event counts of one slice [<paramref name="sliceFrom"/>, <paramref name="sliceTo"/>) of an events query, to be merged with the other slices'.</summary>
     [ReadOnly]
     Task<ImmutableArray<EventGroupRow>> AggregateEvents(AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo);
 
+    /// <summary>Partial metric aggregates (count, sum, min, max, last) of one slice [<paramref name="sliceFrom"/>, <paramref name="sliceTo"/>) of a metrics query, to be merged with the other slices'.</summary>
     [ReadOnly]
     Task<ImmutableArray<MetricPartial>> AggregateMetrics(AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo);
 }

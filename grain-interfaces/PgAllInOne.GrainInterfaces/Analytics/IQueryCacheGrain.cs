@@ -7,5 +7,6 @@ namespace PgAllInOne.GrainInterfaces.Analytics;
 [Alias("pgaio.IQueryCacheGrain")]
 public interface IQueryCacheGrain : IGrainWithStringKey
 {
+    /// <summary>The result of the normalized <paramref name="query"/>: cached, or computed now (throws <see cref="Errors.ValidationException"/> when the query does not belong to this key).</summary>
     Task<CachedAnalytics> Get(AnalyticsQuery query);
 }

@@ -4,5 +4,6 @@ namespace PgAllInOne.GrainInterfaces.Analytics;
 [Alias("pgaio.IQueryCacheInvalidator")]
 public interface IQueryCacheInvalidator : IGrainWithStringKey
 {
+    /// <summary>Drops every cached result; the next request of each query computes it again.</summary>
     Task Invalidate();
 }

@@ -11,6 +11,7 @@ public interface IDeviceGrain : IGrainWithStringKey
     [ReadOnly]
     Task<IReadOnlyList<LatestValue>> Latest();
 
+    /// <summary>One metric's readings in the query's range, aggregated per bucket, oldest first; buckets without readings are left out.</summary>
     [ReadOnly]
     Task<IReadOnlyList<MetricBucket>> Range(MetricRangeQuery query);
 }

@@ -4,9 +4,12 @@ namespace PgAllInOne.GrainInterfaces.Errors;
 [GenerateSerializer, Alias("pgaio.ConflictException")]
 public sealed class ConflictException : InvalidOperationException
 {
+    /// <inheritdoc />
     public ConflictException() { }
 
+    /// <inheritdoc />
     public ConflictException(string message) : base(message) { }
 
+    /// <inheritdoc />
     public ConflictException(string message, Exception inner) : base(message, inner) { }
 }

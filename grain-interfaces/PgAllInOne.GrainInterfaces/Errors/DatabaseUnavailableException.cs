@@ -7,9 +7,12 @@ namespace PgAllInOne.GrainInterfaces.Errors;
 [GenerateSerializer, Alias("pgaio.DatabaseUnavailableException")]
 public sealed class DatabaseUnavailableException : Exception
 {
+    /// <inheritdoc />
     public DatabaseUnavailableException() { }
 
+    /// <inheritdoc />
     public DatabaseUnavailableException(string message) : base(message) { }
 
+    /// <inheritdoc />
     public DatabaseUnavailableException(string message, Exception inner) : base(message, inner) { }
 }

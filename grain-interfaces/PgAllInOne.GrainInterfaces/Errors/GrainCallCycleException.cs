@@ -7,9 +7,12 @@ namespace PgAllInOne.GrainInterfaces.Errors;
 [GenerateSerializer, Alias("pgaio.GrainCallCycleException")]
 public sealed class GrainCallCycleException : InvalidOperationException
 {
+    /// <inheritdoc />
     public GrainCallCycleException() { }
 
+    /// <inheritdoc />
     public GrainCallCycleException(string message) : base(message) { }
 
+    /// <inheritdoc />
     public GrainCallCycleException(string message, Exception inner) : base(message, inner) { }
 }

@@ -4,9 +4,12 @@ namespace PgAllInOne.GrainInterfaces.Errors;
 [GenerateSerializer, Alias("pgaio.NotFoundException")]
 public sealed class NotFoundException : InvalidOperationException
 {
+    /// <inheritdoc />
     public NotFoundException() { }
 
+    /// <inheritdoc />
     public NotFoundException(string message) : base(message) { }
 
+    /// <inheritdoc />
     public NotFoundException(string message, Exception inner) : base(message, inner) { }
 }

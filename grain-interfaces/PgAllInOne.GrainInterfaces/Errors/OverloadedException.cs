@@ -7,9 +7,12 @@ namespace PgAllInOne.GrainInterfaces.Errors;
 [GenerateSerializer, Alias("pgaio.OverloadedException")]
 public sealed class OverloadedException : Exception
 {
+    /// <inheritdoc />
     public OverloadedException() { }
 
+    /// <inheritdoc />
     public OverloadedException(string message) : base(message) { }
 
+    /// <inheritdoc />
     public OverloadedException(string message, Exception inner) : base(message, inner) { }
 }

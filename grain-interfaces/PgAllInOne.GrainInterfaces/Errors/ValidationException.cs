@@ -4,9 +4,12 @@ namespace PgAllInOne.GrainInterfaces.Errors;
 [GenerateSerializer, Alias("pgaio.ValidationException")]
 public sealed class ValidationException : ArgumentException
 {
+    /// <inheritdoc />
     public ValidationException() { }
 
+    /// <inheritdoc />
     public ValidationException(string message) : base(message) { }
 
+    /// <inheritdoc />
     public ValidationException(string message, Exception inner) : base(message, inner) { }
 }

@@ -4,9 +4,12 @@ namespace PgAllInOne.GrainInterfaces.Errors;
 [GenerateSerializer, Alias("pgaio.VersionMismatchException")]
 public sealed class VersionMismatchException : InvalidOperationException
 {
+    /// <inheritdoc />
     public VersionMismatchException() { }
 
+    /// <inheritdoc />
     public VersionMismatchException(string message) : base(message) { }
 
+    /// <inheritdoc />
     public VersionMismatchException(string message, Exception inner) : base(message, inner) { }
 }

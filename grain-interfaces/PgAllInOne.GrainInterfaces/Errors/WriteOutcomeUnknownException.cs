@@ -8,9 +8,12 @@ namespace PgAllInOne.GrainInterfaces.Errors;
 [GenerateSerializer, Alias("pgaio.WriteOutcomeUnknownException")]
 public sealed class WriteOutcomeUnknownException : Exception
 {
+    /// <inheritdoc />
     public WriteOutcomeUnknownException() { }
 
+    /// <inheritdoc />
     public WriteOutcomeUnknownException(string message) : base(message) { }
 
+    /// <inheritdoc />
     public WriteOutcomeUnknownException(string message, Exception inner) : base(message, inner) { }
 }

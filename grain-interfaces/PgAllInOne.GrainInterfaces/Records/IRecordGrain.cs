@@ -4,6 +4,7 @@ namespace PgAllInOne.GrainInterfaces.Records;
 [Alias("pgaio.IRecordGrain")]
 public interface IRecordGrain : IGrainWithStringKey
 {
+    /// <summary>Creates or replaces the record (only at the expected version, when given); returns it as stored.</summary>
     Task<StoredRecord> Put(RecordWrite write);
 
     /// <summary>The record, or null when there is none or it has expired.</summary>

@@ -14,6 +14,17 @@ public sealed record RecordWrite(
     [property: Id(6)] long? ExpectedVersion = null);
 
 // Made only by grains, from rows they read: the JsonElement inside owns its document, so it crosses calls uncopied.
+/// <summary>A record as stored.</summary>
+/// <param name="Id">The record's id (its grain's key).</param>
+/// <param name="Data">The record's JSON value.</param>
+/// <param name="Type">A label to query by.</param>
+/// <param name="SessionId">A label to query by.</param>
+/// <param name="ThreadId">A label to query by.</param>
+/// <param name="Metadata">A JSON object.</param>
+/// <param name="Version">1 when created, one more with each write.</param>
+/// <param name="CreatedAt">When it was first written.</param>
+/// <param name="UpdatedAt">When it was last written.</param>
+/// <param name="ExpiresAt">When it expires; null: never.</param>
 [GenerateSerializer, Alias("pgaio.StoredRecord")]
 [Immutable]
 public sealed record StoredRecord(

@@ -15,9 +15,10 @@ public static class RecordRules
     /// <summary>The longest time to live: ten years.</summary>
     public const int MaxTtlSeconds = 315_360_000;
 
-    /// <summary>Most records one query returns, and how many when it does not say.</summary>
+    /// <summary>Most records one query returns.</summary>
     public const int MaxQueryLimit = 1000;
 
+    /// <summary>How many records a query returns when it does not say.</summary>
     public const int DefaultQueryLimit = 100;
 
     /// <summary>The orders of a query; a leading '-' is descending. The first is the default.</summary>

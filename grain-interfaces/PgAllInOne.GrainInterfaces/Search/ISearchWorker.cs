@@ -4,6 +4,7 @@ namespace PgAllInOne.GrainInterfaces.Search;
 [Alias("pgaio.ISearchWorker")]
 public interface ISearchWorker : IGrainWithStringKey
 {
+    /// <summary>The hits of the query, best first, from its offset, at most its limit.</summary>
     [ReadOnly]
     Task<SearchResult> Search(SearchQuery query);
 }

@@ -7,9 +7,11 @@ namespace PgAllInOne.GrainInterfaces.Serialization;
 [RegisterConverter]
 public sealed class JsonElementConverter : IConverter<JsonElement, JsonElementSurrogate>
 {
+    /// <inheritdoc />
     public JsonElement ConvertFromSurrogate(in JsonElementSurrogate surrogate) =>
         surrogate.Raw is null ? default : JsonElement.Parse(surrogate.Raw);
 
+    /// <inheritdoc />
     public JsonElementSurrogate ConvertToSurrogate(in JsonElement value) =>
         new(value.ValueKind == JsonValueKind.Undefined ? null : value.GetRawText());
 }

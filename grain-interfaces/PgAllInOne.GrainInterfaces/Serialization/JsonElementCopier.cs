@@ -10,5 +10,6 @@ namespace PgAllInOne.GrainInterfaces.Serialization;
 [RegisterCopier]
 public sealed class JsonElementCopier : IDeepCopier<JsonElement>
 {
+    /// <inheritdoc />
     public JsonElement DeepCopy(JsonElement input, CopyContext context) => input;
 }

@@ -2,9 +2,12 @@ using System.Text.Json;
 
 namespace PgAllInOne.GrainInterfaces.Users;
 
-/// <summary>One user (key: the user id): profile, events and the counters it owns.</summary>
+/// <summary>
+/// One user (key: the user id, a whole number): profile, events and the counters it owns. An integer key gives every
+/// spelling of an id (<c>42</c>, <c>042</c>) one grain, and so one activation writing the user's row.
+/// </summary>
 [Alias("pgaio.IUserGrain")]
-public interface IUserGrain : IGrainWithStringKey
+public interface IUserGrain : IGrainWithIntegerKey
 {
     /// <summary>The user, or null when there is none with this id.</summary>
     [ReadOnly]
@@ -16,6 +19,7 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Appends 1–1000 events; returns how many were stored, once they are durable.</summary>
     Task<int> RecordEvents(IReadOnlyList<NewEvent> events);
 
+    /// <summary>The user's events, newest first, as the query narrows them.</summary>
     [ReadOnly]
     Task<IReadOnlyList<UserEvent>> Events(EventQuery query);
 }

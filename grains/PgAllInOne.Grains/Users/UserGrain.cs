@@ -21,7 +21,8 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (long.TryParse(this.GetPrimaryKeyString(), out id) && id > 0)
+        id = this.GetPrimaryKeyLong();
+        if (id > 0)
         {
             user = await DatabaseFailure.TranslatedAsync(() => ReadAsync(cancellationToken));
         }
@@ -101,5 +102,5 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [
         return await reader.ReadAsync(cancellationToken) ? UserRows.Read(reader) : null;
     }
 
-    private NotFoundException NotFound() => new($"There is no user {this.GetPrimaryKeyString()}.");
+    private NotFoundException NotFound() => new($"There is no user {id}.");
 }

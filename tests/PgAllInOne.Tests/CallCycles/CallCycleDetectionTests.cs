@@ -6,9 +6,10 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.CallCycles;
 
 /// <summary>The call-cycle detection that fails A → B → A at once instead of letting it wait out the response timeout.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class CallCycleDetectionTests(PostgresFixture postgres) : SiloTest(postgres)
+public sealed class CallCycleDetectionTests(SharedSilo shared) : IClassFixture<SharedSilo>
 {
+    private TestSilo Silo => shared.Silo;
+
     private ICallChainGrain Grain(string key) => Silo.Grains.GetGrain<ICallChainGrain>(key);
 
     [Fact]

@@ -9,8 +9,7 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Cli;
 
 /// <summary>The pgaio command line, run in-process against the real silo host and its PostgreSQL.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class CliTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class CliTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private string connectionString = "";
     private SiloApp app = null!;

@@ -8,8 +8,8 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Cluster;
 
 /// <summary>A silo that left is shown as dead only when asked for (<c>?all=true</c>, <c>pgaio status --all</c>), and the membership forgets it after the configured age.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class DefunctSiloTests(PostgresFixture postgres) : IAsyncLifetime
+[Trait("Category", "EndToEnd")]
+public sealed class DefunctSiloTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     // Short enough for a test, long enough that the dead silo is surely still listed right after it stopped.
     private static readonly string[] Membership =

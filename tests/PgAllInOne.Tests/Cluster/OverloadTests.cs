@@ -11,7 +11,8 @@ namespace PgAllInOne.Tests.Cluster;
 /// burst of ten times the rate it sustains. What it cannot serve soon it refuses at once with 503 or 429 and
 /// Retry-After; what it admits stays fast; /healthz answers throughout; memory stays put.
 /// </summary>
-[Collection(PostgresCollection.Name)] // runs alone: it measures rates and latencies
+[Trait("Category", "EndToEnd")]
+[Collection(RunsAloneCollection.Name)] // runs alone: it measures rates and latencies
 public sealed class OverloadTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int PoolSize = 8;

@@ -9,7 +9,8 @@ namespace PgAllInOne.Tests.Cluster;
 /// A silo process whose PostgreSQL goes away (as when the silo that owned the embedded server stops) says so once, and
 /// once when it is back: no warning or stack trace per retry of its listener or of Orleans' membership.
 /// </summary>
-[Collection(PostgresCollection.Name)] // runs alone: it stops a server of its own, and the silo must not be starved meanwhile
+[Trait("Category", "EndToEnd")]
+[Collection(RunsAloneCollection.Name)] // runs alone: it stops a server of its own, and the silo must not be starved meanwhile
 public sealed class PostgresOutageLogTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private const string Lost = "is unreachable";

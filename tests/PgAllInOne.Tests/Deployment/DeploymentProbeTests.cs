@@ -9,8 +9,8 @@ using static PgAllInOne.Tests.Deployment.DeploymentFiles;
 namespace PgAllInOne.Tests.Deployment;
 
 /// <summary>The probe paths of docker/ and k8s/ checked against the real silo, started the way a container starts it.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class DeploymentProbeTests(PostgresFixture postgres) : IDisposable
+[Trait("Category", "EndToEnd")]
+public sealed class DeploymentProbeTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IDisposable
 {
     private const int SigTerm = 15;
     private readonly TempFolder data = new("pgaio-deploy");

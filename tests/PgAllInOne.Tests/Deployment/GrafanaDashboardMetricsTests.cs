@@ -4,7 +4,7 @@ using PgAllInOne.Tests.Observability;
 namespace PgAllInOne.Tests.Deployment;
 
 /// <summary>The Grafana dashboard against what a real silo's /metrics exposes after some traffic.</summary>
-[Collection(PostgresCollection.Name)]
+[Collection(RunsAloneCollection.Name)] // runs alone: the meters are the process's, and silos beside it would add their series to its /metrics
 public sealed class GrafanaDashboardMetricsTests(PostgresFixture postgres)
 {
     [Fact]

@@ -9,7 +9,7 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.GrainStorage;
 
 /// <summary>Orleans grain state through our <see cref="PostgresGrainStorage"/>, on a real PostgreSQL.</summary>
-[Collection(PostgresCollection.Name)]
+[Collection(RunsAloneCollection.Name)] // runs alone: it counts group commits on the process's meter
 public sealed class PostgresGrainStorageTests(PostgresFixture postgres) : SiloTest(postgres)
 {
     private IStatefulGrain Tally(string key) => Silo.Grains.GetGrain<IStatefulGrain>(key);

@@ -3,6 +3,7 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Hosting;
 
 /// <summary>A silo process with a bad configuration value stops at once: one line per problem, exit code 1, no stack trace.</summary>
+[Trait("Category", "EndToEnd")]
 public sealed class ConfigurationErrorTests : IDisposable
 {
     private readonly TempFolder folder = new("pgaio-config");

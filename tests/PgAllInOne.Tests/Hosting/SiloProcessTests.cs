@@ -7,6 +7,7 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Hosting;
 
 /// <summary>The silo as a user runs it: its own process, the embedded default, SIGTERM to stop.</summary>
+[Trait("Category", "EndToEnd")]
 public sealed class SiloProcessTests : IDisposable
 {
     private const int SigTerm = 15;

@@ -7,8 +7,8 @@ using static PgAllInOne.Tests.Observability.DashboardBrowser;
 namespace PgAllInOne.Tests.Http;
 
 /// <summary>Scalar's page for the OpenAPI document in a real headless Chromium (Debian's), reached from the dashboard's key page.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ApiPageTests(PostgresFixture postgres, ITestOutputHelper output)
+[Trait("Category", "EndToEnd")]
+public sealed class ApiPageTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     private static readonly PageWaitForFunctionOptions Patiently = new() { Timeout = 30_000 };
 

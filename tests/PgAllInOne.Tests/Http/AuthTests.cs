@@ -6,8 +6,7 @@ using static PgAllInOne.Tests.Http.HttpApiTests;
 namespace PgAllInOne.Tests.Http;
 
 /// <summary>API keys: the first admin key, roles on every endpoint, key management on every silo, rate limits.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class AuthTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class AuthTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     // Every endpoint of API.md with the weakest role that may call it.
     private static readonly (string Method, string Path, string? Body, string Role)[] Endpoints =

@@ -12,8 +12,7 @@ namespace PgAllInOne.Tests.Http;
 /// The contract's errors as a client meets them: 415 for a body of another type, 405 with Allow for another method,
 /// 400 naming the field and what it accepts — in the product's words, never .NET's.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ContractErrorTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class ContractErrorTests(SharedSiloApp shared) : IClassFixture<SharedSiloApp>, IAsyncLifetime
 {
     // Words of .NET's binders and types that must never reach a client.
     private static readonly string[] Leaks =
@@ -22,21 +21,20 @@ public sealed class ContractErrorTests(PostgresFixture postgres) : IAsyncLifetim
         "LineNumber", "BytePositionInLine", "Did you mean", "converted", "Exception", "bind",
     ];
 
-    private SiloApp app = null!;
     private HttpClient http = null!;
     private long user;
 
     public async Task InitializeAsync()
     {
-        app = await SiloApp.StartAsync(await postgres.CreateDatabaseAsync());
-        http = app.Admin();
-        user = (await Json(await http.PostAsJsonAsync("/api/users", new { username = "carol", email = "carol@example.com" }))).GetProperty("id").GetInt64();
+        http = shared.App.Admin();
+        var name = $"carol{Guid.NewGuid():N}"[..20]; // a user of this test's own on the class's silo
+        user = (await Json(await http.PostAsJsonAsync("/api/users", new { username = name, email = $"{name}@example.com" }))).GetProperty("id").GetInt64();
     }
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
         http.Dispose();
-        await app.DisposeAsync();
+        return Task.CompletedTask;
     }
 
     [Fact]

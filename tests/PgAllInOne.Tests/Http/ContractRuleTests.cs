@@ -7,17 +7,18 @@ using static PgAllInOne.Tests.Http.HttpApiTests;
 namespace PgAllInOne.Tests.Http;
 
 /// <summary>One rule per thing: a metric name, an aggregate, a document's language mean the same on every endpoint.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class ContractRuleTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class ContractRuleTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private const string Range = "from=2026-10-01T00:00:00Z&to=2026-10-02T00:00:00Z&bucket=1h";
 
+    private string database = "";
     private SiloApp app = null!;
     private HttpClient http = null!;
 
     public async Task InitializeAsync()
     {
-        app = await SiloApp.StartAsync(await postgres.CreateDatabaseAsync());
+        database = await postgres.CreateDatabaseAsync();
+        app = await SiloApp.StartAsync(database);
         http = app.Admin();
     }
 
@@ -89,5 +90,71 @@ public sealed class ContractRuleTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal([chinese], hits.EnumerateArray().Select(h => h.GetProperty("id").GetInt64()));
         Assert.Equal(2, (await Json(await http.GetAsync("/api/search?q=harbour"))).GetProperty("hits").GetArrayLength());
         Assert.Equal(JsonValueKind.Array, (await Json(await http.GetAsync("/api/search?q=harbour&language=SIMPLE"))).GetProperty("hits").ValueKind);
+    }
+
+    [Fact]
+    public async Task ALanguageTag_OrTheContentLanguageHeader_LabelsADocumentAsEnglishOrChinese_AndAnUnknownTagWritesNothing()
+    {
+        var english = await AddAsync(new { title = "Lighthouse", content = "The lighthouse keeper", language = "en" });
+        var american = await AddAsync(new { title = "Lighthouse", content = "A lighthouse keeper's log", language = "EN-us" });
+        var chinese = await AddAsync(new { title = "灯塔", content = "灯塔看守人 lighthouse", language = "zh-CN" });
+        var byHeader = await AddAsync(new { title = "灯塔", content = "灯塔的光 lighthouse" }, "zh");
+        var bodyFirst = await AddAsync(new { title = "Lighthouse", content = "lighthouse lamp", language = "en-GB" }, "zh-TW");
+
+        Assert.Equal(["english", "english", "chinese", "chinese", "english"], await Task.WhenAll(new[] { english, american, chinese, byHeader, bodyFirst }.Select(LanguageAsync)));
+        Assert.Equal([english, american, bodyFirst], await SearchAsync("lighthouse", "en"));
+        Assert.Equal([chinese, byHeader], await SearchAsync("lighthouse", "zh-Hans"));
+        Assert.Equal([chinese, byHeader], await SearchAsync("灯塔", "ZH-tw"));
+        Assert.Equal([chinese, byHeader], await SearchAsync("灯塔", "chinese"));
+
+        // A replacement without language takes the header's.
+        using (var replace = new HttpRequestMessage(HttpMethod.Put, $"/api/documents/{english}") { Content = JsonContent.Create(new { title = "灯塔", content = "灯塔 lighthouse" }) })
+        {
+            replace.Content.Headers.ContentLanguage.Add("zh-Hant-TW");
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(replace)).StatusCode);
+        }
+
+        Assert.Equal("chinese", await LanguageAsync(english));
+
+        var stored = await DocumentsAsync();
+        const string accepted = "must be one of english, chinese, simple, or a language tag of English or Chinese";
+        await ExpectProblemAsync(await http.PostAsJsonAsync("/api/documents", new { title = "Phare", content = "Le phare", language = "fr" }), 400, "language " + accepted);
+        await ExpectProblemAsync(await http.PostAsJsonAsync("/api/documents", new { title = "t", content = "c", language = "en_US" }), 400, "language " + accepted);
+        await ExpectProblemAsync(await http.PostAsJsonAsync("/api/documents", new { title = "t", content = "c", language = "zh--CN" }), 400, "language " + accepted);
+        await ExpectProblemAsync(await http.PostAsJsonAsync("/api/documents", new { title = "t", content = "c", language = "en-toolongsubtag" }), 400, "language " + accepted);
+        await ExpectProblemAsync(await SendAsync(HttpMethod.Post, "/api/documents", new { title = "Phare", content = "Le phare" }, "fr-FR"), 400, "Content-Language " + accepted);
+        await ExpectProblemAsync(await SendAsync(HttpMethod.Post, "/api/documents", new { title = "t", content = "c" }, "en", "zh"), 400, "Content-Language must name one language");
+        await ExpectProblemAsync(await SendAsync(HttpMethod.Put, $"/api/documents/{american}", new { title = "t", content = "c" }, "de"), 400, "Content-Language " + accepted);
+        await ExpectProblemAsync(await http.PutAsJsonAsync($"/api/documents/{american}", new { title = "t", content = "c", language = "ja" }), 400, "language " + accepted);
+        await ExpectProblemAsync(await http.GetAsync("/api/search?q=lighthouse&language=fr"), 400, "language " + accepted);
+        Assert.Equal(stored, await DocumentsAsync());
+    }
+
+    private async Task<long> AddAsync(object document, params string[] contentLanguage) =>
+        (await Json(await SendAsync(HttpMethod.Post, "/api/documents", document, contentLanguage))).GetProperty("id").GetInt64();
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object body, params string[] contentLanguage)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        foreach (var tag in contentLanguage)
+        {
+            request.Content.Headers.ContentLanguage.Add(tag);
+        }
+
+        return await http.SendAsync(request);
+    }
+
+    private async Task<string> LanguageAsync(long id) => (await Json(await http.GetAsync($"/api/documents/{id}"))).GetProperty("language").GetString() ?? "";
+
+    private async Task<long[]> SearchAsync(string query, string language) =>
+        [.. (await Json(await http.GetAsync($"/api/search?q={Uri.EscapeDataString(query)}&language={language}"))).GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("id").GetInt64()).Order()];
+
+    // Every stored document as it is, to show that a refused request changed none.
+    private async Task<string> DocumentsAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT coalesce(string_agg(id || ':' || title || ':' || content || ':' || coalesce(language, ''), '|' ORDER BY id), '') FROM documents", connection);
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 }

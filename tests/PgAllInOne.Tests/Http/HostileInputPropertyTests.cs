@@ -16,8 +16,7 @@ namespace PgAllInOne.Tests.Http;
 /// characters, numbers beyond numeric, over-long text, deep nesting). For every request: no 5xx; a refused request
 /// changes no row; a request carrying text or numbers nothing can store is refused with 400 and a problem detail.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class HostileInputPropertyTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class HostileInputPropertyTests(SharedSiloApp shared) : IClassFixture<SharedSiloApp>, IAsyncLifetime
 {
     private const int Cases = 100;
     private static readonly string[] Tables = ["users", "events", "metrics", "documents", "records", "api_keys"];
@@ -32,17 +31,15 @@ public sealed class HostileInputPropertyTests(PostgresFixture postgres) : IAsync
     private static readonly string[] ControlEscapes = ["%00", "%01", "%1F", "%7F", "%C2%85"];
 
     private NpgsqlDataSource dataSource = null!;
-    private SiloApp app = null!;
     private HttpClient http = null!;
     private long user;
 
     public async Task InitializeAsync()
     {
-        var database = await postgres.CreateDatabaseAsync();
-        dataSource = NpgsqlDataSource.Create(database);
-        app = await SiloApp.StartAsync(database);
-        http = app.Admin();
-        user = (await Json(await http.PostAsJsonAsync("/api/users", new { username = "prop_user", email = "prop@example.com" }))).GetProperty("id").GetInt64();
+        dataSource = NpgsqlDataSource.Create(shared.Database);
+        http = shared.App.Admin();
+        var name = $"prop_{Guid.NewGuid():N}"[..20]; // a user of this test's own on the class's silo
+        user = (await Json(await http.PostAsJsonAsync("/api/users", new { username = name, email = $"{name}@example.com" }))).GetProperty("id").GetInt64();
         await http.PostAsJsonAsync("/api/documents", new { title = "doc", content = "text" });
         await http.PutAsJsonAsync("/api/records/keep", new { data = new { a = 1 } });
     }
@@ -50,7 +47,6 @@ public sealed class HostileInputPropertyTests(PostgresFixture postgres) : IAsync
     public async Task DisposeAsync()
     {
         http.Dispose();
-        await app.DisposeAsync();
         await dataSource.DisposeAsync();
     }
 

@@ -8,8 +8,7 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Http;
 
 /// <summary>Every endpoint of API.md through real HTTP on the real silo host: success paths and their error codes.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class HttpApiTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class HttpApiTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);
 

@@ -14,8 +14,7 @@ namespace PgAllInOne.Tests.Http;
 /// the writer asks. A 2xx is stored once, a 503 "Unavailable" not at all, a 503 "Outcome unknown" (with Retry-After) says
 /// so; the users' counts are their rows.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class LostCommitHttpTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+public sealed class LostCommitHttpTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private const int Clients = 16;
     private const int CutsToForce = 6;

@@ -15,8 +15,7 @@ namespace PgAllInOne.Tests.Http;
 /// refuses, by a CHECK constraint of this test's database): every good write is acknowledged and stored exactly, at
 /// the instant it names; every bad one is answered 400 and leaves nothing behind, whatever batch it shared.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class MixedWritesTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+public sealed class MixedWritesTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private const int Users = 12;
     private const int Devices = 12;

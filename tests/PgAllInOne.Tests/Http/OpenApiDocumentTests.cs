@@ -17,8 +17,7 @@ namespace PgAllInOne.Tests.Http;
 /// documented, every status that real requests get listed for their operation, and a real schema with an example for
 /// every body.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class OpenApiDocumentTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+public sealed class OpenApiDocumentTests(SharedSiloApp shared, ITestOutputHelper output) : IClassFixture<SharedSiloApp>, IAsyncLifetime
 {
     private static readonly HashSet<string> Anonymous = new(StringComparer.Ordinal) { "GET /healthz", "GET /readyz" };
 
@@ -27,7 +26,7 @@ public sealed class OpenApiDocumentTests(PostgresFixture postgres, ITestOutputHe
 
     public async Task InitializeAsync()
     {
-        app = await SiloApp.StartAsync(await postgres.CreateDatabaseAsync());
+        app = shared.App;
         using var anonymous = app.Client(null);
         await using var stream = await anonymous.GetStreamAsync("/openapi/v1.json");
         var result = await OpenApiDocument.LoadAsync(stream, "json", new OpenApiReaderSettings());
@@ -39,7 +38,7 @@ public sealed class OpenApiDocumentTests(PostgresFixture postgres, ITestOutputHe
         document = result.Document ?? throw new InvalidOperationException("no document");
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public void EveryMappedRoute_IsDocumented()

@@ -9,8 +9,8 @@ using static PgAllInOne.Tests.Observability.DashboardBrowser;
 namespace PgAllInOne.Tests.Observability;
 
 /// <summary>Orleans' dashboard and our PostgreSQL view in a real headless Chromium (Debian's), behind the key page.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class DashboardBrowserTests(PostgresFixture postgres, ITestOutputHelper output)
+[Trait("Category", "EndToEnd")]
+public sealed class DashboardBrowserTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     private static readonly PageWaitForFunctionOptions Patiently = new() { Timeout = 30_000 };
 

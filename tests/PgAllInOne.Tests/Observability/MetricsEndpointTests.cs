@@ -5,7 +5,7 @@ using static PgAllInOne.Tests.Observability.PrometheusScrape;
 namespace PgAllInOne.Tests.Observability;
 
 /// <summary>/metrics: OpenTelemetry's Prometheus exporter on a real silo, checked by promtool and by the text format's rules.</summary>
-[Collection(PostgresCollection.Name)]
+[Collection(RunsAloneCollection.Name)] // runs alone: the meters are the process's, and it counts exactly what it did
 public sealed class MetricsEndpointTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private SiloApp app = null!;

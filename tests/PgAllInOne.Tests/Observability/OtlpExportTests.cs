@@ -6,8 +6,7 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Observability;
 
 /// <summary>Telemetry:OtlpEndpoint: traces are recorded (and exported) only when it is set, and it must be an absolute URI.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class OtlpExportTests(PostgresFixture postgres)
+public sealed class OtlpExportTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task WithAnOtlpEndpoint_TheSiloHasATracerProvider_AndStillServesMetrics()

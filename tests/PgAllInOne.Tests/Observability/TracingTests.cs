@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +10,7 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Observability;
 
 /// <summary>One trace from an HTTP request on one silo, through the grain call served by another, down to its SQL.</summary>
-[Collection(PostgresCollection.Name)]
+[Collection(RunsAloneCollection.Name)] // runs alone: it listens to every activity of the process
 public sealed class TracingTests : IDisposable
 {
     private readonly ConcurrentQueue<Activity> activities = new();
@@ -56,7 +55,7 @@ public sealed class TracingTests : IDisposable
             var created = await http.PostAsJsonAsync("/api/users", new { username = $"traced{Guid.NewGuid():N}"[..20], email = $"{Guid.NewGuid():N}@example.com" });
             id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
             await http.GetAsync($"/api/users/{id}"); // activates it, so that the traced request runs only its own SQL
-            owner = await management.GetActivationAddress(grains.GetGrain<IUserGrain>(id.ToString(CultureInfo.InvariantCulture)));
+            owner = await management.GetActivationAddress(grains.GetGrain<IUserGrain>(id));
         }
         while (owner is null || owner.Equals(frontSilo));
         activities.Clear();

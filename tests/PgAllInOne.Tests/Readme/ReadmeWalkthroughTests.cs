@@ -15,6 +15,7 @@ namespace PgAllInOne.Tests.Readme;
 /// <c>./data</c> starts empty and the real repository's is left alone), and curl fails on an HTTP error (a
 /// <c>.curlrc</c> with <c>--fail</c>).
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output) : IDisposable
 {
     private const string SiloCommand = "dotnet run -c Release --project silo/PgAllInOne.Silo";

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using PgAllInOne.Api.Contracts.Documents;
+using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Search;
 using PgAllInOne.Silo.Api.OpenApi;
 using PgAllInOne.Silo.Auth;
@@ -17,10 +19,12 @@ public static class DocumentsApi
             .WithExamples(DocumentsContract.DocumentView);
         documents.MapPost("/", AddAsync).RequireAuthorization(ApiRoles.Writer)
             .WithBody(DocumentsContract.Document)
+            .WithParameter(ContentLanguage, DocumentsContract.ContentLanguage)
             .WithExamples(DocumentsContract.CreatedId);
         documents.MapGet("/{id}", GetAsync).ProducesProblem(404);
         documents.MapPut("/{id}", ReplaceAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404)
-            .WithBody(DocumentsContract.Document);
+            .WithBody(DocumentsContract.Document)
+            .WithParameter(ContentLanguage, DocumentsContract.ContentLanguage);
         documents.MapDelete("/{id}", DeleteAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404);
         app.MapGet("/api/search", SearchAsync).WithTags("Documents").RequireAuthorization(ApiRoles.Reader)
             .WithParameter("q", DocumentsContract.Query)
@@ -31,17 +35,21 @@ public static class DocumentsApi
         return app;
     }
 
-    private static async Task<Created<CreatedId>> AddAsync(DocumentRequest request, IGrainFactory grains)
+    private const string ContentLanguage = "Content-Language";
+
+    private static async Task<Created<CreatedId>> AddAsync(
+        DocumentRequest request, [FromHeader(Name = ContentLanguage)] string? contentLanguage, IGrainFactory grains)
     {
-        var id = await Store(grains).Add(ToDocument(request));
+        var id = await Store(grains).Add(ToDocument(request, contentLanguage));
         return TypedResults.Created($"/api/documents/{id}", new CreatedId(id));
     }
 
     private static async Task<Results<Ok<DocumentView>, ProblemHttpResult>> GetAsync(string id, IGrainFactory grains) =>
         await Store(grains).Get(DocumentId(id)) is { } document ? TypedResults.Ok(document.ToResponse()) : NotFound(id);
 
-    private static async Task<Results<Ok<DocumentView>, ProblemHttpResult>> ReplaceAsync(string id, DocumentRequest request, IGrainFactory grains) =>
-        await Store(grains).Replace(DocumentId(id), ToDocument(request)) is { } document ? TypedResults.Ok(document.ToResponse()) : NotFound(id);
+    private static async Task<Results<Ok<DocumentView>, ProblemHttpResult>> ReplaceAsync(
+        string id, DocumentRequest request, [FromHeader(Name = ContentLanguage)] string? contentLanguage, IGrainFactory grains) =>
+        await Store(grains).Replace(DocumentId(id), ToDocument(request, contentLanguage)) is { } document ? TypedResults.Ok(document.ToResponse()) : NotFound(id);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, IGrainFactory grains) =>
         await Store(grains).Delete(DocumentId(id)) ? TypedResults.NoContent() : NotFound(id);
@@ -51,7 +59,20 @@ public static class DocumentsApi
 
     private static IDocumentsGrain Store(IGrainFactory grains) => grains.GetGrain<IDocumentsGrain>("http");
 
-    private static NewDocument ToDocument(DocumentRequest request) => new(request.Title ?? "", request.Content!, request.Metadata, request.Language);
+    private static NewDocument ToDocument(DocumentRequest request, string? contentLanguage) =>
+        new(request.Title ?? "", request.Content!, request.Metadata, request.Language ?? BodyLanguage(contentLanguage));
+
+    // Content-Language may list several languages (RFC 9110); a document is labelled with one.
+    private static string? BodyLanguage(string? contentLanguage)
+    {
+        var tags = (contentLanguage ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return tags.Length switch
+        {
+            0 => null,
+            1 => DocumentLanguages.Check(tags[0], ContentLanguage),
+            _ => throw new ValidationException($"{ContentLanguage} must name one language (got '{HttpInput.Shorten(contentLanguage!)}')."),
+        };
+    }
 
     private static long DocumentId(string id) => HttpInput.Id(id, "document id");
 

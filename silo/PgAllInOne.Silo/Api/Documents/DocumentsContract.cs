@@ -18,13 +18,14 @@ internal static class DocumentsContract
         ["title"] = FieldRules.Text("Indexed with the content, weighted higher.", DocumentRules.MaxTitleLength, required: true, example: "\"Harbour\""),
         ["content"] = new("The text that is searched.", JsonSchemaType.String, Required: true, MaxLength: DocumentRules.MaxContentLength, Example: "\"Ships were sailing into the harbour\""),
         ["metadata"] = FieldRules.Object("A JSON object.", """{"source":"log"}"""),
-        ["language"] = new("What the text is; a search may filter by it. Every document is indexed alike (English stemming beside Chinese character pairs).", JsonSchemaType.String, Values: DocumentLanguages.Accepted, Example: "\"english\""),
+        ["language"] = new($"What the text is: {DocumentLanguages.Description}, stored as english, chinese or simple; absent: the Content-Language header's. A search may filter by it. Every document is indexed alike (English stemming beside Chinese character pairs).", JsonSchemaType.String, Pattern: DocumentLanguages.Pattern, Example: "\"en-US\""),
     }, """{"title":"Harbour","content":"Ships were sailing into the harbour","metadata":{"source":"log"},"language":"english"}""");
 
     public static readonly FieldRule Query = FieldRules.Text("Web-search syntax: quotes for phrases, or, - to exclude; Chinese text matches Chinese text.", SearchRules.MaxQueryLength, required: true);
     public static readonly FieldRule Limit = FieldRules.Whole("At most this many hits.", 1, SearchRules.MaxLimit, SearchRules.DefaultLimit);
     public static readonly FieldRule Offset = FieldRules.Whole("Hits to skip.", 0, SearchRules.MaxOffset, 0);
-    public static readonly FieldRule Language = new("Only documents of this language.", JsonSchemaType.String, Values: DocumentLanguages.Accepted);
+    public static readonly FieldRule Language = new($"Only documents of this language: {DocumentLanguages.Description}.", JsonSchemaType.String, Pattern: DocumentLanguages.Pattern);
+    public static readonly FieldRule ContentLanguage = new("The body's language when it names none: one language, accepted as the body's language is.", JsonSchemaType.String);
 
     public static readonly SchemaExample CreatedId = SchemaExample.For<CreatedId>("""{"id":42}""");
     public static readonly SchemaExample DocumentView = SchemaExample.For<DocumentView>("""{"id":42,"title":"Harbour","content":"Ships were sailing into the harbour","metadata":{"source":"log"},"language":"english","createdAt":"2026-10-01T12:00:00+00:00","updatedAt":"2026-10-01T12:00:00+00:00"}""");

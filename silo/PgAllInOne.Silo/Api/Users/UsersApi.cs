@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PgAllInOne.Api.Contracts;
@@ -64,7 +63,7 @@ public static class UsersApi
     }
 
     private static IUserGrain User(IGrainFactory grains, string id) =>
-        grains.GetGrain<IUserGrain>(HttpInput.Id(id, "user id").ToString(CultureInfo.InvariantCulture));
+        grains.GetGrain<IUserGrain>(HttpInput.Id(id, "user id"));
 
     private static ProblemHttpResult NotFound(long id) =>
         TypedResults.Problem($"There is no user {id}.", statusCode: 404, title: "Not found");

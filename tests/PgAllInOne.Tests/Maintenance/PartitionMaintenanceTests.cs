@@ -11,10 +11,9 @@ using PgAllInOne.Grains.Maintenance;
 using PgAllInOne.Postgres;
 using PgAllInOne.Tests.Infrastructure;
 
-namespace PgAllInOne.Tests.Data;
+namespace PgAllInOne.Tests.Maintenance;
 
-[Collection(PostgresCollection.Name)]
-public sealed class PartitionMaintenanceTests(PostgresFixture postgres)
+public sealed class PartitionMaintenanceTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
 

@@ -4,12 +4,15 @@ using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.Tests.Infrastructure;
 
-namespace PgAllInOne.Tests.Data;
+namespace PgAllInOne.Tests.Devices;
 
-[Collection(PostgresCollection.Name)]
-public sealed class DeviceGrainTests(PostgresFixture postgres) : SiloTest(postgres)
+public sealed class DeviceGrainTests(SharedSilo shared, PostgresFixture postgres) : IClassFixture<SharedSilo>, IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
+
+    private TestSilo Silo => shared.Silo;
+
+    private string Database => shared.Database;
 
     private IDeviceGrain Device(string id) => Silo.Grains.GetGrain<IDeviceGrain>(id);
 
@@ -28,17 +31,20 @@ public sealed class DeviceGrainTests(PostgresFixture postgres) : SiloTest(postgr
 
         Assert.Equal([("humidity", 40.0), ("temp", 21.5)], latest.Select(v => (v.Metric, v.Value)));
         Assert.Equal(4L, await ScalarAsync("SELECT count(*) FROM metrics WHERE device_id = 'thermo-1'"));
-        Assert.Equal("lab", await ScalarAsync("SELECT tags->>'room' FROM metrics WHERE value = 21.5"));
+        Assert.Equal("lab", await ScalarAsync("SELECT tags->>'room' FROM metrics WHERE device_id = 'thermo-1' AND value = 21.5"));
     }
 
     [Fact]
     public async Task TheNewestValues_SurviveReactivation()
     {
-        await Device("persistent").Ingest([new MetricReading("load", 0.7, Start)]);
-        await Silo.DisposeAsync();
-        Silo = await TestSilo.StartAsync(Database);
+        var database = await postgres.CreateDatabaseAsync();
+        await using (var first = await TestSilo.StartAsync(database))
+        {
+            await first.Grains.GetGrain<IDeviceGrain>("persistent").Ingest([new MetricReading("load", 0.7, Start)]);
+        }
 
-        Assert.Equal(0.7, Assert.Single(await Device("persistent").Latest()).Value);
+        await using var second = await TestSilo.StartAsync(database);
+        Assert.Equal(0.7, Assert.Single(await second.Grains.GetGrain<IDeviceGrain>("persistent").Latest()).Value);
     }
 
     [Theory]
@@ -93,7 +99,7 @@ public sealed class DeviceGrainTests(PostgresFixture postgres) : SiloTest(postgr
         await Assert.ThrowsAsync<ValidationException>(() => device.Range(new MetricRangeQuery("m", Start, Start.AddDays(1), TimeSpan.FromMinutes(1), "median")));
 
         Assert.Contains("readings[1].value", nan.Message, StringComparison.Ordinal);
-        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM metrics"));
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM metrics WHERE device_id = 'strict'"));
         Assert.Empty(await device.Latest());
     }
 

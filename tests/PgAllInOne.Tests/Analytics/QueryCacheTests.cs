@@ -8,10 +8,10 @@ using PgAllInOne.GrainInterfaces.Analytics;
 using PgAllInOne.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace PgAllInOne.Tests.Data;
+namespace PgAllInOne.Tests.Analytics;
 
 /// <summary>The query-result cache: single flight, TTL, invalidation on every silo, sharing through Redis and life without it.</summary>
-[Collection(PostgresCollection.Name)]
+[Collection(RunsAloneCollection.Name)] // runs alone: it bounds latencies while Redis is frozen or down
 public sealed class QueryCacheTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly DateTimeOffset From = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);

@@ -4,17 +4,18 @@ using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Users;
 using PgAllInOne.Tests.Infrastructure;
 
-namespace PgAllInOne.Tests.Data;
+namespace PgAllInOne.Tests.Users;
 
-[Collection(PostgresCollection.Name)]
-public sealed class UserGrainTests(PostgresFixture postgres) : SiloTest(postgres)
+public sealed class UserGrainTests(SharedSilo shared) : IClassFixture<SharedSilo>
 {
+    private TestSilo Silo => shared.Silo;
+
     private static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
 
     private Task<UserView> CreateAsync(string name, string? profile = null) =>
         Silo.Grains.GetGrain<IUserRegistryGrain>("any").Create(new NewUser(name, $"{name}@example.org", profile is null ? null : Json(profile)));
 
-    private IUserGrain User(long id) => Silo.Grains.GetGrain<IUserGrain>(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    private IUserGrain User(long id) => Silo.Grains.GetGrain<IUserGrain>(id);
 
     [Fact]
     public async Task ACreatedUser_CanBeRead()
@@ -41,7 +42,7 @@ public sealed class UserGrainTests(PostgresFixture postgres) : SiloTest(postgres
 
         Assert.Contains("username", byName.Message, StringComparison.Ordinal);
         Assert.Contains("email", byEmail.Message, StringComparison.Ordinal);
-        Assert.Equal(1L, await CountAsync("SELECT count(*) FROM users"));
+        Assert.Equal(1L, await CountAsync("SELECT count(*) FROM users WHERE lower(username) IN ('grace', 'hopper') OR lower(email) IN ('grace@example.org', 'other@example.org')"));
     }
 
     [Theory]
@@ -56,7 +57,7 @@ public sealed class UserGrainTests(PostgresFixture postgres) : SiloTest(postgres
         var error = await Assert.ThrowsAsync<ValidationException>(() => registry.Create(new NewUser(username, email, profile is null ? null : Json(profile))));
 
         Assert.StartsWith(field, error.Message, StringComparison.Ordinal);
-        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM users"));
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM users WHERE username = $1 OR email = $2", username, email));
     }
 
     [Fact]
@@ -77,14 +78,15 @@ public sealed class UserGrainTests(PostgresFixture postgres) : SiloTest(postgres
     [Fact]
     public async Task ConcurrentEventBatches_CountExactly()
     {
-        var user = User((await CreateAsync("busy")).Id);
+        var id = (await CreateAsync("busy")).Id;
+        var user = User(id);
         var batch = Enumerable.Range(0, 7).Select(i => new NewEvent("click", Json($$"""{"i":{{i}}}"""))).ToList();
 
         var accepted = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(() => user.RecordEvents(batch))));
 
         Assert.Equal(1400, accepted.Sum());
         Assert.Equal(1400, (await user.Get())!.EventCount);
-        Assert.Equal(1400L, await CountAsync("SELECT count(*) FROM events"));
+        Assert.Equal(1400L, await CountAsync("SELECT count(*) FROM events WHERE user_id = $1", id));
     }
 
     [Fact]
@@ -117,19 +119,25 @@ public sealed class UserGrainTests(PostgresFixture postgres) : SiloTest(postgres
     [Fact]
     public async Task ABatchWithOneBadEvent_StoresNothing()
     {
-        var user = User((await CreateAsync("careful")).Id);
+        var id = (await CreateAsync("careful")).Id;
+        var user = User(id);
 
         await Assert.ThrowsAsync<ValidationException>(() => user.RecordEvents([new NewEvent("ok"), new NewEvent("")]));
         await Assert.ThrowsAsync<ValidationException>(() => user.RecordEvents(Enumerable.Range(0, 1001).Select(_ => new NewEvent("many")).ToList()));
 
         Assert.Equal(0, (await user.Get())!.EventCount);
-        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM events"));
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM events WHERE user_id = $1", id));
     }
 
-    private async Task<long> CountAsync(string sql)
+    private async Task<long> CountAsync(string sql, params object[] parameters)
     {
-        await using var dataSource = NpgsqlDataSource.Create(Database);
+        await using var dataSource = NpgsqlDataSource.Create(shared.Database);
         await using var command = dataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }

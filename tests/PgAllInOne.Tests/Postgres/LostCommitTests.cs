@@ -9,7 +9,7 @@ using PgAllInOne.Postgres;
 using PgAllInOne.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace PgAllInOne.Tests.Database;
+namespace PgAllInOne.Tests.Postgres;
 
 /// <summary>
 /// The group-commit writer when the answer of a commit is lost (<see cref="CommitCuttingProxy"/> between it and
@@ -17,8 +17,7 @@ namespace PgAllInOne.Tests.Database;
 /// after PostgreSQL committed them: every write is answered with its stored row, none twice. And when the database does
 /// not answer the question in time, the callers hear that the outcome is unknown.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper output)
+public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
 {
     private const int Writers = 16;
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
@@ -27,7 +26,7 @@ public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper 
     public async Task CommitsWhoseAnswerIsLost_AreLookedUp_AndTheirWritesAnsweredAsStored_ExactlyOnce()
     {
         const int CutsToForce = 12;
-        var database = await MigratedDatabaseAsync();
+        var database = await postgres.CreateDatabaseAsync();
         var users = await CreateUsersAsync(database, Writers);
         await using var proxy = CommitCuttingProxy.Start(database, CommitLog.EntrySql);
         await using var dataSource = NpgsqlDataSource.Create(proxy.ConnectionString);
@@ -73,7 +72,7 @@ public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper 
     public async Task CommitsCutBeforePostgresHadThem_AreFoundNotCommitted_AndTheirCallersTold_NothingStored()
     {
         const int Each = 6;
-        var database = await MigratedDatabaseAsync();
+        var database = await postgres.CreateDatabaseAsync();
         var users = await CreateUsersAsync(database, Writers);
         await using var proxy = CommitCuttingProxy.Start(database, CommitLog.EntrySql);
         await using var dataSource = NpgsqlDataSource.Create(proxy.ConnectionString);
@@ -123,7 +122,7 @@ public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper 
     [Fact]
     public async Task ALostCommitTheDatabaseCannotBeAskedAbout_InTime_IsAnsweredAsUnknown_AndNoOtherWriteIsMisreported()
     {
-        var database = await MigratedDatabaseAsync();
+        var database = await postgres.CreateDatabaseAsync();
         var users = await CreateUsersAsync(database, Writers);
         await using var proxy = CommitCuttingProxy.Start(database, CommitLog.EntrySql);
         await using var dataSource = NpgsqlDataSource.Create(proxy.ConnectionString + ";Timeout=2");
@@ -165,14 +164,6 @@ public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper 
         Assert.All(ledger.Failures.Where(f => f.Error is not CommitOutcomeUnknownException), f => Assert.IsType<DatabaseUnavailableException>(DatabaseFailure.Translate(f.Error!)));
         var stored = await ledger.VerifyAsync(database);
         Assert.InRange(stored.UnknownButStored, 1, int.MaxValue); // the cut commit itself had committed
-    }
-
-    private async Task<string> MigratedDatabaseAsync()
-    {
-        var database = await postgres.CreateDatabaseAsync();
-        await using var dataSource = NpgsqlDataSource.Create(database);
-        await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync();
-        return database;
     }
 
     private static async Task<long[]> CreateUsersAsync(string database, int count)

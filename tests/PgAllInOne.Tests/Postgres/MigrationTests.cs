@@ -3,15 +3,14 @@ using Npgsql;
 using PgAllInOne.Postgres;
 using PgAllInOne.Tests.Infrastructure;
 
-namespace PgAllInOne.Tests.Database;
+namespace PgAllInOne.Tests.Postgres;
 
-[Collection(PostgresCollection.Name)]
-public sealed class MigrationTests(PostgresFixture postgres)
+public sealed class MigrationTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task Migrations_AreAppliedInOrder_RecordedAndNeverTwice()
     {
-        await using var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
+        await using var dataSource = NpgsqlDataSource.Create(await postgres.CreateEmptyDatabaseAsync());
         var runner = new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance);
 
         var first = await runner.ApplyAsync();
@@ -30,7 +29,7 @@ public sealed class MigrationTests(PostgresFixture postgres)
     [Fact]
     public async Task SilosStartingTogether_ApplyEachMigrationExactlyOnce()
     {
-        await using var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
+        await using var dataSource = NpgsqlDataSource.Create(await postgres.CreateEmptyDatabaseAsync());
 
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
             new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync())));
@@ -41,7 +40,7 @@ public sealed class MigrationTests(PostgresFixture postgres)
     [Fact]
     public async Task AnEditedMigration_IsRefusedWithAClearError()
     {
-        await using var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
+        await using var dataSource = NpgsqlDataSource.Create(await postgres.CreateEmptyDatabaseAsync());
         var runner = new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance);
         await runner.ApplyAsync();
         await using (var tamper = dataSource.CreateCommand("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1"))

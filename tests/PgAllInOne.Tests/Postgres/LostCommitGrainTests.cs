@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using PgAllInOne.GrainInterfaces.Devices;
@@ -11,7 +10,7 @@ using PgAllInOne.Tests.Grains;
 using PgAllInOne.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace PgAllInOne.Tests.Data;
+namespace PgAllInOne.Tests.Postgres;
 
 /// <summary>
 /// Lost commit answers under the grains: a silo whose PostgreSQL is behind a <see cref="CommitCuttingProxy"/>, sixteen
@@ -20,8 +19,7 @@ namespace PgAllInOne.Tests.Data;
 /// once, every write answered unavailable is not stored, the writes answered "outcome unknown" are counted, and each
 /// user's event count (in its grain and in its row) is its rows.
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class LostCommitGrainTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+public sealed class LostCommitGrainTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
     private const int Callers = 16;
     private const int CutsToForce = 8;
@@ -60,7 +58,7 @@ public sealed class LostCommitGrainTests(PostgresFixture postgres, ITestOutputHe
         using var lost = new LostCommitCounter("events");
         var ledger = await RunAsync(async (caller, write) =>
         {
-            var user = silo.Grains.GetGrain<IUserGrain>(users[caller].ToString(CultureInfo.InvariantCulture));
+            var user = silo.Grains.GetGrain<IUserGrain>(users[caller]);
             await user.RecordEvents(Enumerable.Repeat(new NewEvent(write.Marker), write.Size).ToList());
         });
 
@@ -70,7 +68,7 @@ public sealed class LostCommitGrainTests(PostgresFixture postgres, ITestOutputHe
         Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM users WHERE event_count <> (SELECT count(*) FROM events WHERE events.user_id = users.id)"));
         foreach (var id in users)
         {
-            var inGrain = (await silo.Grains.GetGrain<IUserGrain>(id.ToString(CultureInfo.InvariantCulture)).Get())!.EventCount;
+            var inGrain = (await silo.Grains.GetGrain<IUserGrain>(id).Get())!.EventCount;
             Assert.Equal(await ScalarAsync($"SELECT count(*) FROM events WHERE user_id = {id}"), inGrain);
         }
     }

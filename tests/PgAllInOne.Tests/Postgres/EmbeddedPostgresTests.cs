@@ -5,7 +5,7 @@ using PgAllInOne.Postgres;
 
 using PgAllInOne.Tests.Infrastructure;
 
-namespace PgAllInOne.Tests.Database;
+namespace PgAllInOne.Tests.Postgres;
 
 public sealed class EmbeddedPostgresTests : IDisposable
 {

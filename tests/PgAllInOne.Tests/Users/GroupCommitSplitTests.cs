@@ -8,7 +8,7 @@ using PgAllInOne.Grains.Users;
 using PgAllInOne.Postgres;
 using PgAllInOne.Tests.Infrastructure;
 
-namespace PgAllInOne.Tests.Data;
+namespace PgAllInOne.Tests.Users;
 
 /// <summary>
 /// The events' and the readings' writers against values PostgreSQL itself refuses (bypassing the grains' validation,
@@ -16,7 +16,7 @@ namespace PgAllInOne.Tests.Data;
 /// what each writer stores together (events with their users' counts, readings in one COPY) commits or fails together
 /// per write. The writer's policy itself is pinned once in <c>GroupCommitWriterTests</c>.
 /// </summary>
-[Collection(PostgresCollection.Name)]
+[Collection(RunsAloneCollection.Name)] // runs alone: it counts group commits on the process's meter
 public sealed class GroupCommitSplitTests(PostgresFixture postgres)
 {
     private const int Writes = 40;

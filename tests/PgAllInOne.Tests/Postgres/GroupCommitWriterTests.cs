@@ -6,7 +6,7 @@ using PgAllInOne.OrleansExtensions.DatabaseFailures;
 using PgAllInOne.Postgres;
 using PgAllInOne.Tests.Infrastructure;
 
-namespace PgAllInOne.Tests.Database;
+namespace PgAllInOne.Tests.Postgres;
 
 /// <summary>
 /// The one group-commit writer's policy, pinned once on a real PostgreSQL with a writer of numbers into a table that
@@ -14,8 +14,7 @@ namespace PgAllInOne.Tests.Database;
 /// refuses fail; an unreachable database fails the batch; a full queue refuses at once, a closed one refuses too.
 /// Each failure is also shown as what the grains hand on (<see cref="DatabaseFailure.Translate"/>).
 /// </summary>
-[Collection(PostgresCollection.Name)]
-public sealed class GroupCommitWriterTests(PostgresFixture postgres)
+public sealed class GroupCommitWriterTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
     [Fact]
     public async Task ManyCallers_ShareOneCommit_AndEachIsAnsweredAfterIt()
@@ -125,7 +124,6 @@ public sealed class GroupCommitWriterTests(PostgresFixture postgres)
     private async Task<NpgsqlDataSource> NumbersDatabaseAsync()
     {
         var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
-        await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync(); // the commit log
         await using var create = dataSource.CreateCommand("CREATE TABLE numbers (value int NOT NULL CHECK (value >= 0))");
         await create.ExecuteNonQueryAsync();
         return dataSource;

@@ -5,9 +5,8 @@ using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Records;
 using PgAllInOne.Tests.Infrastructure;
 
-namespace PgAllInOne.Tests.Data;
+namespace PgAllInOne.Tests.Records;
 
-[Collection(PostgresCollection.Name)]
 public sealed class RecordStoreTests(PostgresFixture postgres) : SiloTest(postgres)
 {
     private readonly FakeTimeProvider clock = new(DateTimeOffset.UtcNow);

@@ -4,9 +4,8 @@ using PgAllInOne.GrainInterfaces.Search;
 using PgAllInOne.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace PgAllInOne.Tests.Data;
+namespace PgAllInOne.Tests.Search;
 
-[Collection(PostgresCollection.Name)]
 public sealed partial class SearchTests(PostgresFixture postgres, ITestOutputHelper output) : SiloTest(postgres)
 {
     // Debian's fortunes-zh (installed by test.sh): Tang and Song poems and a collection of Chinese sayings.
