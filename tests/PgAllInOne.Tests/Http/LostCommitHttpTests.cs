@@ -14,7 +14,8 @@ namespace PgAllInOne.Tests.Http;
 /// the writer asks. A 2xx is stored once, a 503 "Unavailable" not at all, a 503 "Outcome unknown" (with Retry-After) says
 /// so; the users' counts are their rows.
 /// </summary>
-public sealed class LostCommitHttpTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>, IAsyncLifetime
+[Collection(RunsAloneCollection.Name)] // runs alone: its dark spell is timed against the writers' bound
+public sealed class LostCommitHttpTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Clients = 16;
     private const int CutsToForce = 6;

@@ -19,7 +19,8 @@ namespace PgAllInOne.Tests.Postgres;
 /// once, every write answered unavailable is not stored, the writes answered "outcome unknown" are counted, and each
 /// user's event count (in its grain and in its row) is its rows.
 /// </summary>
-public sealed class LostCommitGrainTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>, IAsyncLifetime
+[Collection(RunsAloneCollection.Name)] // runs alone: it counts lost commits on the process's meter, and cuts and darkens a proxy on a schedule
+public sealed class LostCommitGrainTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Callers = 16;
     private const int CutsToForce = 8;

@@ -17,7 +17,8 @@ namespace PgAllInOne.Tests.Postgres;
 /// after PostgreSQL committed them: every write is answered with its stored row, none twice. And when the database does
 /// not answer the question in time, the callers hear that the outcome is unknown.
 /// </summary>
-public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresFixture>
+[Collection(RunsAloneCollection.Name)] // runs alone: it counts lost commits on the process's meter, and cuts and darkens a proxy on a schedule
+public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper output)
 {
     private const int Writers = 16;
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
