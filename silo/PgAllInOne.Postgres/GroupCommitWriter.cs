@@ -104,7 +104,7 @@ public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
     private async Task ResolveAsync(List<TPending> batch, GroupCommit commit, Exception lost)
     {
         var unknown = new CommitOutcomeUnknownException(
-            $"The connection to PostgreSQL was lost as the {name} of this request were committed, and PostgreSQL could not be asked within {commitLog.ResolveWithin.TotalSeconds:0.#} s whether they were stored; they may have been. Retry with the same idempotency key.",
+            $"The connection to PostgreSQL was lost as the {name} of this request were committed, and PostgreSQL could not be asked within {commitLog.ResolveWithin.TotalSeconds:0.#} s whether they were stored; they may have been. Read back what they would have changed before sending them again.",
             lost);
         Exception? error;
         try

@@ -62,7 +62,7 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
     }
 
     private const string OutcomeUnknown =
-        "The connection to PostgreSQL was lost as this write was committed, and PostgreSQL could not be asked in time whether it was stored: it may have been. Retry with the same Idempotency-Key.";
+        "The connection to PostgreSQL was lost as this write was committed, and PostgreSQL could not be asked in time whether it was stored: it may have been. Read back what it would have changed before sending it again.";
 
     // The framework's binders say which parameter failed in .NET terms; the parameter's name is the field a client sent,
     // and its type says what the field accepts.
