@@ -14,6 +14,7 @@ namespace PgAllInOne.Tests.Http;
 /// the writer asks. A 2xx is stored once, a 503 "Unavailable" not at all, a 503 "Outcome unknown" (with Retry-After) says
 /// so; the users' counts are their rows.
 /// </summary>
+[Trait("Category", "EndToEnd")] // a silo host behind a faulty network, for seconds at a time
 [Collection(RunsAloneCollection.Name)] // runs alone: its dark spell is timed against the writers' bound
 public sealed class LostCommitHttpTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {

@@ -19,6 +19,7 @@ namespace PgAllInOne.Tests.Postgres;
 /// once, every write answered unavailable is not stored, the writes answered "outcome unknown" are counted, and each
 /// user's event count (in its grain and in its row) is its rows.
 /// </summary>
+[Trait("Category", "EndToEnd")] // a silo behind a faulty network, for seconds at a time
 [Collection(RunsAloneCollection.Name)] // runs alone: it counts lost commits on the process's meter, and cuts and darkens a proxy on a schedule
 public sealed class LostCommitGrainTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
