@@ -60,19 +60,7 @@ public sealed class LostCommitHttpTests(PostgresFixture postgres, ITestOutputHel
         }
 
         var answers = new ConcurrentQueue<(string Type, int Status, string? Title, bool RetryAfter)>();
-        var cutting = Task.Run(async () =>
-        {
-            for (var cut = 1; cut <= CutsToForce; cut++)
-            {
-                proxy.CutNextCommits(1);
-                await Eventually.TrueAsync(() => proxy.Cuts >= cut, $"commit {cut} cut", TimeSpan.FromSeconds(60));
-                await Task.Delay(50);
-            }
-
-            proxy.CutNextCommits(1, thenDarkFor: DarkSpell);
-            await Eventually.TrueAsync(() => proxy.Cuts > CutsToForce, "the last commit cut", TimeSpan.FromSeconds(60));
-            await Task.Delay(DarkSpell + TimeSpan.FromSeconds(2));
-        });
+        var cutting = proxy.CutThenGoDarkAsync(CutsToForce, DarkSpell);
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(client => Task.Run(async () =>
         {
             for (var n = 0; !cutting.IsCompleted; n++)

@@ -73,6 +73,24 @@ public sealed class CommitCuttingProxy : IAsyncDisposable
     /// </summary>
     public void DropNextCommits(int count) => Interlocked.Add(ref dropsToMake, count);
 
+    /// <summary>
+    /// Cuts the answers of <paramref name="cuts"/> commits one after another, then of one more followed by
+    /// <paramref name="dark"/> without the database; ends once the database has been back for a moment.
+    /// </summary>
+    public async Task CutThenGoDarkAsync(int cuts, TimeSpan dark)
+    {
+        for (var cut = 1; cut <= cuts; cut++)
+        {
+            CutNextCommits(1);
+            await Eventually.TrueAsync(() => Cuts >= cut, $"commit {cut} cut", TimeSpan.FromSeconds(60));
+            await Task.Delay(50);
+        }
+
+        CutNextCommits(1, thenDarkFor: dark);
+        await Eventually.TrueAsync(() => Cuts > cuts, "the last commit cut", TimeSpan.FromSeconds(60));
+        await Task.Delay(dark + TimeSpan.FromSeconds(2));
+    }
+
     /// <summary>Closes every connection and refuses new ones for <paramref name="duration"/>.</summary>
     public void GoDark(TimeSpan duration)
     {

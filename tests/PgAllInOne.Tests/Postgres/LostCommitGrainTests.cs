@@ -144,19 +144,7 @@ public sealed class LostCommitGrainTests(PostgresFixture postgres, ITestOutputHe
     private async Task<Ledger> RunAsync(Func<int, Write, Task> write)
     {
         var ledger = new Ledger();
-        var cutting = Task.Run(async () =>
-        {
-            for (var cut = 1; cut <= CutsToForce; cut++)
-            {
-                proxy.CutNextCommits(1);
-                await Eventually.TrueAsync(() => proxy.Cuts >= cut, $"commit {cut} cut", TimeSpan.FromSeconds(60));
-                await Task.Delay(50);
-            }
-
-            proxy.CutNextCommits(1, thenDarkFor: DarkSpell);
-            await Eventually.TrueAsync(() => proxy.Cuts > CutsToForce, "the last commit cut", TimeSpan.FromSeconds(60));
-            await Task.Delay(DarkSpell + TimeSpan.FromSeconds(2));
-        });
+        var cutting = proxy.CutThenGoDarkAsync(CutsToForce, DarkSpell);
         await Task.WhenAll(Enumerable.Range(0, Callers).Select(caller => Task.Run(async () =>
         {
             for (var n = 0; !cutting.IsCompleted; n++)

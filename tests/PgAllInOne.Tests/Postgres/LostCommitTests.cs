@@ -44,22 +44,7 @@ public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper 
                 await Task.Delay(20);
             }
         });
-        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
-        {
-            for (var n = 0; !cutting.IsCompleted || n < 20; n++)
-            {
-                var write = ledger.Start($"w{w}-{n}", users[w], 1 + (n % 3));
-                try
-                {
-                    var user = await writer.WriteAsync(users[w], Enumerable.Repeat(new NewEvent(write.Marker), write.Events).ToList(), Now);
-                    write.EventCount = user.EventCount;
-                }
-                catch (Exception exception)
-                {
-                    write.Error = exception;
-                }
-            }
-        })));
+        await WriteUntilAsync(cutting, writer, ledger, users, atLeast: 20, events: n => 1 + (n % 3), pauseAfterFailure: TimeSpan.Zero);
         await cutting;
 
         output.WriteLine($"{proxy.Cuts} commit answers cut; {lost}; callers: {ledger}");
@@ -93,22 +78,7 @@ public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper 
                 await Task.Delay(20);
             }
         });
-        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
-        {
-            for (var n = 0; !cutting.IsCompleted || n < 20; n++)
-            {
-                var write = ledger.Start($"w{w}-{n}", users[w], 1 + (n % 3));
-                try
-                {
-                    var user = await writer.WriteAsync(users[w], Enumerable.Repeat(new NewEvent(write.Marker), write.Events).ToList(), Now);
-                    write.EventCount = user.EventCount;
-                }
-                catch (Exception exception)
-                {
-                    write.Error = exception;
-                }
-            }
-        })));
+        await WriteUntilAsync(cutting, writer, ledger, users, atLeast: 20, events: n => 1 + (n % 3), pauseAfterFailure: TimeSpan.Zero);
         await cutting;
 
         output.WriteLine($"{proxy.Drops} commits dropped before PostgreSQL had them, {proxy.Cuts} answers cut after it committed; {lost}; callers: {ledger}");
@@ -139,23 +109,7 @@ public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper 
             await Eventually.TrueAsync(() => proxy.Cuts == 1, "a commit cut", TimeSpan.FromSeconds(30));
             await Task.Delay(TimeSpan.FromSeconds(5));
         });
-        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
-        {
-            for (var n = 0; !cutting.IsCompleted; n++)
-            {
-                var write = ledger.Start($"w{w}-{n}", users[w], 2);
-                try
-                {
-                    var user = await writer.WriteAsync(users[w], Enumerable.Repeat(new NewEvent(write.Marker), write.Events).ToList(), Now);
-                    write.EventCount = user.EventCount;
-                }
-                catch (Exception exception)
-                {
-                    write.Error = exception;
-                    await Task.Delay(50);
-                }
-            }
-        })));
+        await WriteUntilAsync(cutting, writer, ledger, users, atLeast: 0, events: _ => 2, pauseAfterFailure: TimeSpan.FromMilliseconds(50));
         await cutting;
 
         output.WriteLine($"{proxy.Cuts} commit answers cut, then 4 s without the database; {lost}; callers: {ledger}");
@@ -166,6 +120,26 @@ public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper 
         var stored = await ledger.VerifyAsync(database);
         Assert.InRange(stored.UnknownButStored, 1, int.MaxValue); // the cut commit itself had committed
     }
+
+    // Each writer appends to its own user until the faults are over (and at least atLeast times), each answer in the ledger.
+    private static Task WriteUntilAsync(Task faults, EventWriter writer, Ledger ledger, long[] users, int atLeast, Func<int, int> events, TimeSpan pauseAfterFailure) =>
+        Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        {
+            for (var n = 0; !faults.IsCompleted || n < atLeast; n++)
+            {
+                var write = ledger.Start($"w{w}-{n}", users[w], events(n));
+                try
+                {
+                    var user = await writer.WriteAsync(users[w], Enumerable.Repeat(new NewEvent(write.Marker), write.Events).ToList(), Now);
+                    write.EventCount = user.EventCount;
+                }
+                catch (Exception exception)
+                {
+                    write.Error = exception;
+                    await Task.Delay(pauseAfterFailure);
+                }
+            }
+        })));
 
     private static async Task<long[]> CreateUsersAsync(string database, int count)
     {
