@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using PgAllInOne.Grains;
+using PgAllInOne.Hosting.Tls;
 using PgAllInOne.OrleansExtensions.CallCycles;
 using PgAllInOne.OrleansExtensions.DatabaseFailures;
 using PgAllInOne.OrleansExtensions.GrainStorage;
@@ -65,6 +66,7 @@ public static class SiloBuilderExtensions
             clustering.ConnectionString = MembershipConnection(database.ConnectionString);
         });
         silo.AddMembershipOutageReporting();
+        silo.AddClusterTls(configuration);
 
         silo.AddPostgresGrainStorageAsDefault(options => options.Bind(configuration.GetSection(PostgresGrainStorageOptions.SectionName)));
         silo.AddCallCycleDetection();
