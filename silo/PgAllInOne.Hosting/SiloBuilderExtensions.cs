@@ -41,6 +41,7 @@ public static class SiloBuilderExtensions
         services.AddSingleton<PostgresDatabase>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PostgresReachability>();
+        services.AddStandbyReads(configuration);
         services.AddSingleton(provider => provider.GetRequiredService<PostgresDatabase>().DataSource);
 
         // A lost commit answer is looked up for half a request's timeout: its caller, who may have waited that long in the queue, still hears it.
