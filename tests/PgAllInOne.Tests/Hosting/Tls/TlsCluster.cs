@@ -62,7 +62,7 @@ public sealed class TlsCluster : IAsyncLifetime
     };
 
     /// <summary>A started cluster client on the first silo's gateway; <paramref name="tls"/> null connects over plain TCP.</summary>
-    public async Task<IHost> StartClientAsync(Action<PgAllInOneClientTlsOptions>? tls)
+    public async Task<IHost> StartClientAsync(Action<PgAllInOneClientTlsOptions>? tls, TimeSpan? timeout = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -74,10 +74,10 @@ public sealed class TlsCluster : IAsyncLifetime
             tls?.Invoke(options.Tls);
         });
         var host = builder.Build();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var starting = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         try
         {
-            await host.StartAsync(timeout.Token);
+            await host.StartAsync(starting.Token);
         }
         catch
         {
