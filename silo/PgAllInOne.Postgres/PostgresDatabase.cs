@@ -71,7 +71,16 @@ public sealed class PostgresDatabase : IAsyncDisposable
             await embedded.StartAsync(cancellationToken);
         }
 
-        await new MigrationRunner(DataSource, loggerFactory.CreateLogger<MigrationRunner>()).ApplyAsync(cancellationToken);
+        try
+        {
+            await new MigrationRunner(DataSource, loggerFactory.CreateLogger<MigrationRunner>()).ApplyAsync(cancellationToken);
+        }
+        catch (Exception exception) when (PostgresCertificateException.IsCertificateRefusal(exception))
+        {
+            // A server that is not the one configured is no passing fault: the silo stops, saying which server and why.
+            throw await PostgresCertificateException.ExplainAsync(ConnectionString, exception, cancellationToken);
+        }
+
         MigrationsApplied = true;
     }
 
