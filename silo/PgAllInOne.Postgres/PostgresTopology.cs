@@ -173,8 +173,9 @@ public sealed partial class PostgresTopology : BackgroundService
             }
         }
 
-        // Without a primary, a standby that has replayed all it received and is the furthest is as current as any host can be.
-        if (furthestWithoutPrimary is { } furthest && probe.ReplayedAll && probe.Position >= furthest)
+        // Without a primary, the standby that has replayed the furthest is as current as any host can be. (Whether it has
+        // replayed all it received says nothing: a stream cut mid-record leaves a received tail that is never replayed.)
+        if (furthestWithoutPrimary is { } furthest && probe.Position >= furthest)
         {
             replayed = probe.AskedAt;
         }
@@ -194,11 +195,11 @@ public sealed partial class PostgresTopology : BackgroundService
             await reader.ReadAsync(timeout.Token);
             var inRecovery = reader.GetBoolean(0);
             var position = reader.IsDBNull(1) ? 0UL : (ulong)reader.GetFieldValue<NpgsqlLogSequenceNumber>(1);
-            return new Probe(inRecovery ? HostRole.Standby : HostRole.Primary, position, reader.GetBoolean(2), askedAt);
+            return new Probe(inRecovery ? HostRole.Standby : HostRole.Primary, position, askedAt);
         }
         catch (Exception exception) when (exception is NpgsqlException or OperationCanceledException or IOException or TimeoutException)
         {
-            return new Probe(HostRole.Unreachable, 0, false, askedAt);
+            return new Probe(HostRole.Unreachable, 0, askedAt);
         }
     }
 
@@ -226,5 +227,5 @@ public sealed partial class PostgresTopology : BackgroundService
     [LoggerMessage(EventId = LogEvents.PostgresHostRoleChanged, Level = LogLevel.Warning, Message = "PostgreSQL host {Host} is now {Role} (was {Previous})")]
     private static partial void LogRoleChanged(ILogger logger, string host, HostRole previous, HostRole role);
 
-    private sealed record Probe(HostRole Role, ulong Position, bool ReplayedAll, DateTimeOffset AskedAt);
+    private sealed record Probe(HostRole Role, ulong Position, DateTimeOffset AskedAt);
 }

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using PgAllInOne.Postgres;
@@ -156,11 +157,12 @@ public class PatroniCluster : IAsyncLifetime
     public static async Task SwitchoverAsync(PatroniNode leader, PatroniNode candidate)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{leader.RestPort}"), Timeout = TimeSpan.FromSeconds(30) };
-        using var response = await http.PostAsJsonAsync("/switchover", new { leader = leader.Name, candidate = candidate.Name });
-        var body = await response.Content.ReadAsStringAsync();
+        // Patroni's REST server wants a Content-Length: the body is sent whole, not chunked.
+        using var body = new StringContent(JsonSerializer.Serialize(new { leader = leader.Name, candidate = candidate.Name }), Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync("/switchover", body);
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            throw new InvalidOperationException($"Patroni refused the switchover: {(int)response.StatusCode} {body}");
+            throw new InvalidOperationException($"Patroni refused the switchover: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
     }
 
