@@ -150,6 +150,12 @@ public sealed partial class BackupRestore(BackupTool tool)
         var total = files.Sum(f => f.Length) + wal.Sum(f => new FileInfo(Path.Combine(catalog.WalDirectory, f)).Length);
         long copied = 0;
         Directory.CreateDirectory(cluster);
+        foreach (var folder in source.EnumerateDirectories("*", SearchOption.AllDirectories))
+        {
+            // The empty ones too (pg_notify, pg_replslot, ...): the server needs them.
+            Directory.CreateDirectory(Path.Combine(cluster, Path.GetRelativePath(source.FullName, folder.FullName)));
+        }
+
         foreach (var file in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -217,10 +223,11 @@ public sealed partial class BackupRestore(BackupTool tool)
 
         var log = Path.Combine(cluster, "server.log");
         var port = FreePort();
-        var start = await PgCtlAsync(["-D", cluster, "-l", log, "-o", $"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories=''", "start"], cancellationToken);
+        // Not waiting for pg_ctl (-W): a server in recovery answers only once consistent; the log says when it has finished.
+        var start = await PgCtlAsync(["-D", cluster, "-l", log, "-W", "-o", $"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories=''", "start"], cancellationToken);
         if (start.ExitCode != 0)
         {
-            throw new BackupException($"PostgreSQL did not start on the restored folder: {start.Reason}");
+            throw new BackupException($"PostgreSQL did not start on the restored folder: {LastProblem(log)}");
         }
 
         progress.Report(new RestoreProgress("replaying the WAL", null));
@@ -238,8 +245,7 @@ public sealed partial class BackupRestore(BackupTool tool)
             if (status.ExitCode != 0 || Stopwatch.GetElapsedTime(deadline) > ReplayLimit)
             {
                 await PgCtlAsync(["-D", cluster, "-m", "immediate", "-w", "stop"], CancellationToken.None);
-                var fatal = text.Split('\n').LastOrDefault(l => l.Contains("FATAL", StringComparison.Ordinal)) ?? text.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
-                throw new BackupException($"Recovery did not finish: {fatal?.Trim()}");
+                throw new BackupException($"Recovery did not finish: {LastProblem(log)}");
             }
         }
 
@@ -295,6 +301,12 @@ public sealed partial class BackupRestore(BackupTool tool)
                 File.Delete(entry);
             }
         }
+    }
+
+    private static string LastProblem(string log)
+    {
+        var lines = File.Exists(log) ? File.ReadAllLines(log) : [];
+        return (lines.LastOrDefault(l => l.Contains("FATAL", StringComparison.Ordinal) || l.Contains("PANIC", StringComparison.Ordinal)) ?? lines.LastOrDefault() ?? "no server log").Trim();
     }
 
     private static int FreePort()
