@@ -54,7 +54,7 @@ public sealed partial class BackupRestore(BackupTool tool)
         try
         {
             await CopyAsync(catalog, chosen, cluster, progress, cancellationToken);
-            var stoppedAt = await ReplayAsync(cluster, target, progress, cancellationToken);
+            var stoppedAt = await ReplayAsync(cluster, target, Path.Combine(catalog.Directory, BackupCatalog.PasswordFile), progress, cancellationToken);
             foreach (var name in new[] { BackupCatalog.PasswordFile, BackupCatalog.AdminKeyFile })
             {
                 if (File.Exists(Path.Combine(catalog.Directory, name)))
@@ -197,7 +197,7 @@ public sealed partial class BackupRestore(BackupTool tool)
 
     // Recovery to the target with the WAL in pg_wal (restore_command has nothing more to give), then promotion; the
     // server is then stopped cleanly and the recovery settings removed, so that the folder starts as a normal cluster.
-    private async Task<string?> ReplayAsync(string cluster, RestoreTarget target, IProgress<RestoreProgress> progress, CancellationToken cancellationToken)
+    private async Task<string?> ReplayAsync(string cluster, RestoreTarget target, string passwordFile, IProgress<RestoreProgress> progress, CancellationToken cancellationToken)
     {
         var autoConf = Path.Combine(cluster, "postgresql.auto.conf");
         var original = File.Exists(autoConf) ? await File.ReadAllLinesAsync(autoConf, cancellationToken) : [];
@@ -249,6 +249,7 @@ public sealed partial class BackupRestore(BackupTool tool)
             }
         }
 
+        await ForgetSilosAsync(passwordFile, port, cancellationToken);
         var stopped = await PgCtlAsync(["-D", cluster, "-m", "fast", "-w", "-t", "60", "stop"], cancellationToken);
         if (stopped.ExitCode != 0)
         {
@@ -258,6 +259,30 @@ public sealed partial class BackupRestore(BackupTool tool)
         await File.WriteAllLinesAsync(autoConf, kept, cancellationToken);
         var replayed = await File.ReadAllTextAsync(log, cancellationToken);
         return StoppedAt().Matches(replayed).LastOrDefault()?.Groups["what"].Value.Trim();
+    }
+
+    // On a backup of the embedded server (its password is kept beside the backups) the silos of the old cluster are
+    // removed from the membership; a backup of another server is left as it was.
+    private static async Task ForgetSilosAsync(string passwordFile, int port, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(passwordFile))
+        {
+            return;
+        }
+
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            Username = "pgaio",
+            Password = (await File.ReadAllTextAsync(passwordFile, cancellationToken)).Trim(),
+            Database = new EmbeddedPostgresOptions { DataDirectory = "." }.Database,
+            Pooling = false,
+        };
+        await using var open = new Npgsql.NpgsqlConnection(connection.ConnectionString);
+        await open.OpenAsync(cancellationToken);
+        await using var forget = new Npgsql.NpgsqlCommand(SqlResource.Own("RestoreForgetSilos.sql"), open);
+        await forget.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task<ToolResult> PgCtlAsync(string[] arguments, CancellationToken cancellationToken) =>
