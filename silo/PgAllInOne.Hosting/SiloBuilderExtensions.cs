@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using PgAllInOne.Grains;
+using PgAllInOne.Hosting.Tls;
 using PgAllInOne.OrleansExtensions.CallCycles;
 using PgAllInOne.OrleansExtensions.DatabaseFailures;
 using PgAllInOne.OrleansExtensions.GrainStorage;
@@ -40,6 +41,7 @@ public static class SiloBuilderExtensions
         services.AddSingleton<PostgresDatabase>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PostgresReachability>();
+        services.AddStandbyReads(configuration);
         services.AddSingleton(provider => provider.GetRequiredService<PostgresDatabase>().DataSource);
 
         // A lost commit answer is looked up for half a request's timeout: its caller, who may have waited that long in the queue, still hears it.
@@ -68,6 +70,7 @@ public static class SiloBuilderExtensions
             clustering.ConnectionString = MembershipConnection(database.ConnectionString);
         });
         silo.AddMembershipOutageReporting();
+        silo.AddClusterTls(configuration);
 
         silo.AddPostgresGrainStorageAsDefault(options => options.Bind(configuration.GetSection(PostgresGrainStorageOptions.SectionName)));
         silo.AddCallCycleDetection();

@@ -139,7 +139,7 @@ public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
     {
         PostgresException pg when PostgresFailure.IsOneWritesFault(pg) =>
             new WriteRefusedException($"PostgreSQL refused the {name} of this request ({pg.MessageText}); none of them were stored.", pg),
-        PostgresException { IsTransient: true } pg => new NpgsqlException("PostgreSQL cannot take writes now; try again.", pg),
+        PostgresException pg when PostgresFailure.IsTransient(pg) => new NpgsqlException("PostgreSQL cannot take writes now; try again.", pg),
         not NpgsqlException when PostgresFailure.IsOneWritesFault(exception) =>
             new WriteRefusedException($"The {name} of this request carry a value that cannot be stored; none of them were stored.", exception),
         _ => exception,

@@ -10,6 +10,7 @@ internal static class LogEvents
     public const int NotificationListenerSilent = 41;
     public const int PostgresUnreachable = 45;
     public const int PostgresReachableAgain = 46;
+    public const int PostgresHostRoleChanged = 47;
     public const int CommitStillInDoubt = 50;
     public const int LostCommitResolved = 51;
     public const int MigrationApplied = 200;
