@@ -34,6 +34,7 @@ public static class SiloBuilderExtensions
         services.AddOptions<PostgresDatabaseOptions>().Configure<IOptions<SiloOptions>>((database, options) =>
         {
             database.ConnectionString = configuration.GetConnectionString("Postgres");
+            database.AdminConnectionString = configuration.GetConnectionString("PostgresAdmin");
             database.DataDirectory = options.Value.DataDirectory;
             database.MaxPoolSize = options.Value.MaxPoolSize;
         });
@@ -41,6 +42,7 @@ public static class SiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PostgresReachability>();
         services.AddSingleton(provider => provider.GetRequiredService<PostgresDatabase>().DataSource);
+        services.AddKeyedSingleton(PostgresDatabase.AdminKey, (provider, _) => provider.GetRequiredService<PostgresDatabase>().AdminDataSource);
 
         // A lost commit answer is looked up for half a request's timeout: its caller, who may have waited that long in the queue, still hears it.
         services.AddSingleton(provider => new CommitLog(

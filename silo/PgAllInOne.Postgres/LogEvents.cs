@@ -17,4 +17,6 @@ internal static class LogEvents
     public const int EmbeddedPostgresStarted = 300;
     public const int EmbeddedPostgresStopped = 301;
     public const int EmbeddedPostgresRelocated = 302;
+    public const int ServingRoleGranted = 310;
+    public const int ServingLoginIsSuperuser = 311;
 }

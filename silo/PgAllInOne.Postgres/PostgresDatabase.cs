@@ -11,14 +11,24 @@ namespace PgAllInOne.Postgres;
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
+    /// <summary>The service key of the admin (owner) data source: migrations, partition upkeep, retention.</summary>
+    public const string AdminKey = "pgaio-admin";
+
     private readonly ILoggerFactory loggerFactory;
     private EmbeddedPostgres? embedded;
     private NpgsqlDataSource? dataSource;
+    private NpgsqlDataSource? adminDataSource;
 
     public PostgresDatabase(IOptions<PostgresDatabaseOptions> options, ILoggerFactory loggerFactory)
     {
         this.loggerFactory = loggerFactory;
         var configured = options.Value.ConnectionString;
+        var admin = options.Value.AdminConnectionString;
+        if (string.IsNullOrWhiteSpace(configured) && !string.IsNullOrWhiteSpace(admin))
+        {
+            throw new InvalidOperationException("ConnectionStrings:PostgresAdmin is set without ConnectionStrings:Postgres: set both (owner and serving role) or only ConnectionStrings:Postgres.");
+        }
+
         if (string.IsNullOrWhiteSpace(configured))
         {
             if (OperatingSystem.IsWindows())
@@ -27,7 +37,8 @@ public sealed class PostgresDatabase : IAsyncDisposable
             }
 
             embedded = EmbeddedPostgres.Prepare(new EmbeddedPostgresOptions { DataDirectory = options.Value.DataDirectory }, loggerFactory.CreateLogger<EmbeddedPostgres>());
-            configured = embedded.ConnectionString;
+            configured = embedded.ServingConnectionString;
+            admin = embedded.ConnectionString;
         }
 
         var connection = new NpgsqlConnectionStringBuilder(configured);
@@ -50,11 +61,24 @@ public sealed class PostgresDatabase : IAsyncDisposable
         // Names the pool in Npgsql's metrics and traces (else it is the whole connection string).
         builder.Name = options.Value.ApplicationName;
         dataSource = builder.Build();
+
+        // The owner's pool is small and mostly idle: a migration run at start, a maintenance round an hour.
+        AdminConnectionString = string.IsNullOrWhiteSpace(admin)
+            ? ConnectionString
+            : new NpgsqlConnectionStringBuilder(admin) { ApplicationName = options.Value.ApplicationName + "-admin", MaxPoolSize = 4 }.ConnectionString;
+        adminDataSource = AdminConnectionString == ConnectionString
+            ? dataSource
+            : new NpgsqlDataSourceBuilder(AdminConnectionString) { Name = options.Value.ApplicationName + "-admin" }.UseLoggerFactory(loggerFactory).Build();
     }
 
     public NpgsqlDataSource DataSource => dataSource ?? throw new ObjectDisposedException(nameof(PostgresDatabase));
 
+    /// <summary>The owner's (ConnectionStrings:PostgresAdmin); the serving one when only ConnectionStrings:Postgres is set.</summary>
+    public NpgsqlDataSource AdminDataSource => adminDataSource ?? throw new ObjectDisposedException(nameof(PostgresDatabase));
+
     public bool IsEmbedded => embedded is not null;
+
+    public string AdminConnectionString { get; }
 
     public string ConnectionString { get; }
 
@@ -69,12 +93,23 @@ public sealed class PostgresDatabase : IAsyncDisposable
             await embedded.StartAsync(cancellationToken);
         }
 
-        await new MigrationRunner(DataSource, loggerFactory.CreateLogger<MigrationRunner>()).ApplyAsync(cancellationToken);
+        await new MigrationRunner(AdminDataSource, loggerFactory.CreateLogger<MigrationRunner>()).ApplyAsync(cancellationToken);
+        if (!ReferenceEquals(AdminDataSource, DataSource))
+        {
+            await ServingRole.GrantAsync(AdminDataSource, new NpgsqlConnectionStringBuilder(ConnectionString).Username, loggerFactory.CreateLogger<ServingRole>(), cancellationToken);
+        }
+
         MigrationsApplied = true;
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (adminDataSource is not null && !ReferenceEquals(adminDataSource, dataSource))
+        {
+            await adminDataSource.DisposeAsync();
+        }
+
+        adminDataSource = null;
         if (dataSource is not null)
         {
             await dataSource.DisposeAsync();
