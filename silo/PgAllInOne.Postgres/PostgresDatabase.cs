@@ -8,6 +8,7 @@ namespace PgAllInOne.Postgres;
 /// The silo's one PostgreSQL: the configured connection string, or an embedded server in the data directory. Its
 /// <see cref="NpgsqlDataSource"/> and connection string exist from construction (nothing connects until used), so a
 /// host can be configured with them; <see cref="StartAsync"/> starts the embedded server and applies the migrations.
+/// With several hosts (<c>Host=a:5432,b:5432</c>) the data source reaches whichever is the primary (<see cref="PostgresHosts"/>).
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
@@ -49,6 +50,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
         }
 
         connection.ApplicationName ??= options.Value.ApplicationName;
+        PostgresHosts.ToPrimary(connection);
         if (connection.MaxAutoPrepare == 0)
         {
             connection.MaxAutoPrepare = 64;
@@ -65,7 +67,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
         // The owner's pool is small and mostly idle: a migration run at start, a maintenance round an hour.
         AdminConnectionString = string.IsNullOrWhiteSpace(admin)
             ? ConnectionString
-            : new NpgsqlConnectionStringBuilder(admin) { ApplicationName = options.Value.ApplicationName + "-admin", MaxPoolSize = 4 }.ConnectionString;
+            : AdminConnection(admin, options.Value.ApplicationName + "-admin");
         adminDataSource = AdminConnectionString == ConnectionString
             ? dataSource
             : new NpgsqlDataSourceBuilder(AdminConnectionString) { Name = options.Value.ApplicationName + "-admin" }.UseLoggerFactory(loggerFactory).Build();
@@ -100,6 +102,13 @@ public sealed class PostgresDatabase : IAsyncDisposable
         }
 
         MigrationsApplied = true;
+    }
+
+    private static string AdminConnection(string admin, string applicationName)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(admin) { ApplicationName = applicationName, MaxPoolSize = 4 };
+        PostgresHosts.ToPrimary(connection);
+        return connection.ConnectionString;
     }
 
     public async ValueTask DisposeAsync()

@@ -2,14 +2,21 @@ using System.Collections.Immutable;
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Analytics;
+using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains.Analytics;
 
-/// <summary>Aggregates one slice of a query next to its caller; several run at once, each on its own connection.</summary>
+/// <summary>Aggregates one slice of a query next to its caller; several run at once, each on its own connection, on a standby when one is close enough.</summary>
 [StatelessWorker(4)]
-public sealed class OlapWorker(NpgsqlDataSource dataSource) : Grain, IOlapWorker
+public sealed class OlapWorker(StandbyReads reads) : Grain, IOlapWorker
 {
-    public async Task<ImmutableArray<EventGroupRow>> AggregateEvents(AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo)
+    public Task<ImmutableArray<EventGroupRow>> AggregateEvents(AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo) =>
+        reads.ReadAsync(dataSource => AggregateEventsAsync(dataSource, query, sliceFrom, sliceTo));
+
+    public Task<ImmutableArray<MetricPartial>> AggregateMetrics(AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo) =>
+        reads.ReadAsync(dataSource => AggregateMetricsAsync(dataSource, query, sliceFrom, sliceTo));
+
+    private static async Task<ImmutableArray<EventGroupRow>> AggregateEventsAsync(NpgsqlDataSource dataSource, AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo)
     {
         await using var command = dataSource.CreateCommand(GrainsSql.Get("Analytics/EventPartials.sql"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.GroupBy });
@@ -26,7 +33,7 @@ public sealed class OlapWorker(NpgsqlDataSource dataSource) : Grain, IOlapWorker
         return rows.DrainToImmutable();
     }
 
-    public async Task<ImmutableArray<MetricPartial>> AggregateMetrics(AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo)
+    private static async Task<ImmutableArray<MetricPartial>> AggregateMetricsAsync(NpgsqlDataSource dataSource, AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo)
     {
         await using var command = dataSource.CreateCommand(GrainsSql.Get("Analytics/MetricPartials.sql"));
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = query.Bucket!.Value });
