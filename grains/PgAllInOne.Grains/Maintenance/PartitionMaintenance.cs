@@ -8,9 +8,10 @@ namespace PgAllInOne.Grains.Maintenance;
 /// <summary>
 /// Keeps the partitioned tables ready: monthly <c>events</c> partitions and daily <c>metrics</c> partitions created
 /// ahead of time (moving rows that waited in the default partition), metric partitions past retention dropped whole,
-/// expired records deleted, the group commit log purged past its window. One silo at a time, in one transaction, under an advisory lock.
+/// expired records deleted, the group commit log purged past its window, audit entries past their retention deleted.
+/// One silo at a time, in one transaction, under an advisory lock, on the owner's connection.
 /// </summary>
-public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<MaintenanceOptions> options)
+public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<MaintenanceOptions> options, IOptions<Audit.AuditOptions>? audit = null)
 {
     // Any fixed 64-bit number shared by all silos; spells "pgaiomnt" in ASCII.
     private const long LockKey = 0x7067_6169_6f6d_6e74;
@@ -68,8 +69,10 @@ public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<M
         await ExecuteAsync(connection, "Maintenance/DeleteExpiredMetricsInDefault.sql", new DateTimeOffset(retainedFrom.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), cancellationToken);
         var expired = await ExecuteAsync(connection, "Maintenance/DeleteExpiredRecords.sql", now, cancellationToken);
         var purged = await CommitLog.PurgeAsync(connection, now - options.Value.CommitLogRetention, cancellationToken);
+        var auditRetention = TimeSpan.FromDays((audit?.Value ?? new Audit.AuditOptions()).RetentionDays);
+        var expiredAudit = await ExecuteAsync(connection, "Maintenance/DeleteExpiredAudit.sql", now - auditRetention, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new MaintenanceReport(false, created, dropped, expired, purged);
+        return new MaintenanceReport(false, created, dropped, expired, purged) { ExpiredAuditEntries = expiredAudit };
     }
 
     private static async Task<HashSet<string>> ListPartitionsAsync(NpgsqlConnection connection, string parent, CancellationToken cancellationToken)
