@@ -65,13 +65,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
         var root = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(root);
-        var asServiceAccount = Environment.UserName == "root";
-        var cluster = Path.Combine(root, "postgres");
-        if (asServiceAccount && !CanServiceAccountReach(root))
+        var asServiceAccount = RunsAsServiceAccount;
+        var cluster = ClusterDirectoryFor(root);
+        if (cluster != Path.Combine(root, "postgres"))
         {
-            // A root-only parent (such as /root) hides the folder from the postgres account: keep the cluster where it can live.
-            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..16];
-            cluster = Path.Combine("/var/lib/pgallinone", hash, "postgres");
             log.EmbeddedPostgresRelocated(root, cluster);
         }
 
@@ -98,6 +95,26 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         (started, stopped) = (true, false);
         var version = await EnsureDatabaseAsync(options.Database, cancellationToken);
         log.EmbeddedPostgresStarted(version, ClusterDirectory, ConnectionString);
+    }
+
+    /// <summary>True when the server runs as the postgres account (the process is root, which PostgreSQL refuses).</summary>
+    public static bool RunsAsServiceAccount => Environment.UserName == "root";
+
+    /// <summary>
+    /// Where the cluster of the silo data folder <paramref name="dataDirectory"/> (which must exist) lives: its "postgres"
+    /// folder, or, when the postgres account cannot reach that folder, one of its own under /var/lib/pgallinone.
+    /// </summary>
+    public static string ClusterDirectoryFor(string dataDirectory)
+    {
+        var root = Path.GetFullPath(dataDirectory);
+        if (RunsAsServiceAccount && !CanServiceAccountReach(root))
+        {
+            // A root-only parent (such as /root) hides the folder from the postgres account: keep the cluster where it can live.
+            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..16];
+            return Path.Combine("/var/lib/pgallinone", hash, "postgres");
+        }
+
+        return Path.Combine(root, "postgres");
     }
 
     /// <summary>The folder holding initdb and pg_ctl: PATH first, then the newest /usr/lib/postgresql/*/bin.</summary>

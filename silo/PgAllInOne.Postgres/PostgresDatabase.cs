@@ -8,6 +8,7 @@ namespace PgAllInOne.Postgres;
 /// The silo's one PostgreSQL: the configured connection string, or an embedded server in the data directory. Its
 /// <see cref="NpgsqlDataSource"/> and connection string exist from construction (nothing connects until used), so a
 /// host can be configured with them; <see cref="StartAsync"/> starts the embedded server and applies the migrations.
+/// With several hosts (<c>Host=a:5432,b:5432</c>) the data source reaches whichever is the primary (<see cref="PostgresHosts"/>).
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
@@ -38,6 +39,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
         }
 
         connection.ApplicationName ??= options.Value.ApplicationName;
+        PostgresHosts.ToPrimary(connection);
         if (connection.MaxAutoPrepare == 0)
         {
             connection.MaxAutoPrepare = 64;

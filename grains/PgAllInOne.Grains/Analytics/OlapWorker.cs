@@ -3,14 +3,21 @@ using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Analytics;
 using PgAllInOne.Grains.Rollups;
+using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains.Analytics;
 
-/// <summary>Aggregates one slice of a query next to its caller; several run at once, each on its own connection.</summary>
+/// <summary>Aggregates one slice of a query next to its caller; several run at once, each on its own connection, on a standby when one is close enough.</summary>
 [StatelessWorker(4)]
-public sealed class OlapWorker(NpgsqlDataSource dataSource) : Grain, IOlapWorker
+public sealed class OlapWorker(StandbyReads reads) : Grain, IOlapWorker
 {
-    public async Task<ImmutableArray<EventGroupRow>> AggregateEvents(AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo)
+    public Task<ImmutableArray<EventGroupRow>> AggregateEvents(AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo) =>
+        reads.ReadAsync(dataSource => AggregateEventsAsync(dataSource, query, sliceFrom, sliceTo));
+
+    public Task<ImmutableArray<MetricPartial>> AggregateMetrics(AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo) =>
+        reads.ReadAsync(dataSource => AggregateMetricsAsync(dataSource, query, sliceFrom, sliceTo));
+
+    private static async Task<ImmutableArray<EventGroupRow>> AggregateEventsAsync(NpgsqlDataSource dataSource, AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo)
     {
         // By type or day: whole hours from the rollup of events per type and hour, the rest raw.
         if (query.GroupBy != "user")
@@ -34,6 +41,6 @@ public sealed class OlapWorker(NpgsqlDataSource dataSource) : Grain, IOlapWorker
     }
 
     // Aligned buckets from the minute or hour rollups, the rest raw.
-    public Task<ImmutableArray<MetricPartial>> AggregateMetrics(AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo) =>
+    private static Task<ImmutableArray<MetricPartial>> AggregateMetricsAsync(NpgsqlDataSource dataSource, AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo) =>
         RollupReader.MetricBucketsAsync(dataSource, query.Metric!, device: null, perDevice: query.GroupBy == "device", withLast: query.Aggregate == "last", sliceFrom, sliceTo, query.Bucket!.Value);
 }

@@ -40,14 +40,10 @@ public sealed class MetricsWriter(CommitLog commitLog, PartitionCatalog? partiti
     private static async Task CopyAsync(List<PendingReadings> batch, GroupCommit commit)
     {
         ulong rows;
-        // The COPY and the commit log entry commit together: the BEGIN travels with the entry, the COMMIT alone.
+        // Two round trips, like a COPY of its own: the BEGIN travels with the COPY (Npgsql prepends it), and the commit
+        // log entry with the COMMIT, so that the rows and the entry commit together.
         await using var connection = await commit.ConnectAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var entry = new NpgsqlBatch(connection, transaction) { BatchCommands = { commit.LogEntry() } })
-        {
-            await entry.ExecuteNonQueryAsync();
-        }
-
         await using (var importer = await connection.BeginBinaryImportAsync(GrainsSql.Get("Devices/CopyMetrics.sql")))
         {
             foreach (var pending in batch)
@@ -73,7 +69,10 @@ public sealed class MetricsWriter(CommitLog commitLog, PartitionCatalog? partiti
             rows = await importer.CompleteAsync();
         }
 
-        await transaction.CommitAsync();
+        await using (var entryAndCommit = new NpgsqlBatch(connection, transaction) { BatchCommands = { commit.LogEntry(), new NpgsqlBatchCommand("COMMIT") } })
+        {
+            await entryAndCommit.ExecuteNonQueryAsync();
+        }
 
         GrainsTelemetry.Ingested("metrics", (long)rows);
     }

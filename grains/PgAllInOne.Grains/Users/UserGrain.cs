@@ -13,15 +13,20 @@ namespace PgAllInOne.Grains.Users;
 /// <summary>
 /// One user, owning its row of <c>users</c>: profile changes are version-checked, events are appended with the count
 /// in the same transaction (group-committed with other users' events), so the count is exact whatever the concurrency and whichever activation wrote.
+/// Event listings may run on a standby, but only on one that holds this grain's last write (read-your-writes): the
+/// activation's writes are acknowledged here, so the grain knows when its last one was, and reads older than that
+/// nowhere; a new activation counts its own start as a write, since another activation may have written just before.
 /// </summary>
-public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [FromKeyedServices(DataClock.Key)] TimeProvider clock) : Grain, IUserGrain
+public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, StandbyReads reads, [FromKeyedServices(DataClock.Key)] TimeProvider clock) : Grain, IUserGrain
 {
     private UserView? user;
     private long id;
+    private DateTimeOffset writtenAt;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         id = this.GetPrimaryKeyLong();
+        writtenAt = reads.Now();
         if (id > 0)
         {
             user = await DatabaseFailure.TranslatedAsync(() => ReadAsync(cancellationToken));
@@ -54,7 +59,9 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [
             throw new VersionMismatchException($"User {id} changed meanwhile; it is now at version {user?.Version}.");
         }
 
-        return user = UserRows.Read(reader);
+        user = UserRows.Read(reader);
+        writtenAt = reads.Now();
+        return user;
     }
 
     public async Task<int> RecordEvents(IReadOnlyList<NewEvent> events)
@@ -63,6 +70,7 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [
         try
         {
             user = await writer.WriteAsync(id, UserValidation.Normalize(events), clock.GetUtcNow());
+            writtenAt = reads.Now();
         }
         catch (CommitOutcomeUnknownException)
         {
@@ -74,10 +82,15 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [
         return events.Count;
     }
 
-    public async Task<IReadOnlyList<UserEvent>> Events(EventQuery query)
+    public Task<IReadOnlyList<UserEvent>> Events(EventQuery query)
     {
         _ = user ?? throw NotFound();
         UserValidation.Validate(query);
+        return reads.ReadAsync(source => ReadEventsAsync(source, query), writtenAt);
+    }
+
+    private async Task<IReadOnlyList<UserEvent>> ReadEventsAsync(NpgsqlDataSource dataSource, EventQuery query)
+    {
         await using var command = dataSource.CreateCommand(GrainsSql.Get("Users/ReadEvents.sql"));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.From?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
