@@ -49,10 +49,19 @@ public static partial class DeploymentFiles
         return service.Map("environment").ToDictionary(pair => pair.Key, pair => pair.Value as string ?? "", StringComparer.Ordinal);
     }
 
-    /// <summary>Every document of every manifest under k8s/ except the kustomization.</summary>
+    public const string Overlays = "k8s/overlays/";
+
+    /// <summary>Every document of every base manifest under k8s/ (not the overlays) except the kustomization.</summary>
     public static IReadOnlyList<object> Manifests() =>
         YamlFiles()
-            .Where(file => file.StartsWith("k8s/", StringComparison.Ordinal) && !file.EndsWith("/kustomization.yaml", StringComparison.Ordinal))
+            .Where(file => file.StartsWith("k8s/", StringComparison.Ordinal) && !file.StartsWith(Overlays, StringComparison.Ordinal) && !file.EndsWith("/kustomization.yaml", StringComparison.Ordinal))
+            .SelectMany(file => Yaml.LoadAll(FullPath(file)))
+            .ToList();
+
+    /// <summary>Every document of the manifests of one overlay (k8s/overlays/NAME/) except its kustomization.</summary>
+    public static IReadOnlyList<object> OverlayManifests(string name) =>
+        YamlFiles()
+            .Where(file => file.StartsWith($"{Overlays}{name}/", StringComparison.Ordinal) && !file.EndsWith("/kustomization.yaml", StringComparison.Ordinal))
             .SelectMany(file => Yaml.LoadAll(FullPath(file)))
             .ToList();
 
