@@ -73,12 +73,13 @@ public sealed class TlsDeploymentTests
         Assert.Equal([$"{folder}/tls.crt", $"{folder}/tls.key", $"{folder}/ca.crt"], files);
         var secretName = workload.Items("spec", "template", "spec", "volumes").Single(v => v.Text("name") == "tls").Text("secret", "secretName");
 
-        var overlay = Yaml.LoadAll(FullPath($"{Overlays}{Overlay}/kustomization.yaml")).Single();
-        Assert.Contains("../..", overlay.Items("resources").Cast<string>());
-        var listed = overlay.Items("resources").Cast<string>().Where(r => r != "../..").Order();
-        Assert.Equal(YamlFiles().Where(f => f.StartsWith($"{Overlays}{Overlay}/", StringComparison.Ordinal) && !f.EndsWith("/kustomization.yaml", StringComparison.Ordinal)).Select(Path.GetFileName).Order(), listed);
+        var overlay = Yaml.LoadAll(FullPath($"k8s/{Overlay}/kustomization.yaml")).Single();
+        Assert.Contains("../base", overlay.Items("resources").Cast<string>());
+        var listed = overlay.Items("resources").Cast<string>().Where(r => r != "../base").Order();
+        Assert.Equal(YamlFiles().Where(f => f.StartsWith($"k8s/{Overlay}/", StringComparison.Ordinal) && !f.EndsWith("/kustomization.yaml", StringComparison.Ordinal)).Select(Path.GetFileName).Order(), listed);
 
         var issued = OverlayManifests(Overlay);
+        Assert.Equal(Manifests().Count + issued.Count, Kustomize.Build($"k8s/{Overlay}").Count);
         Assert.All(issued, m => Assert.Equal("pgallinone", m.Text("metadata", "namespace")));
         var silo = issued.OfKind("Certificate").Single(c => c.Text("spec", "secretName") == secretName);
         Assert.Contains("server auth", silo.Items("spec", "usages").Cast<string>());
