@@ -10,6 +10,7 @@ run grain-calls --filter '*GrainCallBenchmarks*'
 run local-calls local-calls 8
 run state-writes --filter '*StateWriteBenchmarks*'
 run remote-calls remote-calls 8
+run remote-calls-tls remote-calls-tls 8
 # Both processes with the gen0 budget the silo image sets (docker/Dockerfile); the scenario's silo inherits it.
 (export DOTNET_GCgen0size=0x4000000; run remote-calls-gen0-64mib remote-calls 8)
 run ingest --filter '*IngestBenchmarks*'

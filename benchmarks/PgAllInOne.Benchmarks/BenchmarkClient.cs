@@ -15,7 +15,7 @@ internal sealed class BenchmarkClient : IAsyncDisposable
     public IClusterClient Grains => host.Services.GetRequiredService<IClusterClient>();
 
     /// <summary>Connects through one gateway (<c>host:port</c>) of the cluster <paramref name="clusterId"/>.</summary>
-    public static async Task<BenchmarkClient> ConnectAsync(string gateway, string clusterId)
+    public static async Task<BenchmarkClient> ConnectAsync(string gateway, string clusterId, Action<PgAllInOneClientTlsOptions>? tls = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -23,6 +23,7 @@ internal sealed class BenchmarkClient : IAsyncDisposable
         {
             options.Gateways.Add(gateway);
             options.ClusterId = clusterId;
+            tls?.Invoke(options.Tls);
         });
         var host = builder.Build();
         await host.StartAsync();

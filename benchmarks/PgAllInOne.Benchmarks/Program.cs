@@ -15,6 +15,14 @@ if (args is ["remote-calls", ..])
     return;
 }
 
+if (args is ["remote-calls-tls", ..])
+{
+    // The remote-call scenario against two silo processes at once, one with mutual TLS on its ports, one without.
+    var seconds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+    await PgAllInOne.Benchmarks.Load.RemoteTlsCallScenario.RunAsync(TimeSpan.FromSeconds(seconds));
+    return;
+}
+
 if (args is ["local-calls", ..])
 {
     // The local-call subjects interleaved round by round (a noisy machine slows them alike): medians and ratios.

@@ -66,15 +66,18 @@ internal static class RemoteCallScenario
         }
     }
 
-    private static Process StartHost(string clusterId, int siloPort, int gatewayPort)
+    /// <summary>The remote host process; <paramref name="settings"/> are more <c>--Key=value</c> arguments (its TLS files, say).</summary>
+    internal static Process StartHost(string clusterId, int siloPort, int gatewayPort, params string[] settings)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardInput = true };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             typeof(RemoteCallScenario).Assembly.Location, "remote-host",
             $"--ConnectionStrings:Postgres={BenchmarkPostgres.ConnectionString}", $"--Silo:Port={siloPort}", $"--Silo:GatewayPort={gatewayPort}",
             $"--Silo:ClusterId={clusterId}",
-        })
+            .. settings,
+        ];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
@@ -83,7 +86,7 @@ internal static class RemoteCallScenario
         return Process.Start(start) ?? throw new InvalidOperationException("Could not start the remote host.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -134,7 +134,7 @@ internal sealed partial class TlsCertificateFiles
                     return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), password: null, X509KeyStorageFlags.EphemeralKeySet);
                 }
             }
-            catch (CryptographicException)
+            catch (Exception exception) when (exception is CryptographicException or ArgumentException)
             {
                 throw new TlsFileException($"{paths.KeyKey} '{paths.Key}' is not the private key of {paths.CertificateKey} '{paths.Certificate}' ({publicPart.Subject}), or cannot be read{(string.IsNullOrEmpty(paths.Password) ? "" : $" with {paths.PasswordKey}")}.");
             }

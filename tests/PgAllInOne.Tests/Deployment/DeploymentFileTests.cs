@@ -327,7 +327,8 @@ public sealed partial class DeploymentFileTests
         var container = statefulSet.Items("spec", "template", "spec", "containers").Single();
         var k8sSettings = PostgresSettings(container.Items("args").Cast<string>());
 
-        Assert.Equal(composeSettings.Keys.Order(), k8sSettings.Keys.Order());
+        // Compose's PostgreSQL speaks TLS with the certificate docker/make-certificates.sh makes; k8s' trial one does not.
+        Assert.Equal(composeSettings.Keys.Where(key => !key.StartsWith("ssl", StringComparison.Ordinal)).Order(), k8sSettings.Keys.Order());
         foreach (var settings in new[] { composeSettings, k8sSettings })
         {
             Assert.Equal("pg_stat_statements", settings["shared_preload_libraries"]);

@@ -52,6 +52,13 @@ public static partial class DeploymentFiles
     /// <summary>The folder of the manifests every deployment shares (k8s/ applies it as it is, k8s/cnpg/ patches it).</summary>
     public const string K8sBase = "k8s/base";
 
+    /// <summary>Every document of the manifests of one overlay (k8s/NAME/) except its kustomization.</summary>
+    public static IReadOnlyList<object> OverlayManifests(string name) =>
+        YamlFiles()
+            .Where(file => file.StartsWith($"k8s/{name}/", StringComparison.Ordinal) && !file.EndsWith("/kustomization.yaml", StringComparison.Ordinal))
+            .SelectMany(file => Yaml.LoadAll(FullPath(file)))
+            .ToList();
+
     /// <summary>Every document of every manifest under k8s/base/ except the kustomization.</summary>
     public static IReadOnlyList<object> Manifests() =>
         YamlFiles()

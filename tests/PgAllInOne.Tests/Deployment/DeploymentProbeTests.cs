@@ -36,6 +36,14 @@ public sealed class DeploymentProbeTests(PostgresFixture postgres) : IClassFixtu
         };
         environment.Remove("ConnectionStrings__Redis"); // no Redis on this machine; it is optional
 
+        // The cluster ports' certificates as the compose instructions make them (docker/make-certificates.sh), where compose mounts them.
+        var certificates = Path.Combine(data.Path, "tls");
+        await CertificateScript.RunAsync(certificates);
+        foreach (var key in environment.Keys.Where(key => environment[key].StartsWith("/run/secrets/", StringComparison.Ordinal)).ToList())
+        {
+            environment[key] = Path.Combine(certificates, environment[key]["/run/secrets/".Length..]);
+        }
+
         using var silo = Processes.StartDotnet("PgAllInOne.Silo.dll", environment);
         var output = silo.StandardOutput.ReadToEndAsync();
         var errors = silo.StandardError.ReadToEndAsync();

@@ -1,0 +1,95 @@
+using Npgsql;
+using static PgAllInOne.Tests.Deployment.DeploymentFiles;
+
+namespace PgAllInOne.Tests.Deployment;
+
+/// <summary>
+/// The deployments run the cluster ports with mutual TLS and (compose) PostgreSQL with ssl=on: every silo gets the
+/// three Silo:Tls files from mounted secrets, and the cert-manager overlay issues the Secret the k8s silos mount.
+/// </summary>
+public sealed class TlsDeploymentTests
+{
+    private const string Overlay = "cert-manager";
+
+    private static readonly string[] TlsKeys = ["Silo__Tls__Certificate", "Silo__Tls__Key", "Silo__Tls__CaCertificate"];
+
+    private static readonly string[] ClientUsages = ["digital signature", "key agreement", "client auth"];
+
+    [Fact]
+    public void ComposeSilos_ReadTheirTlsFilesFromMountedSecrets_AndVerifyPostgresAgainstTheClustersAuthority()
+    {
+        var compose = Compose();
+        var secrets = compose.Map("secrets");
+        foreach (var (name, service) in ComposeSilos(compose))
+        {
+            var environment = ComposeEnvironment(service);
+            var mounted = service.Items("secrets").Cast<string>().ToList();
+            foreach (var key in TlsKeys)
+            {
+                var file = environment[key];
+                Assert.StartsWith("/run/secrets/", file, StringComparison.Ordinal);
+                var secret = file["/run/secrets/".Length..];
+                Assert.True(mounted.Contains(secret), $"{name} reads {file} but does not mount the secret {secret}");
+                Assert.StartsWith("./tls/", secrets[secret].Text("file"), StringComparison.Ordinal);
+            }
+
+            var connection = new NpgsqlConnectionStringBuilder(environment["ConnectionStrings__Postgres"]);
+            Assert.Equal(SslMode.VerifyFull, connection.SslMode);
+            Assert.Equal(environment["Silo__Tls__CaCertificate"], connection.RootCertificate);
+        }
+    }
+
+    [Fact]
+    public void ComposePostgres_RunsWithSsl_OnTheCertificateMadeByTheScript()
+    {
+        var postgres = Compose().Map("services")["postgres"];
+        var command = postgres.Text("command")!;
+        Assert.Contains("-c ssl=on", command, StringComparison.Ordinal);
+        Assert.Contains("-c ssl_cert_file=/var/lib/postgresql/server.crt", command, StringComparison.Ordinal);
+        Assert.Contains("-c ssl_key_file=/var/lib/postgresql/server.key", command, StringComparison.Ordinal);
+        Assert.Equal(["postgres.crt", "postgres.key"], postgres.Items("secrets").Cast<string>().Order());
+        var entrypoint = string.Join(' ', postgres.Items("entrypoint").Cast<string>());
+        Assert.Contains("install -m 0600 -o postgres -g postgres /run/secrets/postgres.key /var/lib/postgresql/server.key", entrypoint, StringComparison.Ordinal);
+        Assert.Contains("exec docker-entrypoint.sh", entrypoint, StringComparison.Ordinal);
+
+        // The script names the files compose mounts.
+        var script = Read("docker/make-certificates.sh");
+        foreach (var secret in Compose().Map("secrets").Values.Select(s => Path.GetFileName(s.Text("file")!)))
+        {
+            Assert.Contains(Path.GetFileNameWithoutExtension(secret), script, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void K8sSilos_ReadTheirTlsFilesFromTheMountedSecret_ThatTheCertManagerOverlayIssues()
+    {
+        var manifests = Manifests();
+        var (workload, container) = Assert.Single(SiloContainers(manifests));
+        var settings = manifests.Named("ConfigMap", "pgallinone-silo").Map("data");
+        var mount = container.Items("volumeMounts").Single(m => m.Text("name") == "tls");
+        var folder = mount.Text("mountPath")!;
+        Assert.Equal("true", mount.At("readOnly")?.ToString()?.ToLowerInvariant());
+        var files = TlsKeys.Select(key => (string)settings[key]!).ToList();
+        Assert.Equal([$"{folder}/tls.crt", $"{folder}/tls.key", $"{folder}/ca.crt"], files);
+        var secretName = workload.Items("spec", "template", "spec", "volumes").Single(v => v.Text("name") == "tls").Text("secret", "secretName");
+
+        var overlay = Yaml.LoadAll(FullPath($"k8s/{Overlay}/kustomization.yaml")).Single();
+        Assert.Contains("../base", overlay.Items("resources").Cast<string>());
+        var listed = overlay.Items("resources").Cast<string>().Where(r => r != "../base").Order();
+        Assert.Equal(YamlFiles().Where(f => f.StartsWith($"k8s/{Overlay}/", StringComparison.Ordinal) && !f.EndsWith("/kustomization.yaml", StringComparison.Ordinal)).Select(Path.GetFileName).Order(), listed);
+
+        var issued = OverlayManifests(Overlay);
+        Assert.Equal(Manifests().Count + issued.Count, Kustomize.Build($"k8s/{Overlay}").Count);
+        Assert.All(issued, m => Assert.Equal("pgallinone", m.Text("metadata", "namespace")));
+        var silo = issued.OfKind("Certificate").Single(c => c.Text("spec", "secretName") == secretName);
+        Assert.Contains("server auth", silo.Items("spec", "usages").Cast<string>());
+        Assert.Contains("client auth", silo.Items("spec", "usages").Cast<string>());
+        Assert.Equal("PKCS8", silo.Text("spec", "privateKey", "encoding"));
+
+        // Issued by the cluster's own CA issuer, whose Secret is the CA Certificate's (so ca.crt in the silos' Secret is that CA).
+        var issuer = issued.Named("Issuer", silo.Text("spec", "issuerRef", "name")!);
+        var authority = issued.OfKind("Certificate").Single(c => c.Text("spec", "secretName") == issuer.Text("spec", "ca", "secretName"));
+        Assert.Equal("true", authority.At("spec", "isCA")?.ToString()?.ToLowerInvariant());
+        Assert.Contains(issued.OfKind("Certificate"), c => c.Items("spec", "usages").Cast<string>().SequenceEqual(ClientUsages));
+    }
+}
