@@ -37,6 +37,7 @@ public sealed partial class BackupService : IAsyncDisposable
     private string? runningId;
     private ulong receiverFlushed;
     private bool behind;
+    private int disposed;
     private Task running = Task.CompletedTask;
 
     /// <param name="ownerConnectionString">A role that may replicate and change the server's settings (the embedded server's superuser, or ConnectionStrings:PostgresAdmin).</param>
@@ -152,6 +153,12 @@ public sealed partial class BackupService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Stopped by the silo's lifecycle, then disposed again by the container.
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await stopping.CancelAsync();
         try
         {
