@@ -54,6 +54,14 @@ if (args is ["http-api", ..])
     return;
 }
 
+if (args is ["backup-cost", ..])
+{
+    // Writes with continuous backups off, asynchronous and synchronous (BackupCostScenario): throughput and ratios.
+    var seconds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 8;
+    await PgAllInOne.Benchmarks.Load.BackupCostScenario.RunAsync(TimeSpan.FromSeconds(seconds));
+    return;
+}
+
 if (args is ["soak", ..])
 {
     // Mixed traffic at half of the peak for a long while (default 10 minutes): memory, threads, connections, latency per minute.

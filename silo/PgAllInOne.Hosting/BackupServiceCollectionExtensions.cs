@@ -20,6 +20,7 @@ public static class BackupServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<BackupOptions>, BackupOptionsValidator>();
         if (string.IsNullOrWhiteSpace(configuration.GetSection(BackupOptions.SectionName)[nameof(BackupOptions.Directory)]))
         {
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SynchronousBackupReset>();
             return services;
         }
 

@@ -19,6 +19,4 @@ public sealed class BackupOptions
 
     /// <summary>With <see cref="Synchronous"/>: how long the backup location may fall behind before writes are refused (503) rather than kept waiting.</summary>
     public TimeSpan SynchronousTimeout { get; set; } = TimeSpan.FromSeconds(5);
-
-    public bool Enabled => !string.IsNullOrWhiteSpace(Directory);
 }

@@ -37,6 +37,7 @@ public sealed partial class BackupService : IAsyncDisposable
     private string? runningId;
     private ulong receiverFlushed;
     private bool behind;
+    private int disposed;
     private Task running = Task.CompletedTask;
 
     /// <param name="ownerConnectionString">A role that may replicate and change the server's settings (the embedded server's superuser, or ConnectionStrings:PostgresAdmin).</param>
@@ -87,7 +88,7 @@ public sealed partial class BackupService : IAsyncDisposable
         }
 
         var receiver = new WalReceiver(tool, Catalog, connection, options.Synchronous, time, logger).RunAsync(stopping.Token);
-        await SetSynchronousAsync(cancellationToken);
+        await SetSynchronousAsync(owner, options.Synchronous, cancellationToken);
         logger.BackupsStarted(Catalog.Directory, options.Synchronous ? "synchronous" : "asynchronous", options.Interval, options.Keep);
         running = Task.WhenAll(receiver, WatchAsync(stopping.Token), ScheduleAsync(stopping.Token));
     }
@@ -152,6 +153,12 @@ public sealed partial class BackupService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Stopped by the silo's lifecycle, then disposed again by the container.
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await stopping.CancelAsync();
         try
         {
@@ -171,9 +178,12 @@ public sealed partial class BackupService : IAsyncDisposable
     /// <summary>Valid names for a restore point: what recovery_target_name can be given without quoting surprises.</summary>
     public static bool IsValidRestorePointName(string? name) => name is not null && RestorePointName().IsMatch(name);
 
-    // synchronous_standby_names as configured: set to the receiver (only once it streams, so that writes do not wait for
-    // a receiver still starting), or cleared when it names ours and backups are asynchronous.
-    private async Task SetSynchronousAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// synchronous_standby_names as configured: set to the receiver, or cleared when it names ours and backups are
+    /// asynchronous or off (so that a silo started without synchronous backups never leaves commits waiting for a receiver
+    /// that is no longer there).
+    /// </summary>
+    public static async Task SetSynchronousAsync(NpgsqlDataSource owner, bool synchronous, CancellationToken cancellationToken)
     {
         string current;
         await using (var read = owner.CreateCommand(SqlResource.Own("BackupSynchronousNames.sql")))
@@ -181,13 +191,13 @@ public sealed partial class BackupService : IAsyncDisposable
             current = (string)(await read.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        var wanted = options.Synchronous ? ReplicationConnection.ReceiverName : "";
-        if (current == wanted || (!options.Synchronous && current != ReplicationConnection.ReceiverName))
+        var wanted = synchronous ? ReplicationConnection.ReceiverName : "";
+        if (current == wanted || (!synchronous && current != ReplicationConnection.ReceiverName))
         {
             return;
         }
 
-        await using (var change = owner.CreateCommand(SqlResource.Own(options.Synchronous ? "BackupSynchronousOn.sql" : "BackupSynchronousOff.sql")))
+        await using (var change = owner.CreateCommand(SqlResource.Own(synchronous ? "BackupSynchronousOn.sql" : "BackupSynchronousOff.sql")))
         {
             await change.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -245,7 +245,7 @@ public sealed class OpenApiDocumentTests(SharedSiloApp shared, ITestOutputHelper
 
         var schemas = document.Components!.Schemas!;
         var stated = new List<string>();
-        foreach (var body in new[] { "CreateUserRequest", "NewEventRequest", "MetricReadingRequest", "DocumentRequest", "RecordRequest", "RecordQueryRequest", "CreateKeyRequest" })
+        foreach (var body in new[] { "CreateUserRequest", "NewEventRequest", "MetricReadingRequest", "DocumentRequest", "RecordRequest", "RecordQueryRequest", "CreateKeyRequest", "CreateRestorePointRequest" })
         {
             stated.AddRange(schemas[body].Properties!.Select(p => Row(body, p.Key, p.Value, schemas[body].Required?.Contains(p.Key) == true)));
         }
