@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using PgAllInOne.Grains.Analytics;
+using PgAllInOne.Grains.Idempotency;
 using PgAllInOne.Grains.Maintenance;
 using PgAllInOne.Postgres;
 
@@ -33,11 +34,16 @@ public static class GrainsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Adds the partition upkeep, metric retention and record TTL cleanup job (section "Maintenance").</summary>
+    /// <summary>
+    /// Adds the partition upkeep, metric retention, record TTL cleanup and log and idempotency key purge job (section
+    /// "Maintenance"; the idempotency keys' window is <c>Api:IdempotencyWindow</c>).
+    /// </summary>
     public static IServiceCollection AddPartitionMaintenance(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MaintenanceOptions>().Bind(configuration.GetSection(MaintenanceOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MaintenanceOptions>, MaintenanceOptionsValidator>();
+        services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection(IdempotencyOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IdempotencyOptions>, IdempotencyOptionsValidator>();
         services.TryAddKeyedSingleton(DataClock.Key, TimeProvider.System);
         services.AddHostedService<PartitionMaintenanceService>();
         return services;

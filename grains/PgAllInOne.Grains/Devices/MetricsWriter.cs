@@ -11,9 +11,9 @@ public sealed class MetricsWriter(CommitLog commitLog)
 {
     private const int MaxRowsPerCopy = 50_000;
 
-    /// <summary>Stores the readings; returns how many once they are durable.</summary>
-    public Task<int> WriteAsync(string deviceId, IReadOnlyList<MetricReading> readings, DateTimeOffset now) =>
-        EnqueueAsync(new PendingReadings(deviceId, readings, now));
+    /// <summary>Stores the readings (with <paramref name="key"/>, the key too); returns how many once they are durable.</summary>
+    public Task<int> WriteAsync(string deviceId, IReadOnlyList<MetricReading> readings, DateTimeOffset now, IdempotencyRow? key = null) =>
+        EnqueueAsync(new PendingReadings(deviceId, readings, now) { Idempotency = key });
 
     protected override async Task CommitRowsAsync(List<PendingReadings> batch, GroupCommit commit)
     {
@@ -38,6 +38,11 @@ public sealed class MetricsWriter(CommitLog commitLog)
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var entry = new NpgsqlBatch(connection, transaction) { BatchCommands = { commit.LogEntry() } })
         {
+            if (IdempotencyKeys.InsertOf(batch) is { } keys)
+            {
+                entry.BatchCommands.Add(keys); // before the COPY: a key taken already fails the batch before the rows are sent
+            }
+
             await entry.ExecuteNonQueryAsync();
         }
 

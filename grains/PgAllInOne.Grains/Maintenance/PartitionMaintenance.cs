@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using PgAllInOne.Grains.Idempotency;
 using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains.Maintenance;
@@ -8,9 +9,11 @@ namespace PgAllInOne.Grains.Maintenance;
 /// <summary>
 /// Keeps the partitioned tables ready: monthly <c>events</c> partitions and daily <c>metrics</c> partitions created
 /// ahead of time (moving rows that waited in the default partition), metric partitions past retention dropped whole,
-/// expired records deleted, the group commit log purged past its window. One silo at a time, in one transaction, under an advisory lock.
+/// expired records deleted, the group commit log and the idempotency keys purged past their windows. One silo at a time,
+/// in one transaction, under an advisory lock.
 /// </summary>
-public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<MaintenanceOptions> options)
+/// <param name="idempotency">The idempotency keys' window; absent: the default.</param>
+public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<MaintenanceOptions> options, IOptions<IdempotencyOptions>? idempotency = null)
 {
     // Any fixed 64-bit number shared by all silos; spells "pgaiomnt" in ASCII.
     private const long LockKey = 0x7067_6169_6f6d_6e74;
@@ -68,8 +71,9 @@ public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<M
         await ExecuteAsync(connection, "Maintenance/DeleteExpiredMetricsInDefault.sql", new DateTimeOffset(retainedFrom.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), cancellationToken);
         var expired = await ExecuteAsync(connection, "Maintenance/DeleteExpiredRecords.sql", now, cancellationToken);
         var purged = await CommitLog.PurgeAsync(connection, now - options.Value.CommitLogRetention, cancellationToken);
+        var keys = await IdempotencyKeys.PurgeAsync(connection, now - (idempotency?.Value ?? new IdempotencyOptions()).IdempotencyWindow, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new MaintenanceReport(false, created, dropped, expired, purged);
+        return new MaintenanceReport(false, created, dropped, expired, purged, keys);
     }
 
     private static async Task<HashSet<string>> ListPartitionsAsync(NpgsqlConnection connection, string parent, CancellationToken cancellationToken)

@@ -13,6 +13,7 @@ namespace PgAllInOne.Grains.Maintenance;
 internal sealed partial class PartitionMaintenanceService(
     NpgsqlDataSource dataSource,
     IOptions<MaintenanceOptions> options,
+    IOptions<Idempotency.IdempotencyOptions> idempotency,
     [FromKeyedServices(DataClock.Key)] TimeProvider clock,
     ILogger<PartitionMaintenanceService> log) : BackgroundService
 {
@@ -23,11 +24,11 @@ internal sealed partial class PartitionMaintenanceService(
         {
             try
             {
-                var maintenance = new PartitionMaintenance(dataSource, options);
+                var maintenance = new PartitionMaintenance(dataSource, options, idempotency);
                 var report = await maintenance.RunOnceAsync(clock.GetUtcNow(), stoppingToken);
                 if (!report.Skipped)
                 {
-                    Ran(log, report.Created.Count, report.Dropped.Count, report.ExpiredRecords, report.PurgedCommits);
+                    Ran(log, report.Created.Count, report.Dropped.Count, report.ExpiredRecords, report.PurgedCommits, report.PurgedIdempotencyKeys);
                 }
             }
             catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
@@ -38,8 +39,8 @@ internal sealed partial class PartitionMaintenanceService(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = LogEvents.MaintenanceRound, Level = LogLevel.Information, Message = "Maintenance: {Created} partitions created, {Dropped} dropped past retention, {Expired} expired records deleted, {Purged} old commit log entries purged")]
-    private static partial void Ran(ILogger logger, int created, int dropped, int expired, int purged);
+    [LoggerMessage(EventId = LogEvents.MaintenanceRound, Level = LogLevel.Information, Message = "Maintenance: {Created} partitions created, {Dropped} dropped past retention, {Expired} expired records deleted, {Purged} old commit log entries and {PurgedKeys} idempotency keys past their window purged")]
+    private static partial void Ran(ILogger logger, int created, int dropped, int expired, int purged, int purgedKeys);
 
     [LoggerMessage(EventId = LogEvents.MaintenanceRoundFailed, Level = LogLevel.Warning, Message = "Maintenance round failed; the next round tries again")]
     private static partial void Failed(ILogger logger, Exception exception);

@@ -29,6 +29,8 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             NotFoundException e => (404, "Not found", e.Message),
             ConflictException e => (409, "Conflict", e.Message),
             VersionMismatchException e => (412, "Version mismatch", e.Message),
+            IdempotencyKeyReusedException e => (422, "Idempotency key reused", e.Message),
+            PgAllInOne.Postgres.IdempotencyMismatchException e => (422, "Idempotency key reused", e.Message),
             InconsistentStateException => (409, "Conflict", "The item was changed by another request at the same time; read it again and retry."),
             OverloadedException e => (503, "Overloaded", e.Message),
             _ when DatabaseFailure.IsOutcomeUnknownWithin(exception) => (503, "Outcome unknown", OutcomeUnknown),
@@ -62,7 +64,7 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
     }
 
     private const string OutcomeUnknown =
-        "The connection to PostgreSQL was lost as this write was committed, and PostgreSQL could not be asked in time whether it was stored: it may have been. Read back what it would have changed before sending it again.";
+        "The connection to PostgreSQL was lost as this write was committed, and PostgreSQL could not be asked in time whether it was stored: it may have been. Retry with the same Idempotency-Key: that stores it once, or answers with what was stored. Without one, read back what it would have changed before sending it again.";
 
     // The framework's binders say which parameter failed in .NET terms; the parameter's name is the field a client sent,
     // and its type says what the field accepts.

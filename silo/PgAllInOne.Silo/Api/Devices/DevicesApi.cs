@@ -32,8 +32,9 @@ public static class DevicesApi
         return group;
     }
 
-    private static async Task<Accepted<AcceptedCount>> IngestAsync(string id, MetricReadingRequest[] readings, IGrainFactory grains)
+    private static async Task<Accepted<AcceptedCount>> IngestAsync(string id, MetricReadingRequest[] readings, HttpContext context, IGrainFactory grains)
     {
+        var key = IdempotencyHeader.Read(context);
         if (readings is null || readings.Length is 0 or > DeviceRules.MaxReadingsPerCall)
         {
             throw new ValidationException($"Send 1 to {DeviceRules.MaxReadingsPerCall} readings at once.");
@@ -42,7 +43,7 @@ public static class DevicesApi
         var valid = readings.Select((r, i) => r is null
             ? throw new ValidationException($"readings[{i}] must be an object.")
             : new MetricReading(r.Metric ?? "", r.Value ?? throw new ValidationException($"readings[{i}].value is required."), r.Time, r.Tags)).ToList();
-        var accepted = await Device(grains, id).Ingest(valid);
+        var accepted = await Device(grains, id).Ingest(valid, key);
         return TypedResults.Accepted($"/api/devices/{Uri.EscapeDataString(id)}/latest", new AcceptedCount(accepted)); // a header holds ASCII only
     }
 

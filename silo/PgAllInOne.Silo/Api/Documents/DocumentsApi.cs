@@ -38,9 +38,10 @@ public static class DocumentsApi
     private const string ContentLanguage = "Content-Language";
 
     private static async Task<Created<CreatedId>> AddAsync(
-        DocumentRequest request, [FromHeader(Name = ContentLanguage)] string? contentLanguage, IGrainFactory grains)
+        DocumentRequest request, [FromHeader(Name = ContentLanguage)] string? contentLanguage, HttpContext context, IGrainFactory grains)
     {
-        var id = await Store(grains).Add(ToDocument(request, contentLanguage));
+        var key = IdempotencyHeader.Read(context);
+        var id = await Store(grains).Add(ToDocument(request, contentLanguage), key);
         return TypedResults.Created($"/api/documents/{id}", new CreatedId(id));
     }
 

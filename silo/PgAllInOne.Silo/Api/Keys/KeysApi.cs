@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PgAllInOne.Api.Contracts.Keys;
+using Microsoft.AspNetCore.Mvc;
 using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.Grains;
+using PgAllInOne.Postgres;
 using PgAllInOne.Silo.Api.OpenApi;
 using PgAllInOne.Silo.Auth;
 
@@ -21,8 +24,10 @@ public static class KeysApi
         return group;
     }
 
-    private static async Task<Created<CreatedApiKey>> CreateAsync(CreateKeyRequest request, ApiKeyStore keys, CancellationToken cancellationToken)
+    private static async Task<Created<CreatedApiKey>> CreateAsync(
+        CreateKeyRequest request, HttpContext context, ApiKeyStore keys, [FromKeyedServices(DataClock.Key)] TimeProvider clock, CancellationToken cancellationToken)
     {
+        var idempotencyKey = IdempotencyHeader.Read(context);
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > KeysContract.MaxNameLength || request.Name.Any(char.IsControl))
         {
             throw new ValidationException($"name must be 1-{KeysContract.MaxNameLength} characters without control characters.");
@@ -35,7 +40,11 @@ public static class KeysApi
             throw new ValidationException($"role must be one of {string.Join(", ", ApiRoles.All)}.");
         }
 
-        var created = await keys.CreateAsync(request.Name, request.Role, cancellationToken);
+        var idempotency = idempotencyKey is null
+            ? null
+            : new IdempotencyRow(idempotencyKey.Scope, idempotencyKey.Key, IdempotencyKeys.Fingerprint("keys", request.Name, request.Role), "", clock.GetUtcNow());
+        var credential = ApiKeyAuthenticationHandler.PresentedKey(context.Request) ?? context.Request.Cookies[DashboardSession.CookieName] ?? "";
+        var created = await keys.CreateOnceAsync(request.Name, request.Role, idempotency, credential, cancellationToken);
         return TypedResults.Created($"/api/keys/{created.Id}", created);
     }
 

@@ -35,9 +35,10 @@ public static class UsersApi
         return group;
     }
 
-    private static async Task<Created<UserView>> CreateAsync(CreateUserRequest request, IGrainFactory grains)
+    private static async Task<Created<UserView>> CreateAsync(CreateUserRequest request, HttpContext context, IGrainFactory grains)
     {
-        var user = await grains.GetGrain<IUserRegistryGrain>("http").Create(new NewUser(request.Username ?? "", request.Email ?? "", request.Profile));
+        var key = IdempotencyHeader.Read(context);
+        var user = await grains.GetGrain<IUserRegistryGrain>("http").Create(new NewUser(request.Username ?? "", request.Email ?? "", request.Profile), key);
         return TypedResults.Created($"/api/users/{user.Id}", user.ToResponse());
     }
 
@@ -47,12 +48,13 @@ public static class UsersApi
     private static async Task<Ok<UserView>> PatchProfileAsync(string id, JsonElement patch, HttpRequest request, IGrainFactory grains) =>
         TypedResults.Ok((await User(grains, id).PatchProfile(patch, HttpInput.IfMatch(request))).ToResponse());
 
-    private static async Task<Created<AcceptedCount>> RecordEventsAsync(string id, JsonElement body, IGrainFactory grains)
+    private static async Task<Created<AcceptedCount>> RecordEventsAsync(string id, JsonElement body, HttpContext context, IGrainFactory grains)
     {
+        var key = IdempotencyHeader.Read(context);
         var events = HttpInput.OneOrMany(body, EventRules.MaxEventsPerCall, e => e.Deserialize(ApiJsonContext.Default.NewEventRequest), "events", UsersContract.NewEvent)
             .Select(e => new NewEvent(e.Type ?? "", e.Data, e.Timestamp))
             .ToList();
-        var accepted = await User(grains, id).RecordEvents(events);
+        var accepted = await User(grains, id).RecordEvents(events, key);
         return TypedResults.Created($"/api/users/{id}/events", new AcceptedCount(accepted));
     }
 
