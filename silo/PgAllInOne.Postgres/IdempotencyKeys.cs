@@ -15,8 +15,11 @@ public static class IdempotencyKeys
     private const string UniqueViolation = "23505";
     private const string PrimaryKey = "idempotency_keys_pkey";
 
+    /// <summary>The statement that stores keys; exposed so that a test can recognise a keyed write's commit on the wire.</summary>
+    internal static string InsertSql => SqlResource.Own("InsertIdempotencyKeys.sql");
+
     /// <summary>The statement that stores the keys of a batch; it must run in the batch's transaction.</summary>
-    public static NpgsqlBatchCommand Insert(IReadOnlyCollection<IdempotencyRow> rows) => new(SqlResource.Own("InsertIdempotencyKeys.sql"))
+    public static NpgsqlBatchCommand Insert(IReadOnlyCollection<IdempotencyRow> rows) => new(InsertSql)
     {
         Parameters =
         {
