@@ -43,6 +43,7 @@ public sealed class CliRetryTests(PostgresFixture postgres, ITestOutputHelper ou
     public async Task ImportInterruptedByADatabaseRestart_StoresEveryLineExactlyOnce_AndARerunStoresNothingMore()
     {
         using var folder = new TempFolder("pgaio-cli-retry");
+        Directory.CreateDirectory(folder.Path);
         var file = Path.Combine(folder.Path, "restart.jsonl");
         await File.WriteAllLinesAsync(file, Enumerable.Range(1, Lines).Select(n => $$"""{"title":"line {{n}}","content":"restarted import, line {{n}}"}"""));
 
