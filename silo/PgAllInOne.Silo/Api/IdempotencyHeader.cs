@@ -13,11 +13,11 @@ internal static class IdempotencyHeader
 {
     public const string Name = "Idempotency-Key";
 
-    /// <summary>The request's key, or null when it sends none; a malformed one is a 400.</summary>
-    public static IdempotencyKey? Read(HttpContext context)
+    /// <summary>The request's key (<paramref name="header"/>, as bound), or null when it sends none; a malformed one is a 400.</summary>
+    public static IdempotencyKey? Read(string? header, HttpContext context)
     {
         var values = context.Request.Headers[Name];
-        if (values.Count == 0)
+        if (header is null || values.Count == 0)
         {
             return null;
         }

@@ -14,7 +14,7 @@ public static class KeysApi
     public static RouteGroupBuilder MapKeysApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/keys").WithTags("Keys").RequireAuthorization(ApiRoles.Admin);
-        group.MapPost("/", CreateAsync)
+        group.MapPost("/", CreateAsync).WithIdempotencyKey()
             .WithBody(KeysContract.NewKey)
             .WithExamples(KeysContract.CreatedApiKey);
         group.MapGet("/", ListAsync)
@@ -25,9 +25,9 @@ public static class KeysApi
     }
 
     private static async Task<Created<CreatedApiKey>> CreateAsync(
-        CreateKeyRequest request, HttpContext context, ApiKeyStore keys, [FromKeyedServices(DataClock.Key)] TimeProvider clock, CancellationToken cancellationToken)
+        CreateKeyRequest request, [FromHeader(Name = IdempotencyHeader.Name)] string? idempotencyKey, HttpContext context, ApiKeyStore keys, [FromKeyedServices(DataClock.Key)] TimeProvider clock, CancellationToken cancellationToken)
     {
-        var idempotencyKey = IdempotencyHeader.Read(context);
+        var idempotencyKey = IdempotencyHeader.Read(idempotencyKey, context);
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > KeysContract.MaxNameLength || request.Name.Any(char.IsControl))
         {
             throw new ValidationException($"name must be 1-{KeysContract.MaxNameLength} characters without control characters.");
