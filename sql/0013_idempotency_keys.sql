@@ -13,3 +13,14 @@ CREATE TABLE idempotency_keys (
 );
 
 CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
+
+-- The serving role (0015) reads and inserts keys; maintenance purges them on the owner's connection. A database that
+-- has the role already (this migration applied after 0015) gets just that; a new one gets it from 0015.
+DO $$
+BEGIN
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'pgaio_serving') THEN
+    REVOKE ALL ON idempotency_keys FROM pgaio_serving;
+    GRANT SELECT, INSERT ON idempotency_keys TO pgaio_serving;
+  END IF;
+END
+$$;

@@ -16,6 +16,10 @@ public static class GrainsServiceCollectionExtensions
     public static IServiceCollection AddDataGrains(this IServiceCollection services)
     {
         services.TryAddKeyedSingleton(DataClock.Key, TimeProvider.System);
+        // Partitions are DDL: made on the owner's connection where the silo has one (ConnectionStrings:PostgresAdmin).
+        services.TryAddSingleton(provider => new Partitions.PartitionCatalog(
+            provider.GetKeyedService<Npgsql.NpgsqlDataSource>(PostgresDatabase.AdminKey) ?? provider.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+            provider.GetRequiredKeyedService<TimeProvider>(DataClock.Key)));
         services.TryAddSingleton<Devices.MetricsWriter>();
         services.TryAddSingleton<Users.EventWriter>();
         return services;
@@ -35,8 +39,9 @@ public static class GrainsServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds the partition upkeep, metric retention, record TTL cleanup and log and idempotency key purge job (section
-    /// "Maintenance"; the idempotency keys' window is <c>Api:IdempotencyWindow</c>).
+    /// Adds the partition upkeep, metric retention, record TTL, audit retention and commit log and idempotency key purge
+    /// job (sections "Maintenance" and "Audit"; the keys' window is <c>Api:IdempotencyWindow</c>) and the rollup job
+    /// (section "Rollups").
     /// </summary>
     public static IServiceCollection AddPartitionMaintenance(this IServiceCollection services, IConfiguration configuration)
     {
@@ -44,8 +49,13 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<MaintenanceOptions>, MaintenanceOptionsValidator>();
         services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection(IdempotencyOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<IdempotencyOptions>, IdempotencyOptionsValidator>();
+        services.AddOptions<Audit.AuditOptions>().Bind(configuration.GetSection(Audit.AuditOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Audit.AuditOptions>, Audit.AuditOptionsValidator>();
         services.TryAddKeyedSingleton(DataClock.Key, TimeProvider.System);
         services.AddHostedService<PartitionMaintenanceService>();
+        services.AddOptions<Rollups.RollupOptions>().Bind(configuration.GetSection(Rollups.RollupOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Rollups.RollupOptions>, Rollups.RollupOptionsValidator>();
+        services.AddHostedService<Rollups.RollupService>();
         return services;
     }
 }

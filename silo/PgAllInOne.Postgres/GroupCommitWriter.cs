@@ -14,7 +14,7 @@ namespace PgAllInOne.Postgres;
 /// <see cref="CommitLog"/> whether the batch's commit happened before it answers anyone. Committed: each write is answered
 /// from what the database holds (<see cref="AnswerCommittedAsync"/>); not committed: the batch fails as above; no answer
 /// within <see cref="CommitLog.ResolveWithin"/>: <see cref="CommitOutcomeUnknownException"/>;</item>
-/// <item>the queue is full or closed: the write is refused at once (<see cref="GroupCommitRefusedException"/>).</item>
+/// <item>the queue is full or closed, or the <see cref="CommitLog.Gate"/> is closed: the write is refused at once (<see cref="GroupCommitRefusedException"/>).</item>
 /// </list>
 /// A commit answers each write of its batch itself, and may answer one of them with a failure of its own (a version
 /// conflict) while the others succeed.
@@ -51,6 +51,12 @@ public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
     /// <summary>Queues the write; the task completes once it is committed, or fails (refused at once when the queue is full or closed).</summary>
     protected Task<TResult> EnqueueAsync(TPending pending)
     {
+        if (commitLog.Gate?.Refusal is { } refusal)
+        {
+            pending.Completion.TrySetException(new GroupCommitRefusedException(Enqueued.Full, refusal));
+            return pending.Completion.Task;
+        }
+
         var enqueued = queue.TryEnqueue(pending);
         if (enqueued != Enqueued.Queued)
         {
@@ -133,7 +139,7 @@ public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
     {
         PostgresException pg when PostgresFailure.IsOneWritesFault(pg) =>
             new WriteRefusedException($"PostgreSQL refused the {name} of this request ({pg.MessageText}); none of them were stored.", pg),
-        PostgresException { IsTransient: true } pg => new NpgsqlException("PostgreSQL cannot take writes now; try again.", pg),
+        PostgresException pg when PostgresFailure.IsTransient(pg) => new NpgsqlException("PostgreSQL cannot take writes now; try again.", pg),
         not NpgsqlException when PostgresFailure.IsOneWritesFault(exception) =>
             new WriteRefusedException($"The {name} of this request carry a value that cannot be stored; none of them were stored.", exception),
         _ => exception,

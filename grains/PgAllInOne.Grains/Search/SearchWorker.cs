@@ -4,16 +4,17 @@ using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Search;
+using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains.Search;
 
-/// <summary>Runs searches next to the caller. English snippets come from ts_headline; CJK ones are cut around the match here.</summary>
+/// <summary>Runs searches next to the caller, on a standby when one is close enough. English snippets come from ts_headline; CJK ones are cut around the match here.</summary>
 [StatelessWorker]
-public sealed partial class SearchWorker(NpgsqlDataSource dataSource) : Grain, ISearchWorker
+public sealed partial class SearchWorker(StandbyReads reads) : Grain, ISearchWorker
 {
     private const int SnippetContext = 30;
 
-    public async Task<SearchResult> Search(SearchQuery query)
+    public Task<SearchResult> Search(SearchQuery query)
     {
         if (string.IsNullOrWhiteSpace(query.Q) || query.Q.Length > SearchRules.MaxQueryLength)
         {
@@ -28,6 +29,11 @@ public sealed partial class SearchWorker(NpgsqlDataSource dataSource) : Grain, I
         DocumentLanguages.Check(query.Language);
         TextRules.Check(query.Q, "q");
 
+        return reads.ReadAsync(dataSource => SearchAsync(dataSource, query));
+    }
+
+    private static async Task<SearchResult> SearchAsync(NpgsqlDataSource dataSource, SearchQuery query)
+    {
         var started = Stopwatch.GetTimestamp();
         var cjk = CjkRun().Matches(query.Q).Select(m => m.Value).ToArray();
         await using var command = dataSource.CreateCommand(GrainsSql.Get("Search/SearchDocuments.sql"));

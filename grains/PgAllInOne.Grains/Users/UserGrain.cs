@@ -5,25 +5,32 @@ using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Idempotency;
 using PgAllInOne.GrainInterfaces.Users;
+using PgAllInOne.Grains.Audit;
 using PgAllInOne.Grains.Idempotency;
 using PgAllInOne.Grains.Json;
 using PgAllInOne.OrleansExtensions.DatabaseFailures;
 using PgAllInOne.Postgres;
+using PgAllInOne.Postgres.Audit;
 
 namespace PgAllInOne.Grains.Users;
 
 /// <summary>
 /// One user, owning its row of <c>users</c>: profile changes are version-checked, events are appended with the count
 /// in the same transaction (group-committed with other users' events), so the count is exact whatever the concurrency and whichever activation wrote.
+/// Event listings may run on a standby, but only on one that holds this grain's last write (read-your-writes): the
+/// activation's writes are acknowledged here, so the grain knows when its last one was, and reads older than that
+/// nowhere; a new activation counts its own start as a write, since another activation may have written just before.
 /// </summary>
-public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [FromKeyedServices(DataClock.Key)] TimeProvider clock) : Grain, IUserGrain
+public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, StandbyReads reads, [FromKeyedServices(DataClock.Key)] TimeProvider clock) : Grain, IUserGrain
 {
     private UserView? user;
     private long id;
+    private DateTimeOffset writtenAt;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         id = this.GetPrimaryKeyLong();
+        writtenAt = reads.Now();
         if (id > 0)
         {
             user = await DatabaseFailure.TranslatedAsync(() => ReadAsync(cancellationToken));
@@ -43,20 +50,27 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [
 
         var profile = JsonMergePatch.Apply(current.Profile, mergePatch);
         UserValidation.RequireObject(profile, "profile");
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("Users/UpdateProfile.sql"));
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
-        command.Parameters.Add(new NpgsqlParameter<JsonElement> { TypedValue = profile, NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = current.Version });
-        await using var reader = await command.ExecuteReaderAsync();
-        if (!await reader.ReadAsync())
+        UserView? updated = null;
+        var changed = await AuditTrail.RunAsync(dataSource, AuditActions.UserProfileReplaced, $"users/{id}", AuditRequestContext.Current, async connection =>
+        {
+            await using var command = new NpgsqlCommand(GrainsSql.Get("Users/UpdateProfile.sql"), connection);
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+            command.Parameters.Add(new NpgsqlParameter<JsonElement> { TypedValue = profile, NpgsqlDbType = NpgsqlDbType.Jsonb });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = current.Version });
+            await using var reader = await command.ExecuteReaderAsync();
+            updated = await reader.ReadAsync() ? UserRows.Read(reader) : null;
+            return updated is not null;
+        });
+        if (!changed)
         {
             // Another activation (during a membership change) wrote first: reload and let the caller retry.
-            await reader.DisposeAsync();
             user = await ReadAsync(CancellationToken.None);
             throw new VersionMismatchException($"User {id} changed meanwhile; it is now at version {user?.Version}.");
         }
 
-        return user = UserRows.Read(reader);
+        user = updated!;
+        writtenAt = reads.Now();
+        return user;
     }
 
     public async Task<int> RecordEvents(IReadOnlyList<NewEvent> events, IdempotencyKey? idempotencyKey = null)
@@ -68,6 +82,7 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [
         try
         {
             user = await writer.WriteAsync(id, normalized, now, key);
+            writtenAt = reads.Now();
         }
         catch (Exception exception) when (key is not null && IdempotencyKeys.IsTaken(exception))
         {
@@ -89,10 +104,15 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, [
         return events.Count;
     }
 
-    public async Task<IReadOnlyList<UserEvent>> Events(EventQuery query)
+    public Task<IReadOnlyList<UserEvent>> Events(EventQuery query)
     {
         _ = user ?? throw NotFound();
         UserValidation.Validate(query);
+        return reads.ReadAsync(source => ReadEventsAsync(source, query), writtenAt);
+    }
+
+    private async Task<IReadOnlyList<UserEvent>> ReadEventsAsync(NpgsqlDataSource dataSource, EventQuery query)
+    {
         await using var command = dataSource.CreateCommand(GrainsSql.Get("Users/ReadEvents.sql"));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.From?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using PgAllInOne.Postgres;
 using PgAllInOne.Silo.Api;
+using PgAllInOne.Silo.Dashboard;
 
 namespace PgAllInOne.Silo.Health;
 
@@ -23,7 +25,7 @@ public static class HealthCheckEndpoints
 
     /// <summary>
     /// Maps the probes, GET only and anonymous: <c>/healthz</c> runs no check and answers 200 <c>{"status":"alive"}</c>;
-    /// <c>/readyz</c> answers 200 <c>{"status":"ready"}</c>, or 503 with problem details saying what is not ready.
+    /// <c>/readyz</c> answers 200 <c>{"status":"ready","postgres":[{"host":..,"role":..,"lagSeconds":..}]}</c>, or 503 with problem details saying what is not ready.
     /// </summary>
     public static IEndpointRouteBuilder MapSiloHealthChecks(this IEndpointRouteBuilder endpoints)
     {
@@ -50,13 +52,15 @@ public static class HealthCheckEndpoints
 
     private static Task WriteReadinessAsync(HttpContext context, HealthReport report)
     {
+        var hosts = DatabaseHost.Of(context.RequestServices.GetRequiredService<PostgresTopology>());
         if (report.Status == HealthStatus.Healthy)
         {
-            return WriteAsync(context, "ready");
+            return context.Response.WriteAsJsonAsync(new ProbeStatus("ready", hosts), ApiJsonContext.Default.ProbeStatus, cancellationToken: context.RequestAborted);
         }
 
         var failed = report.Entries.Values.First(e => e.Status != HealthStatus.Healthy);
-        var detail = failed.Description ?? $"The readiness check failed: {failed.Exception?.Message}";
+        var detail = (failed.Description ?? $"The readiness check failed: {failed.Exception?.Message}")
+            + " PostgreSQL hosts: " + string.Join(", ", hosts.Select(h => $"{h.Host} {h.Role}"));
         return Results.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready").ExecuteAsync(context);
     }
 

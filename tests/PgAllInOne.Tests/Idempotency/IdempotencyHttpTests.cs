@@ -178,7 +178,7 @@ public sealed class IdempotencyHttpTests(IdempotencyHttpTests.Silo silo) : IClas
     private async Task<MaintenanceReport> RunMaintenanceAsync()
     {
         await using var dataSource = NpgsqlDataSource.Create(database);
-        return await new PartitionMaintenance(dataSource, Options.Create(new MaintenanceOptions()), Options.Create(new IdempotencyOptions { IdempotencyWindow = TimeSpan.FromHours(2) }))
+        return await new PartitionMaintenance(dataSource, Options.Create(new MaintenanceOptions()), idempotency: Options.Create(new IdempotencyOptions { IdempotencyWindow = TimeSpan.FromHours(2) }))
             .RunOnceAsync(clock.GetUtcNow());
     }
 

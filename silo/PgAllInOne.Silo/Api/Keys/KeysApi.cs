@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.Grains;
 using PgAllInOne.Postgres;
+using PgAllInOne.Silo.Api.Audit;
 using PgAllInOne.Silo.Api.OpenApi;
 using PgAllInOne.Silo.Auth;
 
@@ -25,9 +26,9 @@ public static class KeysApi
     }
 
     private static async Task<Created<CreatedApiKey>> CreateAsync(
-        CreateKeyRequest request, [FromHeader(Name = IdempotencyHeader.Name)] string? idempotencyKey, HttpContext context, ApiKeyStore keys, [FromKeyedServices(DataClock.Key)] TimeProvider clock, CancellationToken cancellationToken)
+        CreateKeyRequest request, [FromHeader(Name = IdempotencyHeader.Name)] string? idempotencyKey, HttpContext http, ApiKeyStore keys, [FromKeyedServices(DataClock.Key)] TimeProvider clock, CancellationToken cancellationToken)
     {
-        var idempotencyKey = IdempotencyHeader.Read(idempotencyKey, context);
+        var sent = IdempotencyHeader.Read(idempotencyKey, http);
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > KeysContract.MaxNameLength || request.Name.Any(char.IsControl))
         {
             throw new ValidationException($"name must be 1-{KeysContract.MaxNameLength} characters without control characters.");
@@ -40,19 +41,21 @@ public static class KeysApi
             throw new ValidationException($"role must be one of {string.Join(", ", ApiRoles.All)}.");
         }
 
-        var idempotency = idempotencyKey is null
+        var idempotency = sent is null
             ? null
-            : new IdempotencyRow(idempotencyKey.Scope, idempotencyKey.Key, IdempotencyKeys.Fingerprint("keys", request.Name, request.Role), "", clock.GetUtcNow());
-        var credential = ApiKeyAuthenticationHandler.PresentedKey(context.Request) ?? context.Request.Cookies[DashboardSession.CookieName] ?? "";
-        var created = await keys.CreateOnceAsync(request.Name, request.Role, idempotency, credential, cancellationToken);
+            : new IdempotencyRow(sent.Scope, sent.Key, IdempotencyKeys.Fingerprint("keys", request.Name, request.Role), "", clock.GetUtcNow());
+        var credential = ApiKeyAuthenticationHandler.PresentedKey(http.Request) ?? http.Request.Cookies[DashboardSession.CookieName] ?? "";
+        var created = idempotency is null
+            ? await keys.CreateAsync(request.Name, request.Role, HttpAuditActor.Of(http), cancellationToken)
+            : await keys.CreateOnceAsync(request.Name, request.Role, HttpAuditActor.Of(http), idempotency, credential, cancellationToken);
         return TypedResults.Created($"/api/keys/{created.Id}", created);
     }
 
     private static async Task<Ok<IReadOnlyList<ApiKey>>> ListAsync(ApiKeyStore keys, CancellationToken cancellationToken) =>
         TypedResults.Ok(await keys.ListAsync(cancellationToken));
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string id, ApiKeyStore keys, CancellationToken cancellationToken) =>
-        await keys.RevokeAsync(HttpInput.Id(id, "key id"), cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string id, ApiKeyStore keys, HttpContext http, CancellationToken cancellationToken) =>
+        await keys.RevokeAsync(HttpInput.Id(id, "key id"), HttpAuditActor.Of(http), cancellationToken)
             ? TypedResults.NoContent()
             : TypedResults.Problem($"There is no live key {id}.", statusCode: 404, title: "Not found");
 }
