@@ -16,7 +16,7 @@ internal static class IdempotencyContract
         MinLength: 1,
         MaxLength: IdempotencyRules.MaxKeyLength,
         Pattern: "^\"?[!#-\\[\\]-~]{1,255}\"?$",
-        Example: "8e03978e-40d5-43e8-bc93-6894a57f9324");
+        Example: "\"8e03978e-40d5-43e8-bc93-6894a57f9324\"");
 
     /// <summary>Documents the header and its 422 on a creating or appending POST.</summary>
     public static RouteHandlerBuilder WithIdempotencyKey(this RouteHandlerBuilder builder) =>
