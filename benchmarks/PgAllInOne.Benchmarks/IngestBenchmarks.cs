@@ -2,13 +2,15 @@ using BenchmarkDotNet.Attributes;
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Devices;
+using PgAllInOne.GrainInterfaces.Idempotency;
 using PgAllInOne.GrainInterfaces.Users;
 
 namespace PgAllInOne.Benchmarks;
 
 /// <summary>
 /// Durable ingest beside its anchors in the same run: metric readings through the cluster client against raw binary COPY
-/// of the same rows into the same table, and acknowledged single events against a single-row INSERT loop.
+/// of the same rows into the same table, and acknowledged single events against a single-row INSERT loop;
+/// each also with an idempotency key per call (the key's row stored in the same commit), beside the same calls without.
 /// </summary>
 [MemoryDiagnoser]
 #pragma warning disable CA1001 // disposed in [GlobalCleanup], which BenchmarkDotNet calls
@@ -29,6 +31,8 @@ public class IngestBenchmarks
     private IUserGrain[] users = null!;
     private MetricReading[] batch = null!;
     private long userId;
+    private long keys;
+    private string run = "";
 
     [GlobalSetup]
     public void Setup()
@@ -36,7 +40,7 @@ public class IngestBenchmarks
         silo = BenchmarkSilo.Start();
         client = BenchmarkClient.ConnectAsync($"127.0.0.1:{silo.GatewayPort}", silo.ClusterId).GetAwaiter().GetResult();
         dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(BenchmarkPostgres.ConnectionString) { MaxPoolSize = 16 }.ConnectionString);
-        var run = Guid.NewGuid().ToString("N")[..8];
+        run = Guid.NewGuid().ToString("N")[..8];
         devices = Enumerable.Range(0, Devices).Select(i => client.Grains.GetGrain<IDeviceGrain>($"bench-{run}-{i}")).ToArray();
         var start = DateTimeOffset.UtcNow;
         batch = Enumerable.Range(0, ReadingsPerBatch).Select(i => new MetricReading(i % 2 == 0 ? "temperature" : "humidity", 20 + (i % 100) / 10.0, start.AddMilliseconds(i))).ToArray();
@@ -113,4 +117,27 @@ public class IngestBenchmarks
             await user.RecordEvents([new NewEvent("click")]);
         }
     })));
+
+    [Benchmark(OperationsPerInvoke = Devices * BatchesPerDevice * ReadingsPerBatch)]
+    [BenchmarkCategory("metrics")]
+    public Task DeviceIngestThroughClientWithKeys() => Task.WhenAll(devices.Select(device => Task.Run(async () =>
+    {
+        for (var b = 0; b < BatchesPerDevice; b++)
+        {
+            await device.Ingest(batch, NextKey());
+        }
+    })));
+
+    [Benchmark(OperationsPerInvoke = EventCallers * EventsPerCaller)]
+    [BenchmarkCategory("events")]
+    public Task SingleEventsThroughUserGrainsWithKeys() => Task.WhenAll(users.Select(user => Task.Run(async () =>
+    {
+        for (var i = 0; i < EventsPerCaller; i++)
+        {
+            await user.RecordEvents([new NewEvent("click")], NextKey());
+        }
+    })));
+
+    // A key new for each call, as a client makes one per request.
+    private IdempotencyKey NextKey() => new("bench", $"{run}-{Interlocked.Increment(ref keys)}");
 }

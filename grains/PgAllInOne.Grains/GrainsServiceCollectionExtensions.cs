@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using PgAllInOne.Grains.Analytics;
+using PgAllInOne.Grains.Idempotency;
 using PgAllInOne.Grains.Maintenance;
 using PgAllInOne.Postgres;
 
@@ -37,11 +38,17 @@ public static class GrainsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Adds the partition upkeep, metric retention, record TTL and audit retention job (sections "Maintenance" and "Audit") and the rollup job (section "Rollups").</summary>
+    /// <summary>
+    /// Adds the partition upkeep, metric retention, record TTL, audit retention and commit log and idempotency key purge
+    /// job (sections "Maintenance" and "Audit"; the keys' window is <c>Api:IdempotencyWindow</c>) and the rollup job
+    /// (section "Rollups").
+    /// </summary>
     public static IServiceCollection AddPartitionMaintenance(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MaintenanceOptions>().Bind(configuration.GetSection(MaintenanceOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MaintenanceOptions>, MaintenanceOptionsValidator>();
+        services.AddOptions<IdempotencyOptions>().Bind(configuration.GetSection(IdempotencyOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IdempotencyOptions>, IdempotencyOptionsValidator>();
         services.AddOptions<Audit.AuditOptions>().Bind(configuration.GetSection(Audit.AuditOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Audit.AuditOptions>, Audit.AuditOptionsValidator>();
         services.TryAddKeyedSingleton(DataClock.Key, TimeProvider.System);

@@ -31,6 +31,7 @@ public static class SiloBuilderExtensions
         services.AddSingleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>();
         services.AddOptions<RuntimeOptions>().Bind(configuration.GetSection(RuntimeOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>();
+        services.AddSingleton<IValidateOptions<Grains.Maintenance.MaintenanceOptions>, CommitLogRetentionValidator>();
 
         services.AddOptions<PostgresDatabaseOptions>().Configure<IOptions<SiloOptions>>((database, options) =>
         {

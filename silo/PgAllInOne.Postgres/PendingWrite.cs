@@ -4,4 +4,7 @@ namespace PgAllInOne.Postgres;
 public abstract record PendingWrite<TResult>
 {
     public TaskCompletionSource<TResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The idempotency key guarding the write, stored in its batch's transaction (<see cref="IdempotencyKeys.InsertOf{TResult}"/>).</summary>
+    public IdempotencyRow? Idempotency { get; init; }
 }

@@ -72,6 +72,7 @@ public static class ImportDocumentsCommand
         }
 
         table.AddRow("not sent", result.NotSent > 0 ? $"[yellow]{Format.Whole(result.NotSent)}[/]" : "0");
+        table.AddRow("retried (same key)", Format.Whole(result.Retried));
         table.AddRow("elapsed", Format.Duration(result.Elapsed));
         table.AddRow("docs/s", Format.Number(result.Imported / seconds));
         console.Write(table);

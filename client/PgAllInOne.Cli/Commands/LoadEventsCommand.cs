@@ -44,7 +44,8 @@ public static class LoadEventsCommand
                     events[i] = new NewEventRequest(Types[(iteration + i) % Types.Length], JsonSerializer.SerializeToElement(new { run = runId, worker, n = iteration }));
                 }
 
-                return context.Client.AddEventsAsync(user, events, token);
+                // One key per request: a request retried after a 503 or a timeout is stored once.
+                return context.Client.AddEventsAsync(user, events, token, string.Create(CultureInfo.InvariantCulture, $"load-{runId}-{worker}-{iteration}"));
             }, cancellationToken);
             return LoadSummary.Write(context, "load events", [("run", runId), ("users", Format.Whole(ids.Count)), ("batch", Format.Whole(size))], result);
         });
@@ -63,7 +64,7 @@ public static class LoadEventsCommand
                 async (i, token) =>
                 {
                     var name = string.Create(CultureInfo.InvariantCulture, $"load-{runId}-{i}");
-                    ids[i] = (await context.Client.CreateUserAsync(new CreateUserRequest(name, name + "@load.example", null), token)).Id;
+                    ids[i] = (await context.Client.CreateUserAsync(new CreateUserRequest(name, name + "@load.example", null), token, name)).Id;
                     Interlocked.Increment(ref created);
                 });
         }

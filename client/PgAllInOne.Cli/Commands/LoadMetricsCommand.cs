@@ -36,7 +36,8 @@ public static class LoadMetricsCommand
                     readings[i] = new MetricReadingRequest(Metrics[i % Metrics.Length], value, now.AddMilliseconds(-i));
                 }
 
-                return context.Client.AddMetricsAsync(device, readings, token);
+                // One key per request: a request retried after a 503 or a timeout is stored once.
+                return context.Client.AddMetricsAsync(device, readings, token, string.Create(CultureInfo.InvariantCulture, $"load-{runId}-{worker}-{iteration}"));
             }, cancellationToken);
             return LoadSummary.Write(context, "load metrics", [("run", runId), ("devices", Format.Whole(deviceCount)), ("batch", Format.Whole(size))], result);
         });

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -13,12 +14,25 @@ using PgAllInOne.Api.Contracts.Users;
 
 namespace PgAllInOne.Cli.Http;
 
-/// <summary>The facade's endpoints the CLI uses, typed; any non-success answer becomes a <see cref="PgaioApiException"/>.</summary>
+/// <summary>
+/// The facade's endpoints the CLI uses, typed; any non-success answer becomes a <see cref="PgaioApiException"/>. A write
+/// sent with an idempotency key is sent again, with the same key, when it was answered 503, 429, 502 or 504, timed out
+/// or lost its connection (as Retry-After asks, else backing off), for at most <see cref="RetryFor"/>: the key makes the
+/// repeat store nothing more when the first one was stored.
+/// </summary>
 public sealed class PgaioHttpClient : IDisposable
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>How long a keyed write is retried before its failure is reported.</summary>
+    public static readonly TimeSpan RetryFor = TimeSpan.FromMinutes(2);
+
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LongestRetryAfter = TimeSpan.FromSeconds(30);
+
     private readonly HttpClient http;
+    private long retries;
 
     public PgaioHttpClient(Uri baseAddress, string? apiKey)
     {
@@ -38,20 +52,23 @@ public sealed class PgaioHttpClient : IDisposable
     public Task<ClusterInfo> GetClusterAsync(bool includeDead, CancellationToken cancellationToken) =>
         SendAsync<ClusterInfo>(HttpMethod.Get, includeDead ? "api/cluster?all=true" : "api/cluster", null, cancellationToken);
 
-    public Task<UserView> CreateUserAsync(CreateUserRequest user, CancellationToken cancellationToken) =>
-        SendAsync<UserView>(HttpMethod.Post, "api/users", user, cancellationToken);
+    /// <summary>Writes sent again so far (keyed writes only).</summary>
+    public long Retries => Interlocked.Read(ref retries);
+
+    public Task<UserView> CreateUserAsync(CreateUserRequest user, CancellationToken cancellationToken, string? idempotencyKey = null) =>
+        SendAsync<UserView>(HttpMethod.Post, "api/users", user, cancellationToken, idempotencyKey);
 
     public Task<UserView> GetUserAsync(long id, CancellationToken cancellationToken) =>
         SendAsync<UserView>(HttpMethod.Get, $"api/users/{id.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken);
 
-    public async Task<int> AddEventsAsync(long userId, IReadOnlyList<NewEventRequest> events, CancellationToken cancellationToken) =>
-        (await SendAsync<AcceptedCount>(HttpMethod.Post, $"api/users/{userId.ToString(CultureInfo.InvariantCulture)}/events", events, cancellationToken)).Accepted;
+    public async Task<int> AddEventsAsync(long userId, IReadOnlyList<NewEventRequest> events, CancellationToken cancellationToken, string? idempotencyKey = null) =>
+        (await SendAsync<AcceptedCount>(HttpMethod.Post, $"api/users/{userId.ToString(CultureInfo.InvariantCulture)}/events", events, cancellationToken, idempotencyKey)).Accepted;
 
-    public async Task<int> AddMetricsAsync(string deviceId, IReadOnlyList<MetricReadingRequest> readings, CancellationToken cancellationToken) =>
-        (await SendAsync<AcceptedCount>(HttpMethod.Post, $"api/devices/{Uri.EscapeDataString(deviceId)}/metrics", readings, cancellationToken)).Accepted;
+    public async Task<int> AddMetricsAsync(string deviceId, IReadOnlyList<MetricReadingRequest> readings, CancellationToken cancellationToken, string? idempotencyKey = null) =>
+        (await SendAsync<AcceptedCount>(HttpMethod.Post, $"api/devices/{Uri.EscapeDataString(deviceId)}/metrics", readings, cancellationToken, idempotencyKey)).Accepted;
 
-    public async Task<long> AddDocumentAsync(DocumentRequest document, CancellationToken cancellationToken) =>
-        (await SendAsync<CreatedId>(HttpMethod.Post, "api/documents", document, cancellationToken)).Id;
+    public async Task<long> AddDocumentAsync(DocumentRequest document, CancellationToken cancellationToken, string? idempotencyKey = null) =>
+        (await SendAsync<CreatedId>(HttpMethod.Post, "api/documents", document, cancellationToken, idempotencyKey)).Id;
 
     public Task<SearchResult> SearchAsync(string query, int limit, int offset, string? language, CancellationToken cancellationToken) =>
         SendAsync<SearchResult>(HttpMethod.Get, "api/search" + Query(("q", query), ("limit", Invariant(limit)), ("offset", Invariant(offset)), ("language", language)), null, cancellationToken);
@@ -83,15 +100,47 @@ public sealed class PgaioHttpClient : IDisposable
         return new CachedAnswer<TResult>(await ReadAsync<TResult>(response, cancellationToken), cache);
     }
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
-        using var response = await SendRawAsync(method, path, body, cancellationToken);
-        return await ReadAsync<T>(response, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        var pause = FirstPause;
+        while (true)
+        {
+            try
+            {
+                using var response = await SendRawAsync(method, path, body, cancellationToken, idempotencyKey);
+                return await ReadAsync<T>(response, cancellationToken);
+            }
+            catch (Exception exception) when (idempotencyKey is not null && !cancellationToken.IsCancellationRequested
+                && WaitBeforeRetry(exception, pause) is { } wait && Stopwatch.GetElapsedTime(started) + wait < RetryFor)
+            {
+                Interlocked.Increment(ref retries);
+                await Task.Delay(wait, cancellationToken);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
+            }
+        }
     }
 
-    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    // What may pass: the silo or the database busy, restarting or failing over (503, 502, 504, no connection, no answer
+    // in time), or the key's rate (429). Anything else is the request's own and is reported at once.
+    private static TimeSpan? WaitBeforeRetry(Exception exception, TimeSpan pause) => exception switch
+    {
+        PgaioApiException { Status: 503 or 429 or 502 or 504 } problem => problem.RetryAfter is { } asked && asked > TimeSpan.Zero
+            ? TimeSpan.FromTicks(Math.Min(asked.Ticks, LongestRetryAfter.Ticks))
+            : pause,
+        HttpRequestException { StatusCode: null } => pause,
+        TaskCanceledException { InnerException: TimeoutException } => pause,
+        _ => null,
+    };
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, body.GetType(), options: Json);

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -9,7 +11,7 @@ namespace PgAllInOne.Cli.Import;
 
 /// <summary>
 /// The outcome of an import. Every line read is accounted for once: <see cref="Imported"/>, <see cref="FailedCount"/>,
-/// <see cref="Unfinished"/> (sent, but the run was aborted before the answer, so its fate is unknown) or
+/// <see cref="Unfinished"/> (sent, but the run was aborted before the answer, so its fate is unknown: a re-run settles it) or
 /// <see cref="NotSent"/> (read, but the run stopped before it was sent).
 /// </summary>
 public sealed record ImportResult(
@@ -21,11 +23,15 @@ public sealed record ImportResult(
     long NotSent,
     TimeSpan Elapsed,
     bool Cancelled,
-    HttpRequestException? Unreachable);
+    HttpRequestException? Unreachable,
+    long Retried = 0);
 
 /// <summary>
 /// Posts the documents of a JSON Lines file to POST /api/documents, a bounded number at a time (the facade takes one
 /// document per request). A line that is not a JSON object is counted as failed and skipped; an unreachable silo stops the run.
+/// Each line goes with an idempotency key made of the file's name, the line's number and its text: the client sends a
+/// line again (same key) after a 503, 429 or timeout, and a re-run of the same file within the server's idempotency
+/// window stores only the lines not stored yet — every line exactly once.
 /// </summary>
 public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
 {
@@ -49,7 +55,7 @@ public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
     {
         using var fatal = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stop = new StopSignal(null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500), fatal.Token);
-        var queue = Channel.CreateBounded<(long Line, DocumentRequest Document, int Bytes)>(concurrency * 2);
+        var queue = Channel.CreateBounded<(long Line, DocumentRequest Document, int Bytes, string Key)>(concurrency * 2);
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => PostAsync(queue.Reader, stop, fatal), CancellationToken.None)).ToList();
         try
@@ -82,10 +88,11 @@ public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
             Interlocked.Read(ref notSent),
             clock.Elapsed,
             cancellationToken.IsCancellationRequested,
-            unreachable);
+            unreachable,
+            client.Retries);
     }
 
-    private async Task ReadAsync(string path, ChannelWriter<(long, DocumentRequest, int)> queue, CancellationToken stopping)
+    private async Task ReadAsync(string path, ChannelWriter<(long, DocumentRequest, int, string)> queue, CancellationToken stopping)
     {
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         long number = 0;
@@ -109,7 +116,7 @@ public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
 
             try
             {
-                await queue.WriteAsync((number, document!, bytes), stopping);
+                await queue.WriteAsync((number, document!, bytes, KeyOf(path, number, line)), stopping);
             }
             catch (OperationCanceledException)
             {
@@ -118,6 +125,13 @@ public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
                 throw;
             }
         }
+    }
+
+    /// <summary>The line's idempotency key: the same for the same line of a file of the same name, run after run.</summary>
+    internal static string KeyOf(string path, long number, string line)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{Path.GetFileName(path)}\n{number.ToString(CultureInfo.InvariantCulture)}\n{line}"));
+        return "import-" + Convert.ToHexStringLower(hash.AsSpan(0, 16));
     }
 
     /// <summary>Null when the line is a JSON object whose known fields have the right types; else what is wrong with it.</summary>
@@ -143,7 +157,7 @@ public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
         }
     }
 
-    private async Task PostAsync(ChannelReader<(long Line, DocumentRequest Document, int Bytes)> queue, StopSignal stop, CancellationTokenSource fatal)
+    private async Task PostAsync(ChannelReader<(long Line, DocumentRequest Document, int Bytes, string Key)> queue, StopSignal stop, CancellationTokenSource fatal)
     {
         try
         {
@@ -154,7 +168,7 @@ public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
                     continue;
                 }
 
-                await PostOneAsync(item.Line, item.Document, stop, fatal);
+                await PostOneAsync(item.Line, item.Document, item.Key, stop, fatal);
                 Interlocked.Add(ref bytesDone, item.Bytes);
             }
         }
@@ -164,11 +178,11 @@ public sealed class DocumentImport(PgaioHttpClient client, int concurrency)
         }
     }
 
-    private async Task PostOneAsync(long line, DocumentRequest document, StopSignal stop, CancellationTokenSource fatal)
+    private async Task PostOneAsync(long line, DocumentRequest document, string key, StopSignal stop, CancellationTokenSource fatal)
     {
         try
         {
-            await client.AddDocumentAsync(document, stop.Abort);
+            await client.AddDocumentAsync(document, stop.Abort, key);
             Interlocked.Increment(ref imported);
         }
         catch (PgaioApiException problem)

@@ -20,6 +20,7 @@ public static class LoadSummary
         table.AddRow("rows", Format.Whole(result.Rows));
         table.AddRow("errors", result.Errors > 0 ? $"[red]{Format.Whole(result.Errors)}[/]" : "0");
         table.AddRow("throttled (429)", Format.Whole(result.Throttled));
+        table.AddRow("retried (same key)", Format.Whole(context.Client.Retries));
         table.AddRow("unfinished", result.Unfinished > 0 ? $"[yellow]{Format.Whole(result.Unfinished)}[/]" : "0");
         table.AddRow("elapsed", Format.Duration(result.Elapsed));
         table.AddRow("requests/s", Format.Number(result.Requests / seconds));

@@ -1,11 +1,13 @@
+using PgAllInOne.GrainInterfaces.Idempotency;
+
 namespace PgAllInOne.GrainInterfaces.Search;
 
 /// <summary>The searchable document store (a stateless worker: any key; documents are rows, not activations).</summary>
 [Alias("pgaio.IDocumentsGrain")]
 public interface IDocumentsGrain : IGrainWithStringKey
 {
-    /// <summary>Stores and indexes a document; returns its id.</summary>
-    Task<long> Add(NewDocument document);
+    /// <summary>Stores and indexes a document; returns its id. With an idempotency key, a repeat of the key returns the first id.</summary>
+    Task<long> Add(NewDocument document, IdempotencyKey? idempotencyKey = null);
 
     /// <summary>The document, or null when there is none with this id.</summary>
     [ReadOnly]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PgAllInOne.GrainInterfaces.Idempotency;
 
 namespace PgAllInOne.GrainInterfaces.Users;
 
@@ -16,8 +17,12 @@ public interface IUserGrain : IGrainWithIntegerKey
     /// <summary>Applies a JSON merge patch (RFC 7396) to the profile, if the version is still <paramref name="expectedVersion"/> when given.</summary>
     Task<UserView> PatchProfile(JsonElement mergePatch, long? expectedVersion = null);
 
-    /// <summary>Appends 1–1000 events; returns how many were stored, once they are durable.</summary>
-    Task<int> RecordEvents(IReadOnlyList<NewEvent> events);
+    /// <summary>
+    /// Appends 1–1000 events; returns how many were stored, once they are durable. With an idempotency key, a repeat of
+    /// the key is answered as the first call was and stores nothing more; the key used for other events throws
+    /// IdempotencyKeyReusedException.
+    /// </summary>
+    Task<int> RecordEvents(IReadOnlyList<NewEvent> events, IdempotencyKey? idempotencyKey = null);
 
     /// <summary>The user's events, newest first, as the query narrows them.</summary>
     [ReadOnly]

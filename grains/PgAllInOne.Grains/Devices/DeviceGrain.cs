@@ -4,9 +4,12 @@ using Npgsql;
 using Orleans.Storage;
 using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.GrainInterfaces.Idempotency;
 using PgAllInOne.Grains.Analytics;
+using PgAllInOne.Grains.Idempotency;
 using PgAllInOne.Grains.Rollups;
 using PgAllInOne.OrleansExtensions.DatabaseFailures;
+using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains.Devices;
 
@@ -36,12 +39,28 @@ public sealed class DeviceGrain(
         }
     }
 
-    public async Task<int> Ingest(IReadOnlyList<MetricReading> readings)
+    public async Task<int> Ingest(IReadOnlyList<MetricReading> readings, IdempotencyKey? idempotencyKey = null)
     {
         TextRules.Check(this.GetPrimaryKeyString(), "device id");
+        var sent = readings;
         readings = Normalize(readings);
         var now = clock.GetUtcNow();
-        await writer.WriteAsync(this.GetPrimaryKeyString(), readings, now);
+        var key = IdempotentRequests.Readings(idempotencyKey, this.GetPrimaryKeyString(), sent, now);
+        try
+        {
+            await writer.WriteAsync(this.GetPrimaryKeyString(), readings, now, key);
+        }
+        catch (Exception exception) when (key is not null && IdempotencyKeys.IsTaken(exception))
+        {
+            // A repeat: its readings were stored with the key, and their newest values kept then.
+            if (await IdempotencyKeys.RepeatAsync(dataSource, key) is not { } stored)
+            {
+                throw; // taken, yet purged since: the window has passed
+            }
+
+            return IdempotentRequests.Count(stored);
+        }
+
         foreach (var reading in readings)
         {
             Keep(new LatestValue(reading.Metric, reading.Value, reading.Time ?? now));

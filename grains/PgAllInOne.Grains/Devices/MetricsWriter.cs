@@ -13,9 +13,9 @@ public sealed class MetricsWriter(CommitLog commitLog, PartitionCatalog? partiti
 {
     private const int MaxRowsPerCopy = 50_000;
 
-    /// <summary>Stores the readings; returns how many once they are durable.</summary>
-    public Task<int> WriteAsync(string deviceId, IReadOnlyList<MetricReading> readings, DateTimeOffset now) =>
-        EnqueueAsync(new PendingReadings(deviceId, readings, now));
+    /// <summary>Stores the readings (with <paramref name="key"/>, the key too); returns how many once they are durable.</summary>
+    public Task<int> WriteAsync(string deviceId, IReadOnlyList<MetricReading> readings, DateTimeOffset now, IdempotencyRow? key = null) =>
+        EnqueueAsync(new PendingReadings(deviceId, readings, now) { Idempotency = key });
 
     protected override async Task CommitRowsAsync(List<PendingReadings> batch, GroupCommit commit)
     {
@@ -69,8 +69,14 @@ public sealed class MetricsWriter(CommitLog commitLog, PartitionCatalog? partiti
             rows = await importer.CompleteAsync();
         }
 
-        await using (var entryAndCommit = new NpgsqlBatch(connection, transaction) { BatchCommands = { commit.LogEntry(), new NpgsqlBatchCommand("COMMIT") } })
+        await using (var entryAndCommit = new NpgsqlBatch(connection, transaction) { BatchCommands = { commit.LogEntry() } })
         {
+            if (IdempotencyKeys.InsertOf(batch) is { } keys)
+            {
+                entryAndCommit.BatchCommands.Add(keys); // the keys of the writes that carry one commit with their rows
+            }
+
+            entryAndCommit.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             await entryAndCommit.ExecuteNonQueryAsync();
         }
 

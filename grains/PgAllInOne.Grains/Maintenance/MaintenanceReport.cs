@@ -7,4 +7,7 @@ public sealed record MaintenanceReport(bool Skipped, IReadOnlyList<string> Creat
 
     /// <summary>Audit entries deleted past <c>Audit:RetentionDays</c>.</summary>
     public int ExpiredAuditEntries { get; init; }
+
+    /// <summary>Idempotency keys deleted past <c>Api:IdempotencyWindow</c>.</summary>
+    public int PurgedIdempotencyKeys { get; init; }
 }

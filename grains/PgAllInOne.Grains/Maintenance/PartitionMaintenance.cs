@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using PgAllInOne.Grains.Idempotency;
 using PgAllInOne.Grains.Partitions;
 using PgAllInOne.Postgres;
 
@@ -9,10 +10,11 @@ namespace PgAllInOne.Grains.Maintenance;
 /// Keeps the partitioned tables ready: monthly <c>events</c> partitions and daily <c>metrics</c> partitions created
 /// ahead of time, a partition for every period whose rows wait in a default partition (the rows moved into it),
 /// metric partitions past retention dropped whole (with their rollups), expired records deleted, the group commit log
-/// purged past its window, audit entries past their retention deleted. One silo at a time, under an advisory lock, on the
+/// purged past its window, idempotency keys past theirs, audit entries past their retention deleted. One silo at a time, under an advisory lock, on the
 /// owner's connection; the DDL itself goes through <see cref="PartitionCatalog"/>.
 /// </summary>
-public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<MaintenanceOptions> options, IOptions<Audit.AuditOptions>? audit = null)
+/// <param name="idempotency">The idempotency keys' window; absent: the default.</param>
+public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<MaintenanceOptions> options, IOptions<Audit.AuditOptions>? audit = null, IOptions<IdempotencyOptions>? idempotency = null)
 {
     // Any fixed 64-bit number shared by all silos; spells "pgaiomnt" in ASCII.
     private const long LockKey = 0x7067_6169_6f6d_6e74;
@@ -23,7 +25,7 @@ public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<M
         var dropped = new List<string>();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var retainedFrom = today.AddDays(-options.Value.MetricRetentionDays);
-        int expired, purged, expiredAudit;
+        int expired, purged, expiredAudit, purgedKeys;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
@@ -58,6 +60,7 @@ public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<M
 
             expired = await ExecuteAsync(connection, "Maintenance/DeleteExpiredRecords.sql", now, cancellationToken);
             purged = await CommitLog.PurgeAsync(connection, now - options.Value.CommitLogRetention, cancellationToken);
+            purgedKeys = await IdempotencyKeys.PurgeAsync(connection, now - (idempotency?.Value ?? new IdempotencyOptions()).IdempotencyWindow, cancellationToken);
             var auditRetention = TimeSpan.FromDays((audit?.Value ?? new Audit.AuditOptions()).RetentionDays);
             expiredAudit = await ExecuteAsync(connection, "Maintenance/DeleteExpiredAudit.sql", now - auditRetention, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -67,7 +70,7 @@ public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<M
         // and its rows in a transaction of its own, so that writers wait on one period's move at most.
         await MoveOutOfDefaultAsync(connection, PartitionScheme.Events, DateOnly.MinValue, created, cancellationToken);
         await MoveOutOfDefaultAsync(connection, PartitionScheme.Metrics, retainedFrom, created, cancellationToken);
-        return new MaintenanceReport(false, created, dropped, expired, purged) { ExpiredAuditEntries = expiredAudit };
+        return new MaintenanceReport(false, created, dropped, expired, purged) { ExpiredAuditEntries = expiredAudit, PurgedIdempotencyKeys = purgedKeys };
     }
 
     private static async Task CreateAheadAsync(NpgsqlConnection connection, PartitionScheme scheme, IEnumerable<DateOnly> periods, List<string> created, CancellationToken cancellationToken)

@@ -14,6 +14,7 @@ internal sealed partial class PartitionMaintenanceService(
     [FromKeyedServices(PgAllInOne.Postgres.PostgresDatabase.AdminKey)] NpgsqlDataSource dataSource,
     IOptions<MaintenanceOptions> options,
     IOptions<Audit.AuditOptions> audit,
+    IOptions<Idempotency.IdempotencyOptions> idempotency,
     [FromKeyedServices(DataClock.Key)] TimeProvider clock,
     ILogger<PartitionMaintenanceService> log) : BackgroundService
 {
@@ -24,11 +25,11 @@ internal sealed partial class PartitionMaintenanceService(
         {
             try
             {
-                var maintenance = new PartitionMaintenance(dataSource, options, audit);
+                var maintenance = new PartitionMaintenance(dataSource, options, audit, idempotency);
                 var report = await maintenance.RunOnceAsync(clock.GetUtcNow(), stoppingToken);
                 if (!report.Skipped)
                 {
-                    Ran(log, report.Created.Count, report.Dropped.Count, report.ExpiredRecords, report.PurgedCommits, report.ExpiredAuditEntries);
+                    Ran(log, report.Created.Count, report.Dropped.Count, report.ExpiredRecords, report.PurgedCommits, report.PurgedIdempotencyKeys, report.ExpiredAuditEntries);
                 }
             }
             catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
@@ -39,8 +40,8 @@ internal sealed partial class PartitionMaintenanceService(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = LogEvents.MaintenanceRound, Level = LogLevel.Information, Message = "Maintenance: {Created} partitions created, {Dropped} dropped past retention, {Expired} expired records deleted, {Purged} old commit log entries purged, {ExpiredAudit} audit entries past retention deleted")]
-    private static partial void Ran(ILogger logger, int created, int dropped, int expired, int purged, int expiredAudit);
+    [LoggerMessage(EventId = LogEvents.MaintenanceRound, Level = LogLevel.Information, Message = "Maintenance: {Created} partitions created, {Dropped} dropped past retention, {Expired} expired records deleted, {Purged} old commit log entries and {PurgedKeys} idempotency keys past their window purged, {ExpiredAudit} audit entries past retention deleted")]
+    private static partial void Ran(ILogger logger, int created, int dropped, int expired, int purged, int purgedKeys, int expiredAudit);
 
     [LoggerMessage(EventId = LogEvents.MaintenanceRoundFailed, Level = LogLevel.Warning, Message = "Maintenance round failed; the next round tries again")]
     private static partial void Failed(ILogger logger, Exception exception);

@@ -1,25 +1,39 @@
+using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.GrainInterfaces.Idempotency;
 using PgAllInOne.GrainInterfaces.Search;
 using PgAllInOne.Grains.Audit;
+using PgAllInOne.Grains.Idempotency;
+using PgAllInOne.Postgres;
 using PgAllInOne.Postgres.Audit;
 
 namespace PgAllInOne.Grains.Search;
 
 [StatelessWorker]
-public sealed class DocumentsGrain(NpgsqlDataSource dataSource) : Grain, IDocumentsGrain
+public sealed class DocumentsGrain(NpgsqlDataSource dataSource, [FromKeyedServices(DataClock.Key)] TimeProvider clock) : Grain, IDocumentsGrain
 {
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
-    public async Task<long> Add(NewDocument document)
+    public async Task<long> Add(NewDocument document, IdempotencyKey? idempotencyKey = null)
     {
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("Search/InsertDocument.sql"));
-        AddFields(command, document);
+        Validate(document);
+        var key = IdempotentRequests.Document(idempotencyKey, document, clock.GetUtcNow());
         try
         {
-            return (long)(await command.ExecuteScalarAsync())!;
+            // With a key, the document's row and the key's (holding its id) commit together.
+            return await IdempotencyKeys.WriteAsync(
+                dataSource, key, async (connection, transaction) =>
+                {
+                    await using var command = new NpgsqlCommand(GrainsSql.Get("Search/InsertDocument.sql"), connection, transaction);
+                    AddFields(command, document);
+                    return (long)(await command.ExecuteScalarAsync())!;
+                },
+                save: id => id.ToString(CultureInfo.InvariantCulture),
+                load: stored => long.Parse(stored, CultureInfo.InvariantCulture));
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ProgramLimitExceeded)
         {

@@ -16,9 +16,9 @@ public sealed class EventWriter(CommitLog commitLog, PartitionCatalog? partition
 {
     private const int MaxEventsPerCommit = 20_000;
 
-    /// <summary>Stores the events and adds their number to the user's count; returns the user's row after the commit.</summary>
-    public Task<UserView> WriteAsync(long userId, IReadOnlyList<NewEvent> events, DateTimeOffset now) =>
-        EnqueueAsync(new PendingEvents(userId, events, now));
+    /// <summary>Stores the events and adds their number to the user's count (with <paramref name="key"/>, stores the key too); returns the user's row after the commit.</summary>
+    public Task<UserView> WriteAsync(long userId, IReadOnlyList<NewEvent> events, DateTimeOffset now, IdempotencyRow? key = null) =>
+        EnqueueAsync(new PendingEvents(userId, events, now) { Idempotency = key });
 
     protected override async Task CommitRowsAsync(List<PendingEvents> batch, GroupCommit commit)
     {
@@ -87,6 +87,11 @@ public sealed class EventWriter(CommitLog commitLog, PartitionCatalog? partition
         await using var connection = await commit.ConnectAsync();
         await using var commands = new NpgsqlBatch(connection);
         commands.BatchCommands.Add(commit.LogEntry());
+        if (IdempotencyKeys.InsertOf(batch) is { } keys)
+        {
+            commands.BatchCommands.Add(keys); // before the rows: a key taken already fails the batch before they are sent
+        }
+
         var insert = new NpgsqlBatchCommand(GrainsSql.Get("Users/InsertEvents.sql"));
         insert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = userIds });
         insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });

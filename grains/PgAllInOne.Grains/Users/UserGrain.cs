@@ -3,8 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.GrainInterfaces.Idempotency;
 using PgAllInOne.GrainInterfaces.Users;
 using PgAllInOne.Grains.Audit;
+using PgAllInOne.Grains.Idempotency;
 using PgAllInOne.Grains.Json;
 using PgAllInOne.OrleansExtensions.DatabaseFailures;
 using PgAllInOne.Postgres;
@@ -71,13 +73,26 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, S
         return user;
     }
 
-    public async Task<int> RecordEvents(IReadOnlyList<NewEvent> events)
+    public async Task<int> RecordEvents(IReadOnlyList<NewEvent> events, IdempotencyKey? idempotencyKey = null)
     {
         _ = user ?? throw NotFound();
+        var normalized = UserValidation.Normalize(events);
+        var now = clock.GetUtcNow();
+        var key = IdempotentRequests.Events(idempotencyKey, id, events, now);
         try
         {
-            user = await writer.WriteAsync(id, UserValidation.Normalize(events), clock.GetUtcNow());
+            user = await writer.WriteAsync(id, normalized, now, key);
             writtenAt = reads.Now();
+        }
+        catch (Exception exception) when (key is not null && IdempotencyKeys.IsTaken(exception))
+        {
+            // A repeat: its events were stored with the key (by this activation or an earlier one, whose count the row has).
+            if (await IdempotencyKeys.RepeatAsync(dataSource, key) is not { } stored)
+            {
+                throw; // taken, yet purged since: the window has passed
+            }
+
+            return IdempotentRequests.Count(stored);
         }
         catch (CommitOutcomeUnknownException)
         {

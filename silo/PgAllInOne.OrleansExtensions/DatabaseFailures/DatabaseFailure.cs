@@ -15,6 +15,7 @@ public static class DatabaseFailure
     public static Exception? Translate(Exception exception) => exception switch
     {
         WriteRefusedException refused => new ValidationException(refused.Message),
+        IdempotencyMismatchException reused => new IdempotencyKeyReusedException(reused.Message),
         CommitOutcomeUnknownException unknown => new WriteOutcomeUnknownException(unknown.Message),
         GroupCommitRefusedException { Reason: Enqueued.Full } full => new OverloadedException(full.Message),
         GroupCommitRefusedException closed => new SiloUnavailableException(closed.Message),

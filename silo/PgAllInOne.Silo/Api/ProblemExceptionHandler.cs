@@ -29,9 +29,13 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             NotFoundException e => (404, "Not found", e.Message),
             ConflictException e => (409, "Conflict", e.Message),
             VersionMismatchException e => (412, "Version mismatch", e.Message),
+            IdempotencyKeyReusedException e => (422, "Idempotency key reused", e.Message),
+            PgAllInOne.Postgres.IdempotencyMismatchException e => (422, "Idempotency key reused", e.Message),
             InconsistentStateException => (409, "Conflict", "The item was changed by another request at the same time; read it again and retry."),
             OverloadedException e => (503, "Overloaded", e.Message),
             _ when DatabaseFailure.IsOutcomeUnknownWithin(exception) => (503, "Outcome unknown", OutcomeUnknown),
+            // The call reached a silo that stopped, or got no answer in time: a write may have been done all the same.
+            SiloUnavailableException or TimeoutException when !HttpMethods.IsGet(context.Request.Method) => (503, "Outcome unknown", CallOutcomeUnknown),
             SiloUnavailableException or OrleansMessageRejectionException or TimeoutException => (503, "Unavailable", "The cluster could not serve this now; try again."),
             _ when DatabaseFailure.IsTransientWithin(exception) => (503, "Unavailable", "PostgreSQL cannot be reached now; try again."),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Cancelled", "The client went away."),
@@ -62,7 +66,10 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
     }
 
     private const string OutcomeUnknown =
-        "The connection to PostgreSQL was lost as this write was committed, and PostgreSQL could not be asked in time whether it was stored: it may have been. Read back what it would have changed before sending it again.";
+        "The connection to PostgreSQL was lost as this write was committed, and PostgreSQL could not be asked in time whether it was stored: it may have been. Retry with the same Idempotency-Key: that stores it once, or answers with what was stored. Without one, read back what it would have changed before sending it again.";
+
+    private const string CallOutcomeUnknown =
+        "The silo that had this write stopped, or did not answer in time, so whether it was stored is not known. Retry with the same Idempotency-Key: that stores it once, or answers with what was stored. Without one, read back what it would have changed before sending it again.";
 
     // The framework's binders say which parameter failed in .NET terms; the parameter's name is the field a client sent,
     // and its type says what the field accepts.

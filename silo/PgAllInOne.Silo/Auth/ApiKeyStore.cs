@@ -102,6 +102,17 @@ public sealed class ApiKeyStore(PostgresDatabase database) : IPostgresNotificati
         return new CreatedApiKey(id, name, role, key);
     }
 
+    /// <summary>
+    /// Creates a key in one transaction with <paramref name="idempotency"/>'s row (and its audit entry), the row holding the answer
+    /// sealed with <paramref name="credential"/> (the caller's): a repeat of the key returns the key first created.
+    /// </summary>
+    public Task<CreatedApiKey> CreateOnceAsync(string name, string role, AuditActor actor, IdempotencyRow idempotency, string credential, CancellationToken cancellationToken) =>
+        IdempotencyKeys.WriteAsync(
+            database.DataSource, idempotency, (connection, _) => CreateAsync(name, role, actor, cancellationToken, connection),
+            save: created => SealedResult.Seal(System.Text.Json.JsonSerializer.Serialize(created, Api.ApiJsonContext.Default.CreatedApiKey), credential),
+            load: stored => System.Text.Json.JsonSerializer.Deserialize(SealedResult.Open(stored, credential), Api.ApiJsonContext.Default.CreatedApiKey)!,
+            cancellationToken);
+
     public async Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken)
     {
         await using var command = database.DataSource.CreateCommand(SiloSql.Get("Auth/ListApiKeys.sql"));

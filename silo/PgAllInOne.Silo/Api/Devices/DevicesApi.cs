@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using PgAllInOne.Api.Contracts;
 using PgAllInOne.Api.Contracts.Devices;
 using PgAllInOne.GrainInterfaces.Devices;
@@ -16,7 +17,7 @@ public static class DevicesApi
     {
         var group = app.MapGroup("/api/devices").WithTags("Devices").RequireAuthorization(ApiRoles.Reader)
             .WithParameter("id", DevicesContract.Id);
-        group.MapPost("/{id}/metrics", IngestAsync).RequireAuthorization(ApiRoles.Writer)
+        group.MapPost("/{id}/metrics", IngestAsync).RequireAuthorization(ApiRoles.Writer).WithIdempotencyKey()
             .WithBody(DevicesContract.Readings)
             .WithRequestBodyDescription(DevicesContract.ReadingsBounds)
             .WithExamples(AcceptedCountExample.Example);
@@ -32,8 +33,9 @@ public static class DevicesApi
         return group;
     }
 
-    private static async Task<Accepted<AcceptedCount>> IngestAsync(string id, MetricReadingRequest[] readings, IGrainFactory grains)
+    private static async Task<Accepted<AcceptedCount>> IngestAsync(string id, MetricReadingRequest[] readings, [FromHeader(Name = IdempotencyHeader.Name)] string? idempotencyKey, HttpContext context, IGrainFactory grains)
     {
+        var key = IdempotencyHeader.Read(idempotencyKey, context);
         if (readings is null || readings.Length is 0 or > DeviceRules.MaxReadingsPerCall)
         {
             throw new ValidationException($"Send 1 to {DeviceRules.MaxReadingsPerCall} readings at once.");
@@ -42,7 +44,7 @@ public static class DevicesApi
         var valid = readings.Select((r, i) => r is null
             ? throw new ValidationException($"readings[{i}] must be an object.")
             : new MetricReading(r.Metric ?? "", r.Value ?? throw new ValidationException($"readings[{i}].value is required."), r.Time, r.Tags)).ToList();
-        var accepted = await Device(grains, id).Ingest(valid);
+        var accepted = await Device(grains, id).Ingest(valid, key);
         return TypedResults.Accepted($"/api/devices/{Uri.EscapeDataString(id)}/latest", new AcceptedCount(accepted)); // a header holds ASCII only
     }
 

@@ -17,7 +17,7 @@ public static class DocumentsApi
         var documents = app.MapGroup("/api/documents").WithTags("Documents").RequireAuthorization(ApiRoles.Reader)
             .WithParameter("id", DocumentsContract.Id)
             .WithExamples(DocumentsContract.DocumentView);
-        documents.MapPost("/", AddAsync).RequireAuthorization(ApiRoles.Writer)
+        documents.MapPost("/", AddAsync).RequireAuthorization(ApiRoles.Writer).WithIdempotencyKey()
             .WithBody(DocumentsContract.Document)
             .WithParameter(ContentLanguage, DocumentsContract.ContentLanguage)
             .WithExamples(DocumentsContract.CreatedId);
@@ -38,9 +38,10 @@ public static class DocumentsApi
     private const string ContentLanguage = "Content-Language";
 
     private static async Task<Created<CreatedId>> AddAsync(
-        DocumentRequest request, [FromHeader(Name = ContentLanguage)] string? contentLanguage, IGrainFactory grains)
+        DocumentRequest request, [FromHeader(Name = ContentLanguage)] string? contentLanguage, [FromHeader(Name = IdempotencyHeader.Name)] string? idempotencyKey, HttpContext context, IGrainFactory grains)
     {
-        var id = await Store(grains).Add(ToDocument(request, contentLanguage));
+        var key = IdempotencyHeader.Read(idempotencyKey, context);
+        var id = await Store(grains).Add(ToDocument(request, contentLanguage), key);
         return TypedResults.Created($"/api/documents/{id}", new CreatedId(id));
     }
 

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PgAllInOne.Api.Contracts.Keys;
+using Microsoft.AspNetCore.Mvc;
 using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.Grains;
+using PgAllInOne.Postgres;
 using PgAllInOne.Silo.Api.Audit;
 using PgAllInOne.Silo.Api.OpenApi;
 using PgAllInOne.Silo.Auth;
@@ -12,7 +15,7 @@ public static class KeysApi
     public static RouteGroupBuilder MapKeysApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/keys").WithTags("Keys").RequireAuthorization(ApiRoles.Admin);
-        group.MapPost("/", CreateAsync)
+        group.MapPost("/", CreateAsync).WithIdempotencyKey()
             .WithBody(KeysContract.NewKey)
             .WithExamples(KeysContract.CreatedApiKey);
         group.MapGet("/", ListAsync)
@@ -22,8 +25,10 @@ public static class KeysApi
         return group;
     }
 
-    private static async Task<Created<CreatedApiKey>> CreateAsync(CreateKeyRequest request, ApiKeyStore keys, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<Created<CreatedApiKey>> CreateAsync(
+        CreateKeyRequest request, [FromHeader(Name = IdempotencyHeader.Name)] string? idempotencyKey, HttpContext http, ApiKeyStore keys, [FromKeyedServices(DataClock.Key)] TimeProvider clock, CancellationToken cancellationToken)
     {
+        var sent = IdempotencyHeader.Read(idempotencyKey, http);
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > KeysContract.MaxNameLength || request.Name.Any(char.IsControl))
         {
             throw new ValidationException($"name must be 1-{KeysContract.MaxNameLength} characters without control characters.");
@@ -36,7 +41,13 @@ public static class KeysApi
             throw new ValidationException($"role must be one of {string.Join(", ", ApiRoles.All)}.");
         }
 
-        var created = await keys.CreateAsync(request.Name, request.Role, HttpAuditActor.Of(http), cancellationToken);
+        var idempotency = sent is null
+            ? null
+            : new IdempotencyRow(sent.Scope, sent.Key, IdempotencyKeys.Fingerprint("keys", request.Name, request.Role), "", clock.GetUtcNow());
+        var credential = ApiKeyAuthenticationHandler.PresentedKey(http.Request) ?? http.Request.Cookies[DashboardSession.CookieName] ?? "";
+        var created = idempotency is null
+            ? await keys.CreateAsync(request.Name, request.Role, HttpAuditActor.Of(http), cancellationToken)
+            : await keys.CreateOnceAsync(request.Name, request.Role, HttpAuditActor.Of(http), idempotency, credential, cancellationToken);
         return TypedResults.Created($"/api/keys/{created.Id}", created);
     }
 

@@ -25,8 +25,9 @@ internal sealed class ApiOperationTransformer : IOpenApiOperationTransformer
         [412] = "If-Match names another version than the current one.",
         [413] = "The body is larger than the server accepts.",
         [415] = "The body is not sent as JSON (Content-Type: application/json).",
+        [422] = "The Idempotency-Key was used before for another request (another body or target); nothing was written.",
         [429] = "The key sent more requests than its rate allows; see Retry-After.",
-        [503] = "The cluster or PostgreSQL cannot serve this now; see Retry-After.",
+        [503] = "The cluster or PostgreSQL cannot serve this now; see Retry-After. Unavailable or Overloaded: nothing was written. Outcome unknown: a write may have been stored; retry with the same Idempotency-Key.",
     };
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)

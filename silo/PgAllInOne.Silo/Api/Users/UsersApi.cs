@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using PgAllInOne.Api.Contracts;
 using PgAllInOne.Api.Contracts.Users;
 using PgAllInOne.GrainInterfaces.Users;
@@ -17,12 +18,12 @@ public static class UsersApi
         var group = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization(ApiRoles.Reader)
             .WithParameter("id", UsersContract.Id)
             .WithExamples(UsersContract.UserView);
-        group.MapPost("/", CreateAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(409)
+        group.MapPost("/", CreateAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(409).WithIdempotencyKey()
             .WithBody(UsersContract.NewUser);
         group.MapGet("/{id}", GetAsync).ProducesProblem(404);
         group.MapPatch("/{id}/profile", PatchProfileAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404).ProducesProblem(412)
             .WithRequestBodyDescription(UsersContract.ProfilePatch);
-        group.MapPost("/{id}/events", RecordEventsAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404)
+        group.MapPost("/{id}/events", RecordEventsAsync).RequireAuthorization(ApiRoles.Writer).ProducesProblem(404).WithIdempotencyKey()
             .WithBody(UsersContract.NewEvent)
             .WithRequestBodyDescription(UsersContract.Events)
             .WithExamples(AcceptedCountExample.Example);
@@ -35,9 +36,10 @@ public static class UsersApi
         return group;
     }
 
-    private static async Task<Created<UserView>> CreateAsync(CreateUserRequest request, IGrainFactory grains)
+    private static async Task<Created<UserView>> CreateAsync(CreateUserRequest request, [FromHeader(Name = IdempotencyHeader.Name)] string? idempotencyKey, HttpContext context, IGrainFactory grains)
     {
-        var user = await grains.GetGrain<IUserRegistryGrain>("http").Create(new NewUser(request.Username ?? "", request.Email ?? "", request.Profile));
+        var key = IdempotencyHeader.Read(idempotencyKey, context);
+        var user = await grains.GetGrain<IUserRegistryGrain>("http").Create(new NewUser(request.Username ?? "", request.Email ?? "", request.Profile), key);
         return TypedResults.Created($"/api/users/{user.Id}", user.ToResponse());
     }
 
@@ -47,12 +49,13 @@ public static class UsersApi
     private static async Task<Ok<UserView>> PatchProfileAsync(string id, JsonElement patch, HttpRequest request, IGrainFactory grains) =>
         TypedResults.Ok((await User(grains, id).PatchProfile(patch, HttpInput.IfMatch(request))).ToResponse());
 
-    private static async Task<Created<AcceptedCount>> RecordEventsAsync(string id, JsonElement body, IGrainFactory grains)
+    private static async Task<Created<AcceptedCount>> RecordEventsAsync(string id, JsonElement body, [FromHeader(Name = IdempotencyHeader.Name)] string? idempotencyKey, HttpContext context, IGrainFactory grains)
     {
+        var key = IdempotencyHeader.Read(idempotencyKey, context);
         var events = HttpInput.OneOrMany(body, EventRules.MaxEventsPerCall, e => e.Deserialize(ApiJsonContext.Default.NewEventRequest), "events", UsersContract.NewEvent)
             .Select(e => new NewEvent(e.Type ?? "", e.Data, e.Timestamp))
             .ToList();
-        var accepted = await User(grains, id).RecordEvents(events);
+        var accepted = await User(grains, id).RecordEvents(events, key);
         return TypedResults.Created($"/api/users/{id}/events", new AcceptedCount(accepted));
     }
 
