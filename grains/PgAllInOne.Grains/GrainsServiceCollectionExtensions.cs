@@ -15,6 +15,10 @@ public static class GrainsServiceCollectionExtensions
     public static IServiceCollection AddDataGrains(this IServiceCollection services)
     {
         services.TryAddKeyedSingleton(DataClock.Key, TimeProvider.System);
+        // Partitions are DDL: made on the owner's connection where the silo has one (ConnectionStrings:PostgresAdmin).
+        services.TryAddSingleton(provider => new Partitions.PartitionCatalog(
+            provider.GetKeyedService<Npgsql.NpgsqlDataSource>(PostgresDatabase.AdminKey) ?? provider.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+            provider.GetRequiredKeyedService<TimeProvider>(DataClock.Key)));
         services.TryAddSingleton<Devices.MetricsWriter>();
         services.TryAddSingleton<Users.EventWriter>();
         return services;
@@ -33,7 +37,7 @@ public static class GrainsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Adds the partition upkeep, metric retention, record TTL and audit retention job (sections "Maintenance" and "Audit").</summary>
+    /// <summary>Adds the partition upkeep, metric retention, record TTL and audit retention job (sections "Maintenance" and "Audit") and the rollup job (section "Rollups").</summary>
     public static IServiceCollection AddPartitionMaintenance(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MaintenanceOptions>().Bind(configuration.GetSection(MaintenanceOptions.SectionName)).ValidateOnStart();
@@ -42,6 +46,9 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<Audit.AuditOptions>, Audit.AuditOptionsValidator>();
         services.TryAddKeyedSingleton(DataClock.Key, TimeProvider.System);
         services.AddHostedService<PartitionMaintenanceService>();
+        services.AddOptions<Rollups.RollupOptions>().Bind(configuration.GetSection(Rollups.RollupOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Rollups.RollupOptions>, Rollups.RollupOptionsValidator>();
+        services.AddHostedService<Rollups.RollupService>();
         return services;
     }
 }

@@ -95,10 +95,18 @@ public sealed class PostgresDatabase : IAsyncDisposable
             await embedded.StartAsync(cancellationToken);
         }
 
-        await new MigrationRunner(AdminDataSource, loggerFactory.CreateLogger<MigrationRunner>()).ApplyAsync(cancellationToken);
-        if (!ReferenceEquals(AdminDataSource, DataSource))
+        try
         {
-            await ServingRole.GrantAsync(AdminDataSource, new NpgsqlConnectionStringBuilder(ConnectionString).Username, loggerFactory.CreateLogger<ServingRole>(), cancellationToken);
+            await new MigrationRunner(AdminDataSource, loggerFactory.CreateLogger<MigrationRunner>()).ApplyAsync(cancellationToken);
+            if (!ReferenceEquals(AdminDataSource, DataSource))
+            {
+                await ServingRole.GrantAsync(AdminDataSource, new NpgsqlConnectionStringBuilder(ConnectionString).Username, loggerFactory.CreateLogger<ServingRole>(), cancellationToken);
+            }
+        }
+        catch (Exception exception) when (PostgresCertificateException.IsCertificateRefusal(exception))
+        {
+            // A server that is not the one configured is no passing fault: the silo stops, saying which server and why.
+            throw await PostgresCertificateException.ExplainAsync(AdminConnectionString, exception, cancellationToken);
         }
 
         MigrationsApplied = true;

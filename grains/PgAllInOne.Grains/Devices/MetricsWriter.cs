@@ -1,12 +1,14 @@
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Devices;
+using PgAllInOne.Grains.Partitions;
 using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains.Devices;
 
 /// <summary>Group commit for readings: batches of many devices go into one binary COPY and one commit.</summary>
-public sealed class MetricsWriter(CommitLog commitLog)
+/// <remarks>Before writing, the partitions of the batch's days are made sure of, when a <see cref="PartitionCatalog"/> is given.</remarks>
+public sealed class MetricsWriter(CommitLog commitLog, PartitionCatalog? partitions = null)
     : PartitionedTableWriter<MetricsWriter.PendingReadings, int>("metrics", commitLog, MaxRowsPerCopy, static pending => pending.Readings.Count)
 {
     private const int MaxRowsPerCopy = 50_000;
@@ -17,6 +19,11 @@ public sealed class MetricsWriter(CommitLog commitLog)
 
     protected override async Task CommitRowsAsync(List<PendingReadings> batch, GroupCommit commit)
     {
+        if (partitions is not null)
+        {
+            await partitions.EnsureAsync(PartitionScheme.Metrics, batch.SelectMany(p => p.Readings.Select(r => r.Time ?? p.Now)));
+        }
+
         await CopyAsync(batch, commit);
         Answer(batch);
     }

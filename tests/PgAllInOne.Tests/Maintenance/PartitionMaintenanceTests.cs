@@ -59,18 +59,25 @@ public sealed class PartitionMaintenanceTests(PostgresFixture postgres) : IClass
     }
 
     [Fact]
-    public async Task RowsWaitingInTheDefaultPartition_MoveWhenTheirPartitionIsCreated()
+    public async Task RowsWaitingInTheDefaultPartitions_GetPartitionsOfTheirOwnPeriods_PastOrFuture_InOneRound()
     {
         await using var dataSource = await MigratedDatabaseAsync(postgres);
-        await ExecuteAsync(dataSource, "INSERT INTO events (user_id, type, occurred_at) VALUES (1, 'early', '2026-12-05T08:00:00Z'), (1, 'later', '2027-06-01T00:00:00Z')");
+        await ExecuteAsync(dataSource, "INSERT INTO events (user_id, type, occurred_at) VALUES (1, 'early', '2026-12-05T08:00:00Z'), (1, 'later', '2027-06-01T00:00:00Z'), (1, 'history', '2001-02-28T23:59:59Z')");
+        await ExecuteAsync(dataSource, "INSERT INTO metrics (time, device_id, metric, value) SELECT TIMESTAMPTZ '2026-11-01T00:00:00Z' + i * interval '1 hour', 'd1', 'temp', i FROM generate_series(0, 47) i");
         Assert.Equal("events_default", await ScalarAsync(dataSource, "SELECT tableoid::regclass::text FROM events WHERE type = 'early'"));
 
         var report = await Maintenance(dataSource).RunOnceAsync(Now);
 
         Assert.False(report.Skipped);
         Assert.Equal("events_p2026_12", await ScalarAsync(dataSource, "SELECT tableoid::regclass::text FROM events WHERE type = 'early'"));
-        Assert.Equal("events_default", await ScalarAsync(dataSource, "SELECT tableoid::regclass::text FROM events WHERE type = 'later'"));
-        Assert.Equal(2L, await ScalarAsync(dataSource, "SELECT count(*) FROM events"));
+        Assert.Equal("events_p2027_06", await ScalarAsync(dataSource, "SELECT tableoid::regclass::text FROM events WHERE type = 'later'"));
+        Assert.Equal("events_p2001_02", await ScalarAsync(dataSource, "SELECT tableoid::regclass::text FROM events WHERE type = 'history'"));
+        Assert.Contains("metrics_p2026_11_01", report.Created);
+        Assert.Contains("metrics_p2026_11_02", report.Created);
+        Assert.Equal(0L, await ScalarAsync(dataSource, "SELECT count(*) FROM events_default"));
+        Assert.Equal(0L, await ScalarAsync(dataSource, "SELECT count(*) FROM metrics_default"));
+        Assert.Equal(3L, await ScalarAsync(dataSource, "SELECT count(*) FROM events"));
+        Assert.Equal(24L, await ScalarAsync(dataSource, "SELECT count(*) FROM metrics_p2026_11_02"));
     }
 
     [Fact]
