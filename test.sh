@@ -11,6 +11,11 @@ command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/n
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # The dashboard is tested in a real headless browser: Debian's chromium, driven by Playwright (never a downloaded one).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The compose PostgreSQL's pgaudit settings are tried on a real server: the extension for this machine's PostgreSQL.
+for bin in /usr/lib/postgresql/*/bin; do
+  version=$(basename "$(dirname "$bin")")
+  [ -f "/usr/lib/postgresql/$version/lib/pgaudit.so" ] || need+=("postgresql-$version-pgaudit")
+done
 # /metrics is checked by Prometheus' own promtool (Debian's prometheus package).
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 # PostgreSQL high availability is tested on a real Patroni cluster (three PostgreSQL nodes) coordinated by etcd; the

@@ -88,7 +88,7 @@ public sealed partial class DeploymentFileTests
             Assert.Equal(name, environment["Silo__AdvertisedHost"]);
         }
 
-        foreach (var key in new[] { "Silo__ClusterId", "ConnectionStrings__Postgres" })
+        foreach (var key in new[] { "Silo__ClusterId", "ConnectionStrings__Postgres_FILE", "ConnectionStrings__PostgresAdmin_FILE" })
         {
             Assert.Single(silos.Select(silo => ComposeEnvironment(silo.Service)[key]).Distinct());
         }
@@ -331,7 +331,8 @@ public sealed partial class DeploymentFileTests
         Assert.Equal(composeSettings.Keys.Where(key => !key.StartsWith("ssl", StringComparison.Ordinal)).Order(), k8sSettings.Keys.Order());
         foreach (var settings in new[] { composeSettings, k8sSettings })
         {
-            Assert.Equal("pg_stat_statements", settings["shared_preload_libraries"]);
+            Assert.Equal("pg_stat_statements,pgaudit", settings["shared_preload_libraries"]);
+            Assert.Equal("ddl,role", settings["pgaudit.log"]);
             Assert.Equal("all", settings["pg_stat_statements.track"]);
             Assert.False(settings.ContainsKey("synchronous_commit"), "acknowledged writes must be durable");
         }
@@ -348,14 +349,17 @@ public sealed partial class DeploymentFileTests
         const string Extension = "CREATE EXTENSION IF NOT EXISTS pg_stat_statements;";
         Assert.Contains(Extension, Read("docker/postgres/init.sql"), StringComparison.Ordinal);
         Assert.Contains("./postgres/init.sql:/docker-entrypoint-initdb.d/init.sql:ro", compose.Items("services", "postgres", "volumes").Cast<string>());
-        Assert.Contains(Extension, manifests.Named("ConfigMap", "postgres-init").Text("data", "init.sql"), StringComparison.Ordinal);
+        Assert.Equal(Read("docker/postgres/init.sql"), manifests.Named("ConfigMap", "postgres-init").Text("data", "init.sql"));
     }
 
     [Fact]
     public void ComposeSilos_StartOnlyOnceTheirPostgresAndRedisAreHealthy()
     {
         var compose = Compose();
-        Assert.Equal("postgres:16", compose.Text("services", "postgres", "image"));
+        Assert.Equal("pgallinone/postgres:16", compose.Text("services", "postgres", "image"));
+        Assert.Equal("./postgres", compose.Text("services", "postgres", "build", "context"));
+        Assert.Contains("FROM postgres:16", Read("docker/postgres/Dockerfile"), StringComparison.Ordinal);
+        Assert.Contains("postgresql-16-pgaudit", Read("docker/postgres/Dockerfile"), StringComparison.Ordinal);
         Assert.Equal("redis:7", compose.Text("services", "redis", "image"));
         Assert.Contains("pg_isready", compose.Items("services", "postgres", "healthcheck", "test").Cast<string>());
         Assert.Contains("redis-cli", compose.Items("services", "redis", "healthcheck", "test").Cast<string>());

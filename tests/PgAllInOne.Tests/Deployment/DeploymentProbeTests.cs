@@ -26,9 +26,17 @@ public sealed class DeploymentProbeTests(PostgresFixture postgres) : IClassFixtu
 
         // silo1's environment from docker-compose.yml, with the addresses of this machine instead of the compose network.
         var port = FreePort();
+        // Its connection strings come from secret files as in compose: here files of this machine's two roles.
+        Directory.CreateDirectory(data.Path);
+        var database = await postgres.CreateDatabaseAsync();
+        var adminFile = Path.Combine(data.Path, "postgres-admin.connection");
+        var servingFile = Path.Combine(data.Path, "postgres.connection");
+        await File.WriteAllTextAsync(adminFile, database);
+        await File.WriteAllTextAsync(servingFile, PostgresServer.Serving(database));
         var environment = new Dictionary<string, string>(ComposeEnvironment(ComposeSilos(Compose())[0].Service), StringComparer.Ordinal)
         {
-            ["ConnectionStrings__Postgres"] = await postgres.CreateDatabaseAsync(),
+            ["ConnectionStrings__PostgresAdmin_FILE"] = adminFile,
+            ["ConnectionStrings__Postgres_FILE"] = servingFile,
             ["Urls"] = $"http://127.0.0.1:{port}",
             ["Silo__Port"] = "0",
             ["Silo__AdvertisedHost"] = "127.0.0.1",

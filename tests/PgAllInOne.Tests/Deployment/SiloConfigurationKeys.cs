@@ -9,7 +9,7 @@ namespace PgAllInOne.Tests.Deployment;
 /// </summary>
 public static class SiloConfigurationKeys
 {
-    private static readonly string[] FixedKeys = ["ConnectionStrings:Postgres", "ConnectionStrings:Redis", "Urls"];
+    private static readonly string[] FixedKeys = ["ConnectionStrings:Postgres", "ConnectionStrings:PostgresAdmin", "ConnectionStrings:Redis", "Urls"];
 
     /// <summary>Read by .NET and ASP.NET Core themselves or by OpenTelemetry, not by the silo's options.</summary>
     private static readonly string[] StandardPrefixes = ["ASPNETCORE_", "DOTNET_", "OTEL_"];
@@ -21,11 +21,15 @@ public static class SiloConfigurationKeys
     public static bool IsStandard(string variable) =>
         StandardPrefixes.Any(prefix => variable.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>An environment variable's configuration key: the PGAIO__ prefix dropped, <c>__</c> read as <c>:</c>.</summary>
+    /// <summary>
+    /// An environment variable's configuration key: the PGAIO__ prefix dropped, <c>__</c> read as <c>:</c>, and a
+    /// section's <c>Key_FILE</c> read as the <c>Key</c> whose value the file holds (<see cref="SecretFiles"/>).
+    /// </summary>
     public static string KeyOf(string variable)
     {
         var name = variable.StartsWith(SiloPrefix, StringComparison.OrdinalIgnoreCase) ? variable[SiloPrefix.Length..] : variable;
-        return name.Replace("__", ":", StringComparison.Ordinal);
+        var key = name.Replace("__", ":", StringComparison.Ordinal);
+        return key.Contains(':', StringComparison.Ordinal) && key.EndsWith(SecretFiles.Suffix, StringComparison.OrdinalIgnoreCase) ? key[..^SecretFiles.Suffix.Length] : key;
     }
 
     private static HashSet<string> Collect()
