@@ -29,7 +29,7 @@ public static class BackupServiceCollectionExtensions
             var silo = provider.GetRequiredService<IOptions<SiloOptions>>().Value;
             return new BackupService(
                 provider.GetRequiredService<IOptions<BackupOptions>>().Value,
-                configuration.GetConnectionString("PostgresAdmin") is { Length: > 0 } admin ? admin : database.ConnectionString,
+                database.AdminConnectionString,
                 database.IsEmbedded ? Path.GetFullPath(silo.DataDirectory) : null,
                 provider.GetRequiredService<WriteGate>(),
                 provider.GetRequiredService<TimeProvider>(),

@@ -35,6 +35,7 @@ public static class SiloBuilderExtensions
         services.AddOptions<PostgresDatabaseOptions>().Configure<IOptions<SiloOptions>>((database, options) =>
         {
             database.ConnectionString = configuration.GetConnectionString("Postgres");
+            database.AdminConnectionString = configuration.GetConnectionString("PostgresAdmin");
             database.DataDirectory = options.Value.DataDirectory;
             database.MaxPoolSize = options.Value.MaxPoolSize;
         });
@@ -43,6 +44,7 @@ public static class SiloBuilderExtensions
         services.AddSingleton<PostgresReachability>();
         services.AddStandbyReads(configuration);
         services.AddSingleton(provider => provider.GetRequiredService<PostgresDatabase>().DataSource);
+        services.AddKeyedSingleton(PostgresDatabase.AdminKey, (provider, _) => provider.GetRequiredService<PostgresDatabase>().AdminDataSource);
 
         // A lost commit answer is looked up for half a request's timeout: its caller, who may have waited that long in the queue, still hears it.
         services.AddSingleton(provider => new CommitLog(

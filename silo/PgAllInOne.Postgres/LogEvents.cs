@@ -18,6 +18,8 @@ internal static class LogEvents
     public const int EmbeddedPostgresStarted = 300;
     public const int EmbeddedPostgresStopped = 301;
     public const int EmbeddedPostgresRelocated = 302;
+    public const int ServingRoleGranted = 310;
+    public const int ServingLoginIsSuperuser = 311;
     public const int BackupsStarted = 460;
     public const int WalReceiverStopped = 461;
     public const int BaseBackupTaken = 462;

@@ -28,7 +28,6 @@ public sealed partial class PostgresTopology : BackgroundService
     private readonly ImmutableDictionary<string, NpgsqlDataSource> byHost;
     private readonly Queue<(DateTimeOffset At, ulong Position)> primaryPositions = new();
     private ImmutableArray<HostStatus> statuses;
-    private ulong lastPrimaryPosition;
     private int rotation;
 
     public PostgresTopology(PostgresDatabase database, PostgresReachability reachability, IOptions<StandbyReadOptions> options, TimeProvider time, ILogger<PostgresTopology> logger)
@@ -142,21 +141,23 @@ public sealed partial class PostgresTopology : BackgroundService
             if (primary is not null)
             {
                 primaryPositions.Enqueue((primary.AskedAt, primary.Position));
-                lastPrimaryPosition = primary.Position;
                 while (primaryPositions.Count > 0 && primary.AskedAt - primaryPositions.Peek().At > HistorySpan)
                 {
                     primaryPositions.Dequeue();
                 }
             }
 
-            next = [.. hosts.Select(h => Status(h, found[h], primary is not null))];
+            // No primary answers (a failover under way): nothing new can be acknowledged, and every acknowledged commit
+            // reached the synchronous standby, which is then the furthest of them.
+            var furthest = primary is null ? found.Values.Where(p => p.Role == HostRole.Standby).Select(p => p.Position).DefaultIfEmpty(ulong.MaxValue).Max() : (ulong?)null;
+            next = [.. hosts.Select(h => Status(h, found[h], furthest))];
             statuses = next;
         }
 
         ReportChanges(previous, next);
     }
 
-    private HostStatus Status(string host, Probe probe, bool primaryFound)
+    private HostStatus Status(string host, Probe probe, ulong? furthestWithoutPrimary)
     {
         if (probe.Role != HostRole.Standby)
         {
@@ -172,9 +173,9 @@ public sealed partial class PostgresTopology : BackgroundService
             }
         }
 
-        // No primary answers (a failover under way): nothing new can be acknowledged, so a standby that has replayed
-        // all it received and all the primary was last seen to have is as current as any host can be.
-        if (!primaryFound && probe.ReplayedAll && probe.Position >= lastPrimaryPosition)
+        // Without a primary, the standby that has replayed the furthest is as current as any host can be. (Whether it has
+        // replayed all it received says nothing: a stream cut mid-record leaves a received tail that is never replayed.)
+        if (furthestWithoutPrimary is { } furthest && probe.Position >= furthest)
         {
             replayed = probe.AskedAt;
         }
@@ -194,11 +195,11 @@ public sealed partial class PostgresTopology : BackgroundService
             await reader.ReadAsync(timeout.Token);
             var inRecovery = reader.GetBoolean(0);
             var position = reader.IsDBNull(1) ? 0UL : (ulong)reader.GetFieldValue<NpgsqlLogSequenceNumber>(1);
-            return new Probe(inRecovery ? HostRole.Standby : HostRole.Primary, position, reader.GetBoolean(2), askedAt);
+            return new Probe(inRecovery ? HostRole.Standby : HostRole.Primary, position, askedAt);
         }
         catch (Exception exception) when (exception is NpgsqlException or OperationCanceledException or IOException or TimeoutException)
         {
-            return new Probe(HostRole.Unreachable, 0, false, askedAt);
+            return new Probe(HostRole.Unreachable, 0, askedAt);
         }
     }
 
@@ -226,5 +227,5 @@ public sealed partial class PostgresTopology : BackgroundService
     [LoggerMessage(EventId = LogEvents.PostgresHostRoleChanged, Level = LogLevel.Warning, Message = "PostgreSQL host {Host} is now {Role} (was {Previous})")]
     private static partial void LogRoleChanged(ILogger logger, string host, HostRole previous, HostRole role);
 
-    private sealed record Probe(HostRole Role, ulong Position, bool ReplayedAll, DateTimeOffset AskedAt);
+    private sealed record Probe(HostRole Role, ulong Position, DateTimeOffset AskedAt);
 }

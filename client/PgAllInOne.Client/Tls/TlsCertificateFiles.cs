@@ -107,7 +107,7 @@ internal sealed partial class TlsCertificateFiles
         X509Certificate2 publicPart;
         try
         {
-            publicPart = X509Certificate2.CreateFromPemFile(paths.Certificate);
+            publicPart = X509Certificate2.CreateFromPem(File.ReadAllText(paths.Certificate));
         }
         catch (CryptographicException)
         {

@@ -9,9 +9,10 @@ namespace PgAllInOne.Grains.Maintenance;
 /// Keeps the partitioned tables ready: monthly <c>events</c> partitions and daily <c>metrics</c> partitions created
 /// ahead of time, a partition for every period whose rows wait in a default partition (the rows moved into it),
 /// metric partitions past retention dropped whole (with their rollups), expired records deleted, the group commit log
-/// purged past its window. One silo at a time, under an advisory lock; the DDL itself goes through <see cref="PartitionCatalog"/>.
+/// purged past its window, audit entries past their retention deleted. One silo at a time, under an advisory lock, on the
+/// owner's connection; the DDL itself goes through <see cref="PartitionCatalog"/>.
 /// </summary>
-public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<MaintenanceOptions> options)
+public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<MaintenanceOptions> options, IOptions<Audit.AuditOptions>? audit = null)
 {
     // Any fixed 64-bit number shared by all silos; spells "pgaiomnt" in ASCII.
     private const long LockKey = 0x7067_6169_6f6d_6e74;
@@ -22,7 +23,7 @@ public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<M
         var dropped = new List<string>();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var retainedFrom = today.AddDays(-options.Value.MetricRetentionDays);
-        int expired, purged;
+        int expired, purged, expiredAudit;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
@@ -57,6 +58,8 @@ public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<M
 
             expired = await ExecuteAsync(connection, "Maintenance/DeleteExpiredRecords.sql", now, cancellationToken);
             purged = await CommitLog.PurgeAsync(connection, now - options.Value.CommitLogRetention, cancellationToken);
+            var auditRetention = TimeSpan.FromDays((audit?.Value ?? new Audit.AuditOptions()).RetentionDays);
+            expiredAudit = await ExecuteAsync(connection, "Maintenance/DeleteExpiredAudit.sql", now - auditRetention, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -64,7 +67,7 @@ public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<M
         // and its rows in a transaction of its own, so that writers wait on one period's move at most.
         await MoveOutOfDefaultAsync(connection, PartitionScheme.Events, DateOnly.MinValue, created, cancellationToken);
         await MoveOutOfDefaultAsync(connection, PartitionScheme.Metrics, retainedFrom, created, cancellationToken);
-        return new MaintenanceReport(false, created, dropped, expired, purged);
+        return new MaintenanceReport(false, created, dropped, expired, purged) { ExpiredAuditEntries = expiredAudit };
     }
 
     private static async Task CreateAheadAsync(NpgsqlConnection connection, PartitionScheme scheme, IEnumerable<DateOnly> periods, List<string> created, CancellationToken cancellationToken)

@@ -6,9 +6,12 @@ using Npgsql;
 
 namespace PgAllInOne.Grains.Rollups;
 
-/// <summary>Runs <see cref="RollupJob"/> once the silo has started, then every <see cref="RollupOptions.Interval"/> of <paramref name="clock"/>.</summary>
+/// <summary>
+/// Runs <see cref="RollupJob"/> once the silo has started, then every <see cref="RollupOptions.Interval"/> of
+/// <paramref name="clock"/>; on the owner's connection, like the maintenance job beside it.
+/// </summary>
 internal sealed partial class RollupService(
-    NpgsqlDataSource dataSource,
+    [FromKeyedServices(PgAllInOne.Postgres.PostgresDatabase.AdminKey)] NpgsqlDataSource dataSource,
     IOptions<RollupOptions> options,
     [FromKeyedServices(DataClock.Key)] TimeProvider clock,
     ILogger<RollupService> log) : BackgroundService

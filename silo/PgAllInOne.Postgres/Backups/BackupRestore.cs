@@ -54,7 +54,7 @@ public sealed partial class BackupRestore(BackupTool tool)
         try
         {
             await CopyAsync(catalog, chosen, cluster, progress, cancellationToken);
-            var stoppedAt = await ReplayAsync(cluster, target, progress, cancellationToken);
+            var stoppedAt = await ReplayAsync(cluster, target, Path.Combine(catalog.Directory, BackupCatalog.PasswordFile), progress, cancellationToken);
             foreach (var name in new[] { BackupCatalog.PasswordFile, BackupCatalog.AdminKeyFile })
             {
                 if (File.Exists(Path.Combine(catalog.Directory, name)))
@@ -150,6 +150,12 @@ public sealed partial class BackupRestore(BackupTool tool)
         var total = files.Sum(f => f.Length) + wal.Sum(f => new FileInfo(Path.Combine(catalog.WalDirectory, f)).Length);
         long copied = 0;
         Directory.CreateDirectory(cluster);
+        foreach (var folder in source.EnumerateDirectories("*", SearchOption.AllDirectories))
+        {
+            // The empty ones too (pg_notify, pg_replslot, ...): the server needs them.
+            Directory.CreateDirectory(Path.Combine(cluster, Path.GetRelativePath(source.FullName, folder.FullName)));
+        }
+
         foreach (var file in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -191,7 +197,7 @@ public sealed partial class BackupRestore(BackupTool tool)
 
     // Recovery to the target with the WAL in pg_wal (restore_command has nothing more to give), then promotion; the
     // server is then stopped cleanly and the recovery settings removed, so that the folder starts as a normal cluster.
-    private async Task<string?> ReplayAsync(string cluster, RestoreTarget target, IProgress<RestoreProgress> progress, CancellationToken cancellationToken)
+    private async Task<string?> ReplayAsync(string cluster, RestoreTarget target, string passwordFile, IProgress<RestoreProgress> progress, CancellationToken cancellationToken)
     {
         var autoConf = Path.Combine(cluster, "postgresql.auto.conf");
         var original = File.Exists(autoConf) ? await File.ReadAllLinesAsync(autoConf, cancellationToken) : [];
@@ -217,10 +223,11 @@ public sealed partial class BackupRestore(BackupTool tool)
 
         var log = Path.Combine(cluster, "server.log");
         var port = FreePort();
-        var start = await PgCtlAsync(["-D", cluster, "-l", log, "-o", $"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories=''", "start"], cancellationToken);
+        // Not waiting for pg_ctl (-W): a server in recovery answers only once consistent; the log says when it has finished.
+        var start = await PgCtlAsync(["-D", cluster, "-l", log, "-W", "-o", $"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories=''", "start"], cancellationToken);
         if (start.ExitCode != 0)
         {
-            throw new BackupException($"PostgreSQL did not start on the restored folder: {start.Reason}");
+            throw new BackupException($"PostgreSQL did not start on the restored folder: {LastProblem(log)}");
         }
 
         progress.Report(new RestoreProgress("replaying the WAL", null));
@@ -238,11 +245,11 @@ public sealed partial class BackupRestore(BackupTool tool)
             if (status.ExitCode != 0 || Stopwatch.GetElapsedTime(deadline) > ReplayLimit)
             {
                 await PgCtlAsync(["-D", cluster, "-m", "immediate", "-w", "stop"], CancellationToken.None);
-                var fatal = text.Split('\n').LastOrDefault(l => l.Contains("FATAL", StringComparison.Ordinal)) ?? text.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
-                throw new BackupException($"Recovery did not finish: {fatal?.Trim()}");
+                throw new BackupException($"Recovery did not finish: {LastProblem(log)}");
             }
         }
 
+        await ForgetSilosAsync(passwordFile, port, cancellationToken);
         var stopped = await PgCtlAsync(["-D", cluster, "-m", "fast", "-w", "-t", "60", "stop"], cancellationToken);
         if (stopped.ExitCode != 0)
         {
@@ -252,6 +259,30 @@ public sealed partial class BackupRestore(BackupTool tool)
         await File.WriteAllLinesAsync(autoConf, kept, cancellationToken);
         var replayed = await File.ReadAllTextAsync(log, cancellationToken);
         return StoppedAt().Matches(replayed).LastOrDefault()?.Groups["what"].Value.Trim();
+    }
+
+    // On a backup of the embedded server (its password is kept beside the backups) the silos of the old cluster are
+    // removed from the membership; a backup of another server is left as it was.
+    private static async Task ForgetSilosAsync(string passwordFile, int port, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(passwordFile))
+        {
+            return;
+        }
+
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = port,
+            Username = "pgaio",
+            Password = (await File.ReadAllTextAsync(passwordFile, cancellationToken)).Trim(),
+            Database = new EmbeddedPostgresOptions { DataDirectory = "." }.Database,
+            Pooling = false,
+        };
+        await using var open = new Npgsql.NpgsqlConnection(connection.ConnectionString);
+        await open.OpenAsync(cancellationToken);
+        await using var forget = new Npgsql.NpgsqlCommand(SqlResource.Own("RestoreForgetSilos.sql"), open);
+        await forget.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task<ToolResult> PgCtlAsync(string[] arguments, CancellationToken cancellationToken) =>
@@ -295,6 +326,12 @@ public sealed partial class BackupRestore(BackupTool tool)
                 File.Delete(entry);
             }
         }
+    }
+
+    private static string LastProblem(string log)
+    {
+        var lines = File.Exists(log) ? File.ReadAllLines(log) : [];
+        return (lines.LastOrDefault(l => l.Contains("FATAL", StringComparison.Ordinal) || l.Contains("PANIC", StringComparison.Ordinal)) ?? lines.LastOrDefault() ?? "no server log").Trim();
     }
 
     private static int FreePort()

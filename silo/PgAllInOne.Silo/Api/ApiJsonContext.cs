@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using PgAllInOne.Api.Contracts;
 using PgAllInOne.Api.Contracts.Analytics;
+using PgAllInOne.Api.Contracts.Audit;
 using PgAllInOne.Api.Contracts.Backups;
 using PgAllInOne.Api.Contracts.Cluster;
 using PgAllInOne.Api.Contracts.Devices;
@@ -41,6 +42,7 @@ namespace PgAllInOne.Silo.Api;
 [JsonSerializable(typeof(ApiKey))]
 [JsonSerializable(typeof(IReadOnlyList<ApiKey>))]
 [JsonSerializable(typeof(CreatedApiKey))]
+[JsonSerializable(typeof(IReadOnlyList<AuditEntry>))]
 [JsonSerializable(typeof(CreateRestorePointRequest))]
 [JsonSerializable(typeof(BackupList))]
 [JsonSerializable(typeof(BackupStarted))]

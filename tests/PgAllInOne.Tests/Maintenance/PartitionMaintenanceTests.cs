@@ -148,8 +148,10 @@ public sealed class PartitionMaintenanceTests(PostgresFixture postgres) : IClass
             ["Maintenance:Interval"] = "1.00:00:00",
             ["Maintenance:EventMonthsAhead"] = "0",
             ["Maintenance:MetricDaysAhead"] = "0",
+            ["Audit:RetentionDays"] = "1",
         });
-        builder.Services.AddSingleton(dataSource);
+        await AuditEntriesAsync(dataSource, Now.AddHours(-36), Now.AddHours(-12));
+        builder.Services.AddKeyedSingleton(PostgresDatabase.AdminKey, dataSource);
         builder.Services.AddKeyedSingleton<TimeProvider>(DataClock.Key, clock);
         builder.Services.AddPartitionMaintenance(builder.Configuration);
         using var host = builder.Build();
@@ -157,10 +159,31 @@ public sealed class PartitionMaintenanceTests(PostgresFixture postgres) : IClass
 
         await Eventually.TrueAsync(async () => await CountAsync(dataSource, "metrics_p2026_11_22") == 1, "the first round, at start");
         Assert.Equal(0, await CountAsync(dataSource, "metrics_p2026_11_23"));
+        Assert.Equal(1L, await ScalarAsync(dataSource, "SELECT count(*) FROM audit_log"));
 
         clock.Advance(TimeSpan.FromDays(1));
         await Eventually.TrueAsync(async () => await CountAsync(dataSource, "metrics_p2026_11_23") == 1, "a round one interval later");
+        await Eventually.TrueAsync(async () => (long)(await ScalarAsync(dataSource, "SELECT count(*) FROM audit_log"))! == 0, "the audit entry past its day deleted by the clock's next round");
         await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task AuditEntries_PastTheirRetention_AreDeleted_AndNewerOnesKept()
+    {
+        await using var dataSource = await MigratedDatabaseAsync(postgres);
+        await AuditEntriesAsync(dataSource, Now.AddDays(-400), Now.AddDays(-366), Now.AddDays(-364), Now);
+
+        var report = await new PartitionMaintenance(dataSource, Options.Create(new MaintenanceOptions()), Options.Create(new PgAllInOne.Grains.Audit.AuditOptions())).RunOnceAsync(Now);
+
+        Assert.Equal(2, report.ExpiredAuditEntries);
+        Assert.Equal(2L, await ScalarAsync(dataSource, "SELECT count(*) FROM audit_log"));
+    }
+
+    private static async Task AuditEntriesAsync(NpgsqlDataSource dataSource, params DateTimeOffset[] times)
+    {
+        await using var insert = dataSource.CreateCommand("INSERT INTO audit_log (at, action, target) SELECT unnest($1::timestamptz[]), 'key.created', 'keys/1'");
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = times });
+        await insert.ExecuteNonQueryAsync();
     }
 
     private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string partition)
