@@ -76,6 +76,18 @@ internal static class AnalyticsScaleScenario
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {s:0.0} | {o:0.0} | {o / s:0.00} | {m:0.0} | {m / s:0.00} |"));
         }
 
+        // The rollups' part of the product path alone (no grain call, no cache): what the reader costs.
+        foreach (var (name, from, device, perDevice) in new[] { ("a month of all devices at 1 h", month, (string?)null, true), ("the whole range of one device at 1 h", start, "device-3", false) })
+        {
+            var times = new List<double>();
+            for (var round = 0; round <= rounds; round++)
+            {
+                times.Add(await TimeAsync(() => RollupReader.MetricBucketsAsync(dataSource, "temp", device, perDevice, withLast: false, from, end, TimeSpan.FromHours(1))));
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: the rollup reader alone {Median(times):0.0} ms"));
+        }
+
         var bytes = await ScalarAsync<long>(dataSource, "SELECT sum(pg_total_relation_size(inhrelid))::bigint FROM pg_inherits WHERE inhparent = 'metrics'::regclass");
         var rollupBytes = await ScalarAsync<long>(dataSource, "SELECT pg_total_relation_size('metrics_1m') + pg_total_relation_size('metrics_1h')");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw readings: {bytes / (double)rows:0.0} bytes per reading with indexes; rollups (1 m + 1 h) add {rollupBytes / (double)rows:0.0} bytes per reading"));

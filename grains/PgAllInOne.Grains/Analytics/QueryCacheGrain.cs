@@ -84,6 +84,7 @@ public sealed class QueryCacheGrain(
     // entry, never the answer.
     private async Task SaveAsync()
     {
+        await Task.Yield(); // the rest runs as a turn of its own, after this one has answered
         try
         {
             await saved.WriteStateAsync();

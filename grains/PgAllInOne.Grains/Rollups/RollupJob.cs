@@ -80,7 +80,9 @@ public sealed class RollupJob(NpgsqlDataSource dataSource, IOptions<RollupOption
         if (fold.Count > 0)
         {
             var (starts, ends) = HourSpans.Of(fold.Select(q => q.Hour));
-            await using var batch = new NpgsqlBatch(connection);
+            // A background job over up to MaxHoursPerRound hours of raw rows: no client-side timeout (a backlog after a
+            // large import must not fail every round at the default 30 s and never progress).
+            await using var batch = new NpgsqlBatch(connection) { Timeout = 0 };
             foreach (var statement in statements)
             {
                 var command = new NpgsqlBatchCommand(GrainsSql.Get(statement));

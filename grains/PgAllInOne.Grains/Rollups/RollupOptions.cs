@@ -15,5 +15,5 @@ public sealed class RollupOptions
     public TimeSpan Lag { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>At most this many queued hours are folded in per transaction.</summary>
-    public int MaxHoursPerRound { get; set; } = 24 * 7;
+    public int MaxHoursPerRound { get; set; } = 24;
 }
