@@ -13,7 +13,8 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # /metrics is checked by Prometheus' own promtool (Debian's prometheus package).
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
-# PostgreSQL high availability is tested on a real Patroni cluster (three PostgreSQL nodes) coordinated by etcd.
+# PostgreSQL high availability is tested on a real Patroni cluster (three PostgreSQL nodes) coordinated by etcd; the
+# Patroni image's configuration is checked with the same packages.
 [ -x /usr/bin/patroni ] || need+=(patroni)
 command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
 if [ ${#need[@]} -gt 0 ]; then

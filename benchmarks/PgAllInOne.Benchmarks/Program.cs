@@ -30,6 +30,15 @@ if (args is ["remote-host", ..])
     return;
 }
 
+if (args is ["analytics-scale", ..])
+{
+    // Analytics on a cache miss beside one SQL statement, rollup speed-ups, bytes per reading, the rollup queue's ingest cost.
+    var rows = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
+    var rounds = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5;
+    await PgAllInOne.Benchmarks.Load.AnalyticsScaleScenario.RunAsync(rows, rounds);
+    return;
+}
+
 if (args is ["http-api", ..])
 {
     var seconds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;

@@ -42,6 +42,13 @@ public static class PgaioCli
             LoadMetricsCommand.Create(host),
         });
 
+        root.Subcommands.Add(new Command("backup", "Base backups of the cluster's PostgreSQL (Backup:Directory on the silo)")
+        {
+            BackupCreateCommand.Create(host),
+            BackupListCommand.Create(host),
+        });
+        root.Subcommands.Add(RestoreCommand.Create(options, console, ErrorWriter.For(error)));
+
         var invocation = new InvocationConfiguration
         {
             Output = console.Profile.Out.Writer,

@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using PgAllInOne.Tls;
 
 namespace PgAllInOne.Client;
 
@@ -44,8 +47,33 @@ public static class PgAllInOneClientExtensions
             }
 
             client.AddActivityPropagation();
+            if (options.Tls.Enabled)
+            {
+                client.Services.AddOptions<ClientConnectionOptions>().Configure<IServiceProvider>((connections, provider) =>
+                {
+                    var files = new TlsCertificateFiles(
+                        options.Tls.Files,
+                        provider.GetService<TimeProvider>() ?? TimeProvider.System,
+                        options.Tls.ReloadInterval,
+                        provider.GetRequiredService<ILoggerFactory>().CreateLogger<TlsCertificateFiles>());
+                    var tls = MutualTls.Options(files);
+                    connections.ConfigureConnection(connection => connection.UseClientTls(tls));
+                });
+            }
         });
     }
+
+    /// <summary>
+    /// <see cref="AddPgAllInOneClient(IServiceCollection, Action{PgAllInOneClientOptions})"/> with the options read from
+    /// a configuration section (usually "PgAllInOne"): <c>ConnectionString</c>, <c>ClusterId</c>, <c>Gateways:0</c>…,
+    /// <c>ResponseTimeout</c>, <c>Tls:Certificate</c>, <c>Tls:Key</c>, <c>Tls:CertificatePassword</c>, <c>Tls:CaCertificate</c>.
+    /// </summary>
+    public static IServiceCollection AddPgAllInOneClient(this IServiceCollection services, IConfiguration section, Action<PgAllInOneClientOptions>? configure = null) =>
+        services.AddPgAllInOneClient(options =>
+        {
+            section.Bind(options);
+            configure?.Invoke(options);
+        });
 
     private static IPEndPoint ParseEndpoint(string endpoint)
     {

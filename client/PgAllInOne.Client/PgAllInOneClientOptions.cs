@@ -15,6 +15,9 @@ public sealed class PgAllInOneClientOptions
     /// <summary>How long a grain call may take before it fails with a <see cref="TimeoutException"/>.</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The client certificate and the cluster's authority, for silos that require mutual TLS.</summary>
+    public PgAllInOneClientTlsOptions Tls { get; } = new();
+
     internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(ConnectionString) && Gateways.Count == 0)
@@ -30,6 +33,23 @@ public sealed class PgAllInOneClientOptions
         if (ResponseTimeout <= TimeSpan.Zero)
         {
             throw new InvalidOperationException($"ResponseTimeout must be positive (was {ResponseTimeout}).");
+        }
+
+        if (Tls.Enabled)
+        {
+            if (Tls.ReloadInterval <= TimeSpan.Zero)
+            {
+                throw new InvalidOperationException($"PgAllInOne:Tls:ReloadInterval must be positive (was {Tls.ReloadInterval}).");
+            }
+
+            try
+            {
+                PgAllInOne.Tls.TlsCertificateFiles.Load(Tls.Files).Certificate.Dispose();
+            }
+            catch (PgAllInOne.Tls.TlsFileException exception)
+            {
+                throw new InvalidOperationException(exception.Message, exception);
+            }
         }
     }
 }

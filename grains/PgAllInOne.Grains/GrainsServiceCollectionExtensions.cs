@@ -15,6 +15,10 @@ public static class GrainsServiceCollectionExtensions
     public static IServiceCollection AddDataGrains(this IServiceCollection services)
     {
         services.TryAddKeyedSingleton(DataClock.Key, TimeProvider.System);
+        // Partitions are DDL: made on the owner's connection where the silo has one (ConnectionStrings:PostgresAdmin).
+        services.TryAddSingleton(provider => new Partitions.PartitionCatalog(
+            provider.GetKeyedService<Npgsql.NpgsqlDataSource>(PostgresDatabase.AdminKey) ?? provider.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+            provider.GetRequiredKeyedService<TimeProvider>(DataClock.Key)));
         services.TryAddSingleton<Devices.MetricsWriter>();
         services.TryAddSingleton<Users.EventWriter>();
         return services;
@@ -33,13 +37,18 @@ public static class GrainsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Adds the partition upkeep, metric retention and record TTL cleanup job (section "Maintenance").</summary>
+    /// <summary>Adds the partition upkeep, metric retention, record TTL and audit retention job (sections "Maintenance" and "Audit") and the rollup job (section "Rollups").</summary>
     public static IServiceCollection AddPartitionMaintenance(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MaintenanceOptions>().Bind(configuration.GetSection(MaintenanceOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MaintenanceOptions>, MaintenanceOptionsValidator>();
+        services.AddOptions<Audit.AuditOptions>().Bind(configuration.GetSection(Audit.AuditOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Audit.AuditOptions>, Audit.AuditOptionsValidator>();
         services.TryAddKeyedSingleton(DataClock.Key, TimeProvider.System);
         services.AddHostedService<PartitionMaintenanceService>();
+        services.AddOptions<Rollups.RollupOptions>().Bind(configuration.GetSection(Rollups.RollupOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Rollups.RollupOptions>, Rollups.RollupOptionsValidator>();
+        services.AddHostedService<Rollups.RollupService>();
         return services;
     }
 }

@@ -63,6 +63,8 @@ public static partial class ConfigurationProblems
                 return validation.Failures.Select(OneLine).ToList();
             case OrleansConfigurationException orleans:
                 return [OneLine(orleans.Message)];
+            case PgAllInOne.Postgres.PostgresCertificateException certificate:
+                return [OneLine(certificate.Message)];
             case InvalidOperationException conversion when ConversionFailure().Match(conversion.Message) is { Success: true } match:
                 return [$"{match.Groups["key"].Value} is '{match.Groups["value"].Value}', but must be {Accepted(match.Groups["type"].Value)}."];
         }

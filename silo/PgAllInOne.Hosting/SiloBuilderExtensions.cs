@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using PgAllInOne.Grains;
+using PgAllInOne.Hosting.Tls;
 using PgAllInOne.OrleansExtensions.CallCycles;
 using PgAllInOne.OrleansExtensions.DatabaseFailures;
 using PgAllInOne.OrleansExtensions.GrainStorage;
@@ -34,6 +35,7 @@ public static class SiloBuilderExtensions
         services.AddOptions<PostgresDatabaseOptions>().Configure<IOptions<SiloOptions>>((database, options) =>
         {
             database.ConnectionString = configuration.GetConnectionString("Postgres");
+            database.AdminConnectionString = configuration.GetConnectionString("PostgresAdmin");
             database.DataDirectory = options.Value.DataDirectory;
             database.MaxPoolSize = options.Value.MaxPoolSize;
         });
@@ -42,14 +44,18 @@ public static class SiloBuilderExtensions
         services.AddSingleton<PostgresReachability>();
         services.AddStandbyReads(configuration);
         services.AddSingleton(provider => provider.GetRequiredService<PostgresDatabase>().DataSource);
+        services.AddKeyedSingleton(PostgresDatabase.AdminKey, (provider, _) => provider.GetRequiredService<PostgresDatabase>().AdminDataSource);
 
         // A lost commit answer is looked up for half a request's timeout: its caller, who may have waited that long in the queue, still hears it.
         services.AddSingleton(provider => new CommitLog(
             provider.GetRequiredService<PostgresDatabase>().DataSource,
             provider.GetRequiredService<IOptions<RuntimeOptions>>().Value.ResponseTimeout / 2,
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<CommitLog>>()));
+            provider.GetRequiredService<ILogger<CommitLog>>(),
+            provider.GetRequiredService<WriteGate>()));
+        services.AddSingleton<WriteGate>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, DatabaseLifecycle>();
+        services.AddBackups(configuration);
 
         services.AddOptions<SiloMessagingOptions>().Configure<IOptions<RuntimeOptions>>((messaging, options) => messaging.ResponseTimeout = options.Value.ResponseTimeout);
         services.AddOptions<GrainCollectionOptions>().Configure<IOptions<RuntimeOptions>>((collection, options) =>
@@ -66,6 +72,7 @@ public static class SiloBuilderExtensions
             clustering.ConnectionString = MembershipConnection(database.ConnectionString);
         });
         silo.AddMembershipOutageReporting();
+        silo.AddClusterTls(configuration);
 
         silo.AddPostgresGrainStorageAsDefault(options => options.Bind(configuration.GetSection(PostgresGrainStorageOptions.SectionName)));
         silo.AddCallCycleDetection();
@@ -110,7 +117,9 @@ public static class SiloBuilderExtensions
         return silo;
     }
 
-    // Membership has a pool of its own, so that a silo busy with requests still answers for its liveness.
+    // Membership has a pool of its own, so that a silo busy with requests still answers for its liveness. Its rows are not
+    // data a restore must bring back: its commits do not wait for a synchronous backup (or standby), so that a backup
+    // location that stops answering never stops the silos' heartbeats.
     private static string MembershipConnection(string connectionString) =>
-        new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "pgallinone-membership", MaxPoolSize = 4, MaxAutoPrepare = 0 }.ConnectionString;
+        new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "pgallinone-membership", MaxPoolSize = 4, MaxAutoPrepare = 0, Options = "-c synchronous_commit=local" }.ConnectionString;
 }

@@ -19,8 +19,10 @@ public sealed class CommitLog
 
     /// <param name="dataSource">The database the group commits go to.</param>
     /// <param name="resolveWithin">How long a lost answer may be asked after before its callers are told that the outcome is unknown; shorter than the callers' own timeout, so that they hear it.</param>
-    public CommitLog(NpgsqlDataSource dataSource, TimeSpan resolveWithin, TimeProvider time, ILogger<CommitLog> logger)
+    /// <param name="gate">Closed while writes must be refused at once (synchronous backups that cannot keep up); null: always open.</param>
+    public CommitLog(NpgsqlDataSource dataSource, TimeSpan resolveWithin, TimeProvider time, ILogger<CommitLog> logger, WriteGate? gate = null)
     {
+        Gate = gate;
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(resolveWithin, TimeSpan.Zero);
         DataSource = dataSource;
         ResolveWithin = resolveWithin;
@@ -31,6 +33,8 @@ public sealed class CommitLog
     public NpgsqlDataSource DataSource { get; }
 
     public TimeSpan ResolveWithin { get; }
+
+    public WriteGate? Gate { get; }
 
     /// <summary>The statement that logs a commit; exposed so that a test can recognise a batch's commit on the wire.</summary>
     internal static string EntrySql => SqlResource.Own("LogCommit.sql");

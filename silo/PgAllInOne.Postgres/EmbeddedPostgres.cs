@@ -18,16 +18,21 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private const string SuperUser = "pgaio";
     private const string ServiceAccount = "postgres";
 
+    /// <summary>The login role the silo serves requests as: no superuser, no DDL; its rights come from <c>pgaio_serving</c>.</summary>
+    public const string ServingUser = "pgaio_app";
+
     private readonly string binDirectory;
     private readonly bool asServiceAccount;
     private readonly EmbeddedPostgresOptions options;
     private readonly string password;
+    private readonly string servingPassword;
     private readonly ILogger log;
     private bool started;
     private bool stopped;
 
-    private EmbeddedPostgres(string binDirectory, string clusterDirectory, bool asServiceAccount, EmbeddedPostgresOptions options, string password, ILogger log)
+    private EmbeddedPostgres(string binDirectory, string clusterDirectory, bool asServiceAccount, EmbeddedPostgresOptions options, string password, string servingPassword, ILogger log)
     {
+        this.servingPassword = servingPassword;
         this.binDirectory = binDirectory;
         ClusterDirectory = clusterDirectory;
         this.asServiceAccount = asServiceAccount;
@@ -43,14 +48,30 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             Password = password,
             Database = options.Database,
         }.ConnectionString;
+        ServingConnectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { Username = ServingUser, Password = servingPassword }.ConnectionString;
+        var root = Path.GetFullPath(options.DataDirectory);
+        AdminConnectionFile = Path.Combine(root, "postgres-admin.connection");
+        ServingConnectionFile = Path.Combine(root, "postgres.connection");
     }
 
     public string ClusterDirectory { get; }
 
     public int Port { get; }
 
-    /// <summary>Known before the server starts, so that a host can be configured with it and start the server later.</summary>
+    /// <summary>
+    /// The superuser's (migrations, maintenance, creating databases). Known before the server starts, so that a host can
+    /// be configured with it and start the server later.
+    /// </summary>
     public string ConnectionString { get; }
+
+    /// <summary>The serving login's (<see cref="ServingUser"/>), also known before the server starts.</summary>
+    public string ServingConnectionString { get; }
+
+    /// <summary>Where <see cref="ConnectionString"/> is written for silos that join (mode 0600): never logged, only this path.</summary>
+    public string AdminConnectionFile { get; }
+
+    /// <summary>Where <see cref="ServingConnectionString"/> is written for silos that join (mode 0600).</summary>
+    public string ServingConnectionFile { get; }
 
     /// <summary>
     /// Finds the binaries, the cluster folder, the password and a free port, without starting anything: the connection
@@ -65,18 +86,16 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
         var root = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(root);
-        var asServiceAccount = Environment.UserName == "root";
-        var cluster = Path.Combine(root, "postgres");
-        if (asServiceAccount && !CanServiceAccountReach(root))
+        var asServiceAccount = RunsAsServiceAccount;
+        var cluster = ClusterDirectoryFor(root);
+        if (cluster != Path.Combine(root, "postgres"))
         {
-            // A root-only parent (such as /root) hides the folder from the postgres account: keep the cluster where it can live.
-            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..16];
-            cluster = Path.Combine("/var/lib/pgallinone", hash, "postgres");
             log.EmbeddedPostgresRelocated(root, cluster);
         }
 
         var password = ReadOrCreatePassword(Path.Combine(root, "postgres.password"));
-        return new EmbeddedPostgres(bin, cluster, asServiceAccount, options, password, log);
+        var servingPassword = ReadOrCreatePassword(Path.Combine(root, "postgres-serving.password"));
+        return new EmbeddedPostgres(bin, cluster, asServiceAccount, options, password, servingPassword, log);
     }
 
     /// <summary>Prepares and starts a server: initdb on first use, then pg_ctl start, then the database.</summary>
@@ -97,7 +116,30 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         await StartServerAsync(options.Settings, cancellationToken);
         (started, stopped) = (true, false);
         var version = await EnsureDatabaseAsync(options.Database, cancellationToken);
-        log.EmbeddedPostgresStarted(version, ClusterDirectory, ConnectionString);
+        await EnsureServingLoginAsync(cancellationToken);
+        WriteSecret(AdminConnectionFile, ConnectionString);
+        WriteSecret(ServingConnectionFile, ServingConnectionString);
+        log.EmbeddedPostgresStarted(version, ClusterDirectory, ServingConnectionFile, AdminConnectionFile);
+    }
+
+    /// <summary>True when the server runs as the postgres account (the process is root, which PostgreSQL refuses).</summary>
+    public static bool RunsAsServiceAccount => Environment.UserName == "root";
+
+    /// <summary>
+    /// Where the cluster of the silo data folder <paramref name="dataDirectory"/> (which must exist) lives: its "postgres"
+    /// folder, or, when the postgres account cannot reach that folder, one of its own under /var/lib/pgallinone.
+    /// </summary>
+    public static string ClusterDirectoryFor(string dataDirectory)
+    {
+        var root = Path.GetFullPath(dataDirectory);
+        if (RunsAsServiceAccount && !CanServiceAccountReach(root))
+        {
+            // A root-only parent (such as /root) hides the folder from the postgres account: keep the cluster where it can live.
+            var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..16];
+            return Path.Combine("/var/lib/pgallinone", hash, "postgres");
+        }
+
+        return Path.Combine(root, "postgres");
     }
 
     /// <summary>The folder holding initdb and pg_ctl: PATH first, then the newest /usr/lib/postgresql/*/bin.</summary>
@@ -158,9 +200,19 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
 
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        File.WriteAllText(file, password);
-        RestrictToOwner(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        WriteSecret(file, password);
         return password;
+    }
+
+    /// <summary>Written whole to a file only its owner can read, created so before the secret is in it.</summary>
+    private static void WriteSecret(string file, string secret)
+    {
+        using (File.Create(file))
+        {
+        }
+
+        RestrictToOwner(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllText(file, secret + "\n");
     }
 
     private static void RestrictToOwner(string path, UnixFileMode mode)
@@ -240,6 +292,26 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
 
         return connection.PostgreSqlVersion.ToString();
+    }
+
+    /// <summary>
+    /// Creates the serving login (or sets its password again, should the file have been replaced). The password reaches
+    /// the server as a bound parameter, never in a statement's text, so no statement log can show it.
+    /// </summary>
+    private async Task EnsureServingLoginAsync(CancellationToken cancellationToken)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString;
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync(cancellationToken);
+        await using (var settings = new NpgsqlCommand(SqlResource.Own("SetServingLogin.sql"), connection))
+        {
+            settings.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ServingUser });
+            settings.Parameters.Add(new NpgsqlParameter<string> { TypedValue = servingPassword });
+            await settings.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var ensure = new NpgsqlCommand(SqlResource.Own("EnsureServingLogin.sql"), connection);
+        await ensure.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static int FreePort()

@@ -30,6 +30,7 @@ public sealed class GroupCommitQueue<TItem> : IAsyncDisposable
         this.weight = weight;
         this.maxWeight = maxWeight;
         flushers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(FlushLoopAsync)).ToArray();
+        PostgresTelemetry.QueueOpened(this, name, () => queue.Reader.Count, capacity);
     }
 
     /// <summary>Queues the item for a commit, unless the queue is full or closed (the silo is stopping).</summary>
@@ -42,6 +43,7 @@ public sealed class GroupCommitQueue<TItem> : IAsyncDisposable
         closed = true;
         queue.Writer.TryComplete();
         await Task.WhenAll(flushers);
+        PostgresTelemetry.QueueClosed(this);
     }
 
     private async Task FlushLoopAsync()

@@ -14,7 +14,7 @@ namespace PgAllInOne.Postgres;
 /// <see cref="CommitLog"/> whether the batch's commit happened before it answers anyone. Committed: each write is answered
 /// from what the database holds (<see cref="AnswerCommittedAsync"/>); not committed: the batch fails as above; no answer
 /// within <see cref="CommitLog.ResolveWithin"/>: <see cref="CommitOutcomeUnknownException"/>;</item>
-/// <item>the queue is full or closed: the write is refused at once (<see cref="GroupCommitRefusedException"/>).</item>
+/// <item>the queue is full or closed, or the <see cref="CommitLog.Gate"/> is closed: the write is refused at once (<see cref="GroupCommitRefusedException"/>).</item>
 /// </list>
 /// A commit answers each write of its batch itself, and may answer one of them with a failure of its own (a version
 /// conflict) while the others succeed.
@@ -51,6 +51,12 @@ public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
     /// <summary>Queues the write; the task completes once it is committed, or fails (refused at once when the queue is full or closed).</summary>
     protected Task<TResult> EnqueueAsync(TPending pending)
     {
+        if (commitLog.Gate?.Refusal is { } refusal)
+        {
+            pending.Completion.TrySetException(new GroupCommitRefusedException(Enqueued.Full, refusal));
+            return pending.Completion.Task;
+        }
+
         var enqueued = queue.TryEnqueue(pending);
         if (enqueued != Enqueued.Queued)
         {

@@ -18,4 +18,15 @@ internal static class LogEvents
     public const int EmbeddedPostgresStarted = 300;
     public const int EmbeddedPostgresStopped = 301;
     public const int EmbeddedPostgresRelocated = 302;
+    public const int ServingRoleGranted = 310;
+    public const int ServingLoginIsSuperuser = 311;
+    public const int BackupsStarted = 460;
+    public const int WalReceiverStopped = 461;
+    public const int BaseBackupTaken = 462;
+    public const int BaseBackupFailed = 463;
+    public const int BaseBackupsPruned = 464;
+    public const int BackupBehind = 465;
+    public const int BackupCaughtUp = 466;
+    public const int BackupStatusFailed = 467;
+    public const int RestorePointSet = 468;
 }

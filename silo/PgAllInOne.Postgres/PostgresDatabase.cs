@@ -12,14 +12,24 @@ namespace PgAllInOne.Postgres;
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
+    /// <summary>The service key of the admin (owner) data source: migrations, partition upkeep, retention.</summary>
+    public const string AdminKey = "pgaio-admin";
+
     private readonly ILoggerFactory loggerFactory;
     private EmbeddedPostgres? embedded;
     private NpgsqlDataSource? dataSource;
+    private NpgsqlDataSource? adminDataSource;
 
     public PostgresDatabase(IOptions<PostgresDatabaseOptions> options, ILoggerFactory loggerFactory)
     {
         this.loggerFactory = loggerFactory;
         var configured = options.Value.ConnectionString;
+        var admin = options.Value.AdminConnectionString;
+        if (string.IsNullOrWhiteSpace(configured) && !string.IsNullOrWhiteSpace(admin))
+        {
+            throw new InvalidOperationException("ConnectionStrings:PostgresAdmin is set without ConnectionStrings:Postgres: set both (owner and serving role) or only ConnectionStrings:Postgres.");
+        }
+
         if (string.IsNullOrWhiteSpace(configured))
         {
             if (OperatingSystem.IsWindows())
@@ -28,7 +38,8 @@ public sealed class PostgresDatabase : IAsyncDisposable
             }
 
             embedded = EmbeddedPostgres.Prepare(new EmbeddedPostgresOptions { DataDirectory = options.Value.DataDirectory }, loggerFactory.CreateLogger<EmbeddedPostgres>());
-            configured = embedded.ConnectionString;
+            configured = embedded.ServingConnectionString;
+            admin = embedded.ConnectionString;
         }
 
         var connection = new NpgsqlConnectionStringBuilder(configured);
@@ -52,11 +63,24 @@ public sealed class PostgresDatabase : IAsyncDisposable
         // Names the pool in Npgsql's metrics and traces (else it is the whole connection string).
         builder.Name = options.Value.ApplicationName;
         dataSource = builder.Build();
+
+        // The owner's pool is small and mostly idle: a migration run at start, a maintenance round an hour.
+        AdminConnectionString = string.IsNullOrWhiteSpace(admin)
+            ? ConnectionString
+            : AdminConnection(admin, options.Value.ApplicationName + "-admin");
+        adminDataSource = AdminConnectionString == ConnectionString
+            ? dataSource
+            : new NpgsqlDataSourceBuilder(AdminConnectionString) { Name = options.Value.ApplicationName + "-admin" }.UseLoggerFactory(loggerFactory).Build();
     }
 
     public NpgsqlDataSource DataSource => dataSource ?? throw new ObjectDisposedException(nameof(PostgresDatabase));
 
+    /// <summary>The owner's (ConnectionStrings:PostgresAdmin); the serving one when only ConnectionStrings:Postgres is set.</summary>
+    public NpgsqlDataSource AdminDataSource => adminDataSource ?? throw new ObjectDisposedException(nameof(PostgresDatabase));
+
     public bool IsEmbedded => embedded is not null;
+
+    public string AdminConnectionString { get; }
 
     public string ConnectionString { get; }
 
@@ -71,12 +95,38 @@ public sealed class PostgresDatabase : IAsyncDisposable
             await embedded.StartAsync(cancellationToken);
         }
 
-        await new MigrationRunner(DataSource, loggerFactory.CreateLogger<MigrationRunner>()).ApplyAsync(cancellationToken);
+        try
+        {
+            await new MigrationRunner(AdminDataSource, loggerFactory.CreateLogger<MigrationRunner>()).ApplyAsync(cancellationToken);
+            if (!ReferenceEquals(AdminDataSource, DataSource))
+            {
+                await ServingRole.GrantAsync(AdminDataSource, new NpgsqlConnectionStringBuilder(ConnectionString).Username, loggerFactory.CreateLogger<ServingRole>(), cancellationToken);
+            }
+        }
+        catch (Exception exception) when (PostgresCertificateException.IsCertificateRefusal(exception))
+        {
+            // A server that is not the one configured is no passing fault: the silo stops, saying which server and why.
+            throw await PostgresCertificateException.ExplainAsync(AdminConnectionString, exception, cancellationToken);
+        }
+
         MigrationsApplied = true;
+    }
+
+    private static string AdminConnection(string admin, string applicationName)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(admin) { ApplicationName = applicationName, MaxPoolSize = 4 };
+        PostgresHosts.ToPrimary(connection);
+        return connection.ConnectionString;
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (adminDataSource is not null && !ReferenceEquals(adminDataSource, dataSource))
+        {
+            await adminDataSource.DisposeAsync();
+        }
+
+        adminDataSource = null;
         if (dataSource is not null)
         {
             await dataSource.DisposeAsync();

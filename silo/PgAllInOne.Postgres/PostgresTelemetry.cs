@@ -10,6 +10,9 @@ public static class PostgresTelemetry
 
     private static readonly Meter Meter = new(Name);
 
+    /// <summary>The open group-commit queues, read at each collection: how many writes wait, and how many may.</summary>
+    private static readonly ConcurrentDictionary<object, (string Queue, Func<int> Depth, int Capacity)> Queues = new();
+
     private static readonly Counter<long> GroupCommits = Meter.CreateCounter<long>("pgaio.group_commit.batches", description: "Group commits (one round trip and one commit each), per queue.");
 
     private static readonly Histogram<long> GroupCommitSize = Meter.CreateHistogram<long>("pgaio.group_commit.size", description: "Callers served by one group commit, per queue.");
@@ -23,6 +26,9 @@ public static class PostgresTelemetry
 
     static PostgresTelemetry()
     {
+        // A full queue refuses writes (503): the alert on depth / capacity warns before that.
+        Meter.CreateObservableGauge("pgaio.group_commit.queue.depth", () => Queues.Values.Select(q => new Measurement<int>(q.Depth(), Tag(q.Queue))), description: "Writes waiting in a group-commit queue, per queue.");
+        Meter.CreateObservableGauge("pgaio.group_commit.queue.capacity", () => Queues.Values.Select(q => new Measurement<int>(q.Capacity, Tag(q.Queue))), description: "Writes a group-commit queue holds before it refuses more, per queue.");
         Meter.CreateObservableGauge("pgaio.postgres.host.role", ObserveRoles, description: "1 for each host of the connection string, tagged with the role it was last found in (primary, standby, unreachable).");
         Meter.CreateObservableGauge("pgaio.postgres.standby.lag", ObserveLags, unit: "s", description: "How far each standby is behind the primary: the time since the primary had written no more than the standby has replayed.");
     }
@@ -44,8 +50,12 @@ public static class PostgresTelemetry
     private static IEnumerable<Measurement<double>> ObserveLags() =>
         Topologies.Keys.SelectMany(t => t.Hosts).Where(h => h.Lag is not null).Select(h => new Measurement<double>(h.Lag!.Value.TotalSeconds, new KeyValuePair<string, object?>("host", h.Host)));
 
+    internal static void QueueOpened(object queue, string name, Func<int> depth, int capacity) => Queues[queue] = (name, depth, capacity);
+
+    internal static void QueueClosed(object queue) => Queues.TryRemove(queue, out _);
+
     internal static void LostCommitResolved(string queue, CommitOutcome outcome) =>
-        LostCommits.Add(1, new KeyValuePair<string, object?>("queue", queue), new KeyValuePair<string, object?>("outcome", outcome switch
+        LostCommits.Add(1, Tag(queue), new KeyValuePair<string, object?>("outcome", outcome switch
         {
             CommitOutcome.Committed => "committed",
             CommitOutcome.NotCommitted => "not_committed",
@@ -54,8 +64,10 @@ public static class PostgresTelemetry
 
     internal static void GroupCommitted(string queue, int callers)
     {
-        var tag = new KeyValuePair<string, object?>("queue", queue);
+        var tag = Tag(queue);
         GroupCommits.Add(1, tag);
         GroupCommitSize.Record(callers, tag);
     }
+
+    private static KeyValuePair<string, object?> Tag(string queue) => new("queue", queue);
 }

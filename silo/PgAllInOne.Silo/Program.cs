@@ -3,6 +3,8 @@ using PgAllInOne.Hosting;
 using PgAllInOne.Silo;
 using PgAllInOne.Silo.Api;
 using PgAllInOne.Silo.Api.Analytics;
+using PgAllInOne.Silo.Api.Audit;
+using PgAllInOne.Silo.Api.Backups;
 using PgAllInOne.Silo.Api.Cluster;
 using PgAllInOne.Silo.Api.Devices;
 using PgAllInOne.Silo.Api.Documents;
@@ -17,6 +19,16 @@ using PgAllInOne.Silo.Telemetry;
 // the caller's (dotnet run keeps it, see the project file), and a relative Silo:DataDirectory is taken from there.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddPgAioEnvironmentVariables(args);
+try
+{
+    builder.Configuration.AddSecretFiles();
+}
+catch (SecretFileException unreadable)
+{
+    await Console.Error.WriteLineAsync(unreadable.Message);
+    return 1;
+}
+
 if (string.IsNullOrEmpty(builder.Configuration["Urls"]))
 {
     // API.md's default address, also when the silo runs from a folder without its appsettings.json.
@@ -46,6 +58,7 @@ app.UseStatusCodePages();           // so does an answer without a body: unknown
 app.UseAuthentication();            // an API key (Authorization: Bearer or X-Api-Key) or a dashboard session
 app.UseAuthorization();             // the endpoint's role: reader, writer or admin
 app.UseRateLimiter();               // per API key (429), then the silo's capacity for /api requests over all keys (503)
+app.UseAuditContext();              // who asks (key, client address, trace id) travels with the grain calls, for the audit trail
 app.UseJsonBodyValidation();        // a JSON body that is not UTF-8, does not parse, nests too deep or cannot be stored: 400 before binding
 app.UseDashboardSecurityHeaders();  // the pages under /dashboard load nothing from elsewhere
 
@@ -60,6 +73,8 @@ app.MapAnalyticsApi();
 app.MapRecordsApi();
 app.MapClusterApi();
 app.MapKeysApi();
+app.MapAuditApi();
+app.MapBackupsApi();
 app.MapMetricsEndpoint();
 app.MapDashboard();
 app.MapSiloHealthChecks();

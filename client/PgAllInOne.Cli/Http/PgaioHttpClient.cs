@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using PgAllInOne.Api.Contracts;
 using PgAllInOne.Api.Contracts.Analytics;
+using PgAllInOne.Api.Contracts.Backups;
 using PgAllInOne.Api.Contracts.Cluster;
 using PgAllInOne.Api.Contracts.Devices;
 using PgAllInOne.Api.Contracts.Documents;
@@ -66,6 +67,12 @@ public sealed class PgaioHttpClient : IDisposable
         SendCachedAsync<MetricAnalyticsResponse>(
             "api/analytics/metrics" + Query(("metric", metric), ("bucket", bucket), ("agg", agg), ("groupBy", groupBy), ("from", Time(from)), ("to", Time(to))),
             cancellationToken);
+
+    public Task<BackupStarted> StartBackupAsync(CancellationToken cancellationToken) =>
+        SendAsync<BackupStarted>(HttpMethod.Post, "api/backups", null, cancellationToken);
+
+    public Task<BackupList> ListBackupsAsync(CancellationToken cancellationToken) =>
+        SendAsync<BackupList>(HttpMethod.Get, "api/backups", null, cancellationToken);
 
     public void Dispose() => http.Dispose();
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Analytics;
+using PgAllInOne.Grains.Rollups;
 using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains.Analytics;
@@ -18,6 +19,12 @@ public sealed class OlapWorker(StandbyReads reads) : Grain, IOlapWorker
 
     private static async Task<ImmutableArray<EventGroupRow>> AggregateEventsAsync(NpgsqlDataSource dataSource, AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo)
     {
+        // By type or day: whole hours from the rollup of events per type and hour, the rest raw.
+        if (query.GroupBy != "user")
+        {
+            return await RollupReader.EventGroupsAsync(dataSource, query.GroupBy, query.Type, sliceFrom, sliceTo);
+        }
+
         await using var command = dataSource.CreateCommand(GrainsSql.Get("Analytics/EventPartials.sql"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.GroupBy });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = sliceFrom });
@@ -33,30 +40,7 @@ public sealed class OlapWorker(StandbyReads reads) : Grain, IOlapWorker
         return rows.DrainToImmutable();
     }
 
-    private static async Task<ImmutableArray<MetricPartial>> AggregateMetricsAsync(NpgsqlDataSource dataSource, AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo)
-    {
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("Analytics/MetricPartials.sql"));
-        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = query.Bucket!.Value });
-        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = query.GroupBy == "device" });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Metric! });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = sliceFrom });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = sliceTo });
-        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = query.Aggregate == "last" });
-        var rows = ImmutableArray.CreateBuilder<MetricPartial>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(new MetricPartial(
-                reader.GetFieldValue<DateTimeOffset>(0),
-                reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.GetInt64(2),
-                reader.GetDouble(3),
-                reader.GetDouble(4),
-                reader.GetDouble(5),
-                reader.IsDBNull(6) ? 0 : reader.GetDouble(6),
-                reader.GetFieldValue<DateTimeOffset>(7)));
-        }
-
-        return rows.DrainToImmutable();
-    }
+    // Aligned buckets from the minute or hour rollups, the rest raw.
+    private static Task<ImmutableArray<MetricPartial>> AggregateMetricsAsync(NpgsqlDataSource dataSource, AnalyticsQuery query, DateTimeOffset sliceFrom, DateTimeOffset sliceTo) =>
+        RollupReader.MetricBucketsAsync(dataSource, query.Metric!, device: null, perDevice: query.GroupBy == "device", withLast: query.Aggregate == "last", sliceFrom, sliceTo, query.Bucket!.Value);
 }

@@ -55,7 +55,8 @@ internal static class PartialMerge
         ];
     }
 
-    private static double Value(string? aggregate, MetricPartial bucket) => aggregate switch
+    /// <summary>The asked aggregate of a merged bucket.</summary>
+    public static double Value(string? aggregate, MetricPartial bucket) => aggregate switch
     {
         "min" => bucket.Min,
         "max" => bucket.Max,

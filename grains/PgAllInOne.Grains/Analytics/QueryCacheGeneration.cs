@@ -1,5 +1,7 @@
 using Npgsql;
+using PgAllInOne.Grains.Audit;
 using PgAllInOne.Postgres;
+using PgAllInOne.Postgres.Audit;
 
 namespace PgAllInOne.Grains.Analytics;
 
@@ -26,11 +28,17 @@ public sealed class QueryCacheGeneration(PostgresDatabase database) : IPostgresN
         }
     }
 
-    /// <summary>Starts a new generation on every silo (the notification goes out at commit).</summary>
+    /// <summary>Starts a new generation on every silo (the notification goes out at commit), recorded in the audit trail.</summary>
     public async Task InvalidateAsync(CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand(GrainsSql.Get("Analytics/BumpCacheGeneration.sql"));
-        Advance((long)(await command.ExecuteScalarAsync(cancellationToken))!);
+        long generation = 0;
+        await AuditTrail.RunAsync(database.DataSource, AuditActions.AnalyticsCacheInvalidated, "analytics/cache", AuditRequestContext.Current, async connection =>
+        {
+            await using var command = new NpgsqlCommand(GrainsSql.Get("Analytics/BumpCacheGeneration.sql"), connection);
+            generation = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            return true;
+        }, cancellationToken);
+        Advance(generation);
     }
 
     public async Task OnListeningAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Storage;
 using PgAllInOne.GrainInterfaces.Analytics;
 using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.OrleansExtensions.DatabaseFailures;
 
 namespace PgAllInOne.Grains.Analytics;
 
@@ -20,6 +22,7 @@ public sealed class QueryCacheGrain(
     [FromKeyedServices(DataClock.Key)] TimeProvider time) : Grain, IQueryCacheGrain
 {
     private AnalyticsResult? result;
+    private Task saving = Task.CompletedTask;
     private CacheGeneration resultGeneration;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -60,6 +63,7 @@ public sealed class QueryCacheGrain(
         }
 
         GrainsTelemetry.CacheMisses.Add(1);
+        await saving; // one state write at a time
         var computed = await ComputeAsync(query);
 
         // An invalidation while computing: the rows read may predate it, so the result is answered but not kept.
@@ -67,11 +71,27 @@ public sealed class QueryCacheGrain(
         {
             Keep(computed, generation);
             saved.State = new CachedResultState { Result = computed, Generation = generation.Shared };
-            await saved.WriteStateAsync();
+            saving = SaveAsync();
             shared.TrySet(redisKey, computed, ttl);
         }
 
         return new CachedAnalytics(computed, Hit: false);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => saving;
+
+    // The saved copy only serves a later activation: the answer does not wait for it, and a failed write loses a cache
+    // entry, never the answer.
+    private async Task SaveAsync()
+    {
+        try
+        {
+            await saved.WriteStateAsync();
+        }
+        catch (Exception exception) when (exception is InconsistentStateException || DatabaseFailure.IsTransientWithin(exception) || DatabaseFailure.IsOutcomeUnknownWithin(exception))
+        {
+            // The result stays in memory; the next miss saves again.
+        }
     }
 
     private void Keep(AnalyticsResult value, CacheGeneration generation) => (result, resultGeneration) = (value, generation);

@@ -4,6 +4,8 @@ using Npgsql;
 using Orleans.Storage;
 using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.Grains.Analytics;
+using PgAllInOne.Grains.Rollups;
 using PgAllInOne.OrleansExtensions.DatabaseFailures;
 
 namespace PgAllInOne.Grains.Devices;
@@ -15,17 +17,6 @@ public sealed class DeviceGrain(
     [FromKeyedServices(DataClock.Key)] TimeProvider clock,
     [PersistentState("latest")] IPersistentState<DeviceLatestState> latestState) : Grain, IDeviceGrain
 {
-    // Fixed expressions only: the query names one of them, never SQL of its own.
-    private static readonly Dictionary<string, string> Aggregates = new(StringComparer.Ordinal)
-    {
-        ["avg"] = "avg(value)",
-        ["min"] = "min(value)",
-        ["max"] = "max(value)",
-        ["sum"] = "sum(value)",
-        ["count"] = "count(*)::double precision",
-        ["last"] = "(array_agg(value ORDER BY time DESC, value DESC))[1]", // of equal times, the largest: as the analytics' merge
-    };
-
     private bool latestBehind;
 
     private Dictionary<string, LatestValue> LatestByMetric => latestState.State.Metrics;
@@ -96,7 +87,7 @@ public sealed class DeviceGrain(
 
     public async Task<IReadOnlyList<MetricBucket>> Range(MetricRangeQuery query)
     {
-        var aggregate = Aggregates[MetricRules.Aggregate(query.Aggregate)];
+        var aggregate = MetricRules.Aggregate(query.Aggregate);
         MetricRules.Name(query.Metric);
 
         TextRules.Check(query.Metric, "metric");
@@ -111,19 +102,10 @@ public sealed class DeviceGrain(
             throw new ValidationException($"bucket must be at least {DeviceRules.MinBucket.TotalSeconds:0}s and give at most {DeviceRules.MaxBuckets:N0} buckets over the range.");
         }
 
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("Devices/MetricRange.sql").Replace("{aggregate}", aggregate, StringComparison.Ordinal));
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.Metric });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = query.From.ToUniversalTime() });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = query.To.ToUniversalTime() });
-        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = query.Bucket });
-        var buckets = new List<MetricBucket>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            buckets.Add(new MetricBucket(reader.GetFieldValue<DateTimeOffset>(0), reader.GetDouble(1), reader.GetInt64(2)));
-        }
-
+        // Aligned buckets from the minute or hour rollups, the unaligned edges and the hours not yet folded in raw.
+        var partials = await RollupReader.MetricBucketsAsync(
+            dataSource, query.Metric, this.GetPrimaryKeyString(), perDevice: false, withLast: aggregate == "last", query.From.ToUniversalTime(), query.To.ToUniversalTime(), query.Bucket);
+        var buckets = partials.Select(p => new MetricBucket(p.Bucket, PartialMerge.Value(aggregate, p), p.Count)).ToList();
         return buckets;
     }
 

@@ -1,12 +1,14 @@
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Devices;
+using PgAllInOne.Grains.Partitions;
 using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains.Devices;
 
 /// <summary>Group commit for readings: batches of many devices go into one binary COPY and one commit.</summary>
-public sealed class MetricsWriter(CommitLog commitLog)
+/// <remarks>Before writing, the partitions of the batch's days are made sure of, when a <see cref="PartitionCatalog"/> is given.</remarks>
+public sealed class MetricsWriter(CommitLog commitLog, PartitionCatalog? partitions = null)
     : PartitionedTableWriter<MetricsWriter.PendingReadings, int>("metrics", commitLog, MaxRowsPerCopy, static pending => pending.Readings.Count)
 {
     private const int MaxRowsPerCopy = 50_000;
@@ -17,6 +19,11 @@ public sealed class MetricsWriter(CommitLog commitLog)
 
     protected override async Task CommitRowsAsync(List<PendingReadings> batch, GroupCommit commit)
     {
+        if (partitions is not null)
+        {
+            await partitions.EnsureAsync(PartitionScheme.Metrics, batch.SelectMany(p => p.Readings.Select(r => r.Time ?? p.Now)));
+        }
+
         await CopyAsync(batch, commit);
         Answer(batch);
     }
@@ -33,14 +40,10 @@ public sealed class MetricsWriter(CommitLog commitLog)
     private static async Task CopyAsync(List<PendingReadings> batch, GroupCommit commit)
     {
         ulong rows;
-        // The COPY and the commit log entry commit together: the BEGIN travels with the entry, the COMMIT alone.
+        // Two round trips, like a COPY of its own: the BEGIN travels with the COPY (Npgsql prepends it), and the commit
+        // log entry with the COMMIT, so that the rows and the entry commit together.
         await using var connection = await commit.ConnectAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var entry = new NpgsqlBatch(connection, transaction) { BatchCommands = { commit.LogEntry() } })
-        {
-            await entry.ExecuteNonQueryAsync();
-        }
-
         await using (var importer = await connection.BeginBinaryImportAsync(GrainsSql.Get("Devices/CopyMetrics.sql")))
         {
             foreach (var pending in batch)
@@ -66,7 +69,10 @@ public sealed class MetricsWriter(CommitLog commitLog)
             rows = await importer.CompleteAsync();
         }
 
-        await transaction.CommitAsync();
+        await using (var entryAndCommit = new NpgsqlBatch(connection, transaction) { BatchCommands = { commit.LogEntry(), new NpgsqlBatchCommand("COMMIT") } })
+        {
+            await entryAndCommit.ExecuteNonQueryAsync();
+        }
 
         GrainsTelemetry.Ingested("metrics", (long)rows);
     }

@@ -1,108 +1,105 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using PgAllInOne.Grains.Partitions;
 using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains.Maintenance;
 
 /// <summary>
 /// Keeps the partitioned tables ready: monthly <c>events</c> partitions and daily <c>metrics</c> partitions created
-/// ahead of time (moving rows that waited in the default partition), metric partitions past retention dropped whole,
-/// expired records deleted, the group commit log purged past its window. One silo at a time, in one transaction, under an advisory lock.
+/// ahead of time, a partition for every period whose rows wait in a default partition (the rows moved into it),
+/// metric partitions past retention dropped whole (with their rollups), expired records deleted, the group commit log
+/// purged past its window, audit entries past their retention deleted. One silo at a time, under an advisory lock, on the
+/// owner's connection; the DDL itself goes through <see cref="PartitionCatalog"/>.
 /// </summary>
-public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<MaintenanceOptions> options)
+public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<MaintenanceOptions> options, IOptions<Audit.AuditOptions>? audit = null)
 {
     // Any fixed 64-bit number shared by all silos; spells "pgaiomnt" in ASCII.
     private const long LockKey = 0x7067_6169_6f6d_6e74;
 
     public async Task<MaintenanceReport> RunOnceAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var tryLock = new NpgsqlCommand(GrainsSql.Get("Maintenance/TryMaintenanceLock.sql"), connection))
-        {
-            tryLock.Parameters.Add(new NpgsqlParameter<long> { TypedValue = LockKey });
-            if (await tryLock.ExecuteScalarAsync(cancellationToken) is not true)
-            {
-                return MaintenanceReport.SkippedRound;
-            }
-        }
-
         var created = new List<string>();
         var dropped = new List<string>();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-
-        var eventPartitions = await ListPartitionsAsync(connection, "events", cancellationToken);
-        var month = new DateOnly(today.Year, today.Month, 1);
-        for (var i = 0; i <= options.Value.EventMonthsAhead; i++, month = month.AddMonths(1))
-        {
-            var name = $"events_p{month:yyyy_MM}";
-            if (!eventPartitions.Contains(name))
-            {
-                await CreatePartitionAsync(connection, "events", name, "occurred_at", month, month.AddMonths(1), cancellationToken);
-                created.Add(name);
-            }
-        }
-
-        var metricPartitions = await ListPartitionsAsync(connection, "metrics", cancellationToken);
-        for (var day = today; day <= today.AddDays(options.Value.MetricDaysAhead); day = day.AddDays(1))
-        {
-            var name = $"metrics_p{day:yyyy_MM_dd}";
-            if (!metricPartitions.Contains(name))
-            {
-                await CreatePartitionAsync(connection, "metrics", name, "time", day, day.AddDays(1), cancellationToken);
-                created.Add(name);
-            }
-        }
-
         var retainedFrom = today.AddDays(-options.Value.MetricRetentionDays);
-        foreach (var name in metricPartitions)
+        int expired, purged, expiredAudit;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            if (TryParseDay(name, out var day) && day.AddDays(1) <= retainedFrom)
+            await using (var tryLock = new NpgsqlCommand(GrainsSql.Get("Maintenance/TryMaintenanceLock.sql"), connection))
             {
-                await ExecuteTemplateAsync(connection, "Maintenance/DropPartition.sql", cancellationToken, ("{parent}", "metrics"), ("{partition}", name));
-                dropped.Add(name);
+                tryLock.Parameters.Add(new NpgsqlParameter<long> { TypedValue = LockKey });
+                if (await tryLock.ExecuteScalarAsync(cancellationToken) is not true)
+                {
+                    return MaintenanceReport.SkippedRound;
+                }
             }
+
+            var month = PartitionScheme.Events.PeriodOf(now);
+            await CreateAheadAsync(connection, PartitionScheme.Events, Enumerable.Range(0, options.Value.EventMonthsAhead + 1).Select(i => month.AddMonths(i)), created, cancellationToken);
+            await CreateAheadAsync(connection, PartitionScheme.Metrics, Enumerable.Range(0, options.Value.MetricDaysAhead + 1).Select(today.AddDays), created, cancellationToken);
+
+            foreach (var name in await PartitionCatalog.ListAsync(connection, PartitionScheme.Metrics, cancellationToken))
+            {
+                if (PartitionScheme.Metrics.TryParse(name, out var day) && day.AddDays(1) <= retainedFrom)
+                {
+                    await PartitionCatalog.DropAsync(connection, PartitionScheme.Metrics, name, cancellationToken);
+                    dropped.Add(name);
+                }
+            }
+
+            // What retention removes, it removes from the rollups too (partitions dropped fire no trigger).
+            var retainedInstant = new DateTimeOffset(retainedFrom.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            foreach (var file in new[] { "Maintenance/DeleteExpiredMetricsInDefault.sql", "Rollups/DeleteMetricRollupsBefore.sql", "Rollups/DeleteHourlyMetricRollupsBefore.sql", "Rollups/DeleteMetricDirtyBefore.sql" })
+            {
+                await ExecuteAsync(connection, file, retainedInstant, cancellationToken);
+            }
+
+            expired = await ExecuteAsync(connection, "Maintenance/DeleteExpiredRecords.sql", now, cancellationToken);
+            purged = await CommitLog.PurgeAsync(connection, now - options.Value.CommitLogRetention, cancellationToken);
+            var auditRetention = TimeSpan.FromDays((audit?.Value ?? new Audit.AuditOptions()).RetentionDays);
+            expiredAudit = await ExecuteAsync(connection, "Maintenance/DeleteExpiredAudit.sql", now - auditRetention, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        await ExecuteAsync(connection, "Maintenance/DeleteExpiredMetricsInDefault.sql", new DateTimeOffset(retainedFrom.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), cancellationToken);
-        var expired = await ExecuteAsync(connection, "Maintenance/DeleteExpiredRecords.sql", now, cancellationToken);
-        var purged = await CommitLog.PurgeAsync(connection, now - options.Value.CommitLogRetention, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new MaintenanceReport(false, created, dropped, expired, purged);
+        // Rows in the default partitions (stored before their period had a partition): each period gets its partition
+        // and its rows in a transaction of its own, so that writers wait on one period's move at most.
+        await MoveOutOfDefaultAsync(connection, PartitionScheme.Events, DateOnly.MinValue, created, cancellationToken);
+        await MoveOutOfDefaultAsync(connection, PartitionScheme.Metrics, retainedFrom, created, cancellationToken);
+        return new MaintenanceReport(false, created, dropped, expired, purged) { ExpiredAuditEntries = expiredAudit };
     }
 
-    private static async Task<HashSet<string>> ListPartitionsAsync(NpgsqlConnection connection, string parent, CancellationToken cancellationToken)
+    private static async Task CreateAheadAsync(NpgsqlConnection connection, PartitionScheme scheme, IEnumerable<DateOnly> periods, List<string> created, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(GrainsSql.Get("Maintenance/ListPartitions.sql"), connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = parent });
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await PartitionCatalog.LockAsync(connection, scheme, cancellationToken);
+        var existing = await PartitionCatalog.ListAsync(connection, scheme, cancellationToken);
+        foreach (var period in periods.Where(p => !existing.Contains(scheme.Name(p))))
         {
-            names.Add(reader.GetString(0));
+            await PartitionCatalog.CreateAsync(connection, scheme, period, cancellationToken);
+            created.Add(scheme.Name(period));
         }
-
-        return names;
     }
 
-    private static Task CreatePartitionAsync(NpgsqlConnection connection, string parent, string name, string column, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
-        ExecuteTemplateAsync(connection, "Maintenance/CreatePartition.sql", cancellationToken,
-            ("{parent}", parent), ("{partition}", name), ("{column}", column),
-            ("{from}", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00+00"),
-            ("{to}", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00+00"));
-
-    // DDL takes no parameters: the template's blanks are filled with table names and dates made above, never with input.
-    private static async Task ExecuteTemplateAsync(NpgsqlConnection connection, string template, CancellationToken cancellationToken, params (string Blank, string Value)[] fills)
+    private static async Task MoveOutOfDefaultAsync(NpgsqlConnection connection, PartitionScheme scheme, DateOnly retainedFrom, List<string> created, CancellationToken cancellationToken)
     {
-        var sql = GrainsSql.Get(template);
-        foreach (var (blank, value) in fills)
+        foreach (var period in await PartitionCatalog.PeriodsInDefaultAsync(connection, scheme, cancellationToken))
         {
-            sql = sql.Replace(blank, value, StringComparison.Ordinal);
-        }
+            if (period < retainedFrom)
+            {
+                continue;
+            }
 
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await PartitionCatalog.LockAsync(connection, scheme, cancellationToken);
+            if (!(await PartitionCatalog.ListAsync(connection, scheme, cancellationToken)).Contains(scheme.Name(period)))
+            {
+                await PartitionCatalog.CreateAsync(connection, scheme, period, cancellationToken);
+                created.Add(scheme.Name(period));
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
     }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string file, DateTimeOffset parameter, CancellationToken cancellationToken)
@@ -111,7 +108,4 @@ public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<M
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = parameter });
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private static bool TryParseDay(string partition, out DateOnly day) =>
-        DateOnly.TryParseExact(partition.Replace("metrics_p", "", StringComparison.Ordinal), "yyyy_MM_dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
 }

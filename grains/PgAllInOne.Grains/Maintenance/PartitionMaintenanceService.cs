@@ -7,12 +7,13 @@ using Npgsql;
 namespace PgAllInOne.Grains.Maintenance;
 
 /// <summary>
-/// Runs <see cref="PartitionMaintenance"/> once the silo has started (hosted services start after the Orleans silo
+/// Runs <see cref="PartitionMaintenance"/> on the owner's connection (DDL, and deletions the serving role may not make) once the silo has started (hosted services start after the Orleans silo
 /// is active), then every <see cref="MaintenanceOptions.Interval"/> of <paramref name="clock"/>.
 /// </summary>
 internal sealed partial class PartitionMaintenanceService(
-    NpgsqlDataSource dataSource,
+    [FromKeyedServices(PgAllInOne.Postgres.PostgresDatabase.AdminKey)] NpgsqlDataSource dataSource,
     IOptions<MaintenanceOptions> options,
+    IOptions<Audit.AuditOptions> audit,
     [FromKeyedServices(DataClock.Key)] TimeProvider clock,
     ILogger<PartitionMaintenanceService> log) : BackgroundService
 {
@@ -23,11 +24,11 @@ internal sealed partial class PartitionMaintenanceService(
         {
             try
             {
-                var maintenance = new PartitionMaintenance(dataSource, options);
+                var maintenance = new PartitionMaintenance(dataSource, options, audit);
                 var report = await maintenance.RunOnceAsync(clock.GetUtcNow(), stoppingToken);
                 if (!report.Skipped)
                 {
-                    Ran(log, report.Created.Count, report.Dropped.Count, report.ExpiredRecords, report.PurgedCommits);
+                    Ran(log, report.Created.Count, report.Dropped.Count, report.ExpiredRecords, report.PurgedCommits, report.ExpiredAuditEntries);
                 }
             }
             catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
@@ -38,8 +39,8 @@ internal sealed partial class PartitionMaintenanceService(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = LogEvents.MaintenanceRound, Level = LogLevel.Information, Message = "Maintenance: {Created} partitions created, {Dropped} dropped past retention, {Expired} expired records deleted, {Purged} old commit log entries purged")]
-    private static partial void Ran(ILogger logger, int created, int dropped, int expired, int purged);
+    [LoggerMessage(EventId = LogEvents.MaintenanceRound, Level = LogLevel.Information, Message = "Maintenance: {Created} partitions created, {Dropped} dropped past retention, {Expired} expired records deleted, {Purged} old commit log entries purged, {ExpiredAudit} audit entries past retention deleted")]
+    private static partial void Ran(ILogger logger, int created, int dropped, int expired, int purged, int expiredAudit);
 
     [LoggerMessage(EventId = LogEvents.MaintenanceRoundFailed, Level = LogLevel.Warning, Message = "Maintenance round failed; the next round tries again")]
     private static partial void Failed(ILogger logger, Exception exception);

@@ -4,6 +4,8 @@ using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Records;
+using PgAllInOne.Grains.Audit;
+using PgAllInOne.Postgres.Audit;
 
 namespace PgAllInOne.Grains.Records;
 
@@ -55,11 +57,12 @@ public sealed class RecordGrain(NpgsqlDataSource dataSource, [FromKeyedServices(
         return await reader.ReadAsync() ? RecordRows.Read(reader) : null;
     }
 
-    public async Task<bool> Delete()
-    {
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("Records/DeleteRecord.sql"));
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
-        return await command.ExecuteNonQueryAsync() > 0;
-    }
+    public Task<bool> Delete() =>
+        AuditTrail.RunAsync(dataSource, AuditActions.RecordDeleted, $"records/{this.GetPrimaryKeyString()}", AuditRequestContext.Current, async connection =>
+        {
+            await using var command = new NpgsqlCommand(GrainsSql.Get("Records/DeleteRecord.sql"), connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = this.GetPrimaryKeyString() });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = clock.GetUtcNow() });
+            return await command.ExecuteNonQueryAsync() > 0;
+        });
 }

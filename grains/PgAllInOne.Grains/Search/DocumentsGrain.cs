@@ -3,6 +3,8 @@ using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Search;
+using PgAllInOne.Grains.Audit;
+using PgAllInOne.Postgres.Audit;
 
 namespace PgAllInOne.Grains.Search;
 
@@ -47,12 +49,13 @@ public sealed class DocumentsGrain(NpgsqlDataSource dataSource) : Grain, IDocume
         }
     }
 
-    public async Task<bool> Delete(long id)
-    {
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("Search/DeleteDocument.sql"));
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
-        return await command.ExecuteNonQueryAsync() > 0;
-    }
+    public Task<bool> Delete(long id) =>
+        AuditTrail.RunAsync(dataSource, AuditActions.DocumentDeleted, $"documents/{id}", AuditRequestContext.Current, async connection =>
+        {
+            await using var command = new NpgsqlCommand(GrainsSql.Get("Search/DeleteDocument.sql"), connection);
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+            return await command.ExecuteNonQueryAsync() > 0;
+        });
 
     private static void AddFields(NpgsqlCommand command, NewDocument document)
     {

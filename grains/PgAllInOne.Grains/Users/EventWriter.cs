@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Users;
+using PgAllInOne.Grains.Partitions;
 using PgAllInOne.Postgres;
 
 namespace PgAllInOne.Grains.Users;
@@ -9,7 +10,8 @@ namespace PgAllInOne.Grains.Users;
 /// Group commit for events: the events of many users go into one INSERT, their counts into one UPDATE, under one
 /// commit; each user grain is answered with its new row only after that commit.
 /// </summary>
-public sealed class EventWriter(CommitLog commitLog)
+/// <remarks>Before writing, the partitions of the batch's months are made sure of, when a <see cref="PartitionCatalog"/> is given.</remarks>
+public sealed class EventWriter(CommitLog commitLog, PartitionCatalog? partitions = null)
     : PartitionedTableWriter<EventWriter.PendingEvents, UserView>("events", commitLog, MaxEventsPerCommit, static pending => pending.Events.Count)
 {
     private const int MaxEventsPerCommit = 20_000;
@@ -18,7 +20,15 @@ public sealed class EventWriter(CommitLog commitLog)
     public Task<UserView> WriteAsync(long userId, IReadOnlyList<NewEvent> events, DateTimeOffset now) =>
         EnqueueAsync(new PendingEvents(userId, events, now));
 
-    protected override async Task CommitRowsAsync(List<PendingEvents> batch, GroupCommit commit) => Answer(batch, await InsertAsync(batch, commit));
+    protected override async Task CommitRowsAsync(List<PendingEvents> batch, GroupCommit commit)
+    {
+        if (partitions is not null)
+        {
+            await partitions.EnsureAsync(PartitionScheme.Events, batch.SelectMany(p => p.Events.Select(e => e.Timestamp ?? p.Now)));
+        }
+
+        Answer(batch, await InsertAsync(batch, commit));
+    }
 
     // The batch committed: each user's row holds its events (no other writes to a user come while its grain waits for this one).
     protected override async Task AnswerCommittedAsync(List<PendingEvents> batch, NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -4,9 +4,11 @@ using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Users;
+using PgAllInOne.Grains.Audit;
 using PgAllInOne.Grains.Json;
 using PgAllInOne.OrleansExtensions.DatabaseFailures;
 using PgAllInOne.Postgres;
+using PgAllInOne.Postgres.Audit;
 
 namespace PgAllInOne.Grains.Users;
 
@@ -46,20 +48,25 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, S
 
         var profile = JsonMergePatch.Apply(current.Profile, mergePatch);
         UserValidation.RequireObject(profile, "profile");
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("Users/UpdateProfile.sql"));
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
-        command.Parameters.Add(new NpgsqlParameter<JsonElement> { TypedValue = profile, NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = current.Version });
-        await using var reader = await command.ExecuteReaderAsync();
-        if (!await reader.ReadAsync())
+        UserView? updated = null;
+        var changed = await AuditTrail.RunAsync(dataSource, AuditActions.UserProfileReplaced, $"users/{id}", AuditRequestContext.Current, async connection =>
+        {
+            await using var command = new NpgsqlCommand(GrainsSql.Get("Users/UpdateProfile.sql"), connection);
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+            command.Parameters.Add(new NpgsqlParameter<JsonElement> { TypedValue = profile, NpgsqlDbType = NpgsqlDbType.Jsonb });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = current.Version });
+            await using var reader = await command.ExecuteReaderAsync();
+            updated = await reader.ReadAsync() ? UserRows.Read(reader) : null;
+            return updated is not null;
+        });
+        if (!changed)
         {
             // Another activation (during a membership change) wrote first: reload and let the caller retry.
-            await reader.DisposeAsync();
             user = await ReadAsync(CancellationToken.None);
             throw new VersionMismatchException($"User {id} changed meanwhile; it is now at version {user?.Version}.");
         }
 
-        user = UserRows.Read(reader);
+        user = updated!;
         writtenAt = reads.Now();
         return user;
     }

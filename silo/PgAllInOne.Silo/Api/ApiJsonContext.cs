@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using PgAllInOne.Api.Contracts;
 using PgAllInOne.Api.Contracts.Analytics;
+using PgAllInOne.Api.Contracts.Audit;
+using PgAllInOne.Api.Contracts.Backups;
 using PgAllInOne.Api.Contracts.Cluster;
 using PgAllInOne.Api.Contracts.Devices;
 using PgAllInOne.Api.Contracts.Documents;
@@ -40,6 +42,11 @@ namespace PgAllInOne.Silo.Api;
 [JsonSerializable(typeof(ApiKey))]
 [JsonSerializable(typeof(IReadOnlyList<ApiKey>))]
 [JsonSerializable(typeof(CreatedApiKey))]
+[JsonSerializable(typeof(IReadOnlyList<AuditEntry>))]
+[JsonSerializable(typeof(CreateRestorePointRequest))]
+[JsonSerializable(typeof(BackupList))]
+[JsonSerializable(typeof(BackupStarted))]
+[JsonSerializable(typeof(RestorePointView))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 [JsonSerializable(typeof(Health.ProbeStatus))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

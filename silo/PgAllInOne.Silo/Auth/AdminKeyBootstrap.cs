@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PgAllInOne.Postgres;
+using PgAllInOne.Postgres.Audit;
 using PgAllInOne.Hosting;
 
 namespace PgAllInOne.Silo.Auth;
@@ -34,7 +35,7 @@ public sealed partial class AdminKeyBootstrap(
             }
         }
 
-        var created = await keys.CreateAsync("first admin", ApiRoles.Admin, cancellationToken, connection);
+        var created = await keys.CreateAsync("first admin", ApiRoles.Admin, AuditActor.Silo, cancellationToken, connection);
         var path = Path.GetFullPath(Path.Combine(options.Value.DataDirectory, FileName));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var file = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };

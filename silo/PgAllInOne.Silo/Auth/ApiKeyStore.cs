@@ -4,6 +4,7 @@ using System.Text;
 using Npgsql;
 using PgAllInOne.Api.Contracts.Keys;
 using PgAllInOne.Postgres;
+using PgAllInOne.Postgres.Audit;
 
 namespace PgAllInOne.Silo.Auth;
 
@@ -80,17 +81,38 @@ public sealed class ApiKeyStore(PostgresDatabase database, StandbyReads reads) :
         return found;
     }
 
-    public async Task<CreatedApiKey> CreateAsync(string name, string role, CancellationToken cancellationToken, NpgsqlConnection? connection = null)
+    /// <summary>
+    /// Creates a key, recorded in the audit trail in the same transaction: the one open on <paramref name="connection"/>
+    /// (the caller commits), or else a transaction of its own.
+    /// </summary>
+    public async Task<CreatedApiKey> CreateAsync(string name, string role, AuditActor actor, CancellationToken cancellationToken, NpgsqlConnection? connection = null)
+    {
+        if (connection is null)
+        {
+            await using var own = await database.DataSource.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await own.BeginTransactionAsync(cancellationToken);
+            var created = await InsertAsync(name, role, actor, own, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return created;
+        }
+
+        return await InsertAsync(name, role, actor, connection, cancellationToken);
+    }
+
+    private async Task<CreatedApiKey> InsertAsync(string name, string role, AuditActor actor, NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var key = "pgaio_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        await using var command = connection is null ? database.DataSource.CreateCommand(SiloSql.Get("Auth/InsertApiKey.sql")) : new NpgsqlCommand(SiloSql.Get("Auth/InsertApiKey.sql"), connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = role });
-        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(key) });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
+        long id;
+        await using (var command = new NpgsqlCommand(SiloSql.Get("Auth/InsertApiKey.sql"), connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = role });
+            command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(key) });
+            id = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        await AuditTrail.AppendAsync(connection, AuditActions.KeyCreated, $"keys/{id}", actor, cancellationToken);
         cache.TryRemove(key, out _);
-        var id = reader.GetInt64(0);
         cacheById.TryRemove(id, out _);
         return new CreatedApiKey(id, name, role, key);
     }
@@ -108,12 +130,15 @@ public sealed class ApiKeyStore(PostgresDatabase database, StandbyReads reads) :
         return keys;
     }
 
-    /// <summary>False when there is no live key with this id.</summary>
-    public async Task<bool> RevokeAsync(long id, CancellationToken cancellationToken)
+    /// <summary>False when there is no live key with this id; a revocation is recorded in the audit trail in its transaction.</summary>
+    public async Task<bool> RevokeAsync(long id, AuditActor actor, CancellationToken cancellationToken)
     {
-        await using var command = database.DataSource.CreateCommand(SiloSql.Get("Auth/RevokeApiKey.sql"));
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
-        var revoked = await command.ExecuteScalarAsync(cancellationToken) is not null;
+        var revoked = await AuditTrail.RunAsync(database.DataSource, AuditActions.KeyRevoked, $"keys/{id}", actor, async connection =>
+        {
+            await using var command = new NpgsqlCommand(SiloSql.Get("Auth/RevokeApiKey.sql"), connection);
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+            return await command.ExecuteScalarAsync(cancellationToken) is not null;
+        }, cancellationToken);
         Forget();
         return revoked;
     }

@@ -226,9 +226,12 @@ public sealed partial class DeploymentFileTests
     [Fact]
     public void Kustomization_ListsEveryManifest_AndEveryResourceIsInTheNamespace()
     {
-        var kustomization = Yaml.LoadAll(FullPath("k8s/kustomization.yaml")).Single();
-        var manifests = YamlFiles().Where(file => file.StartsWith("k8s/", StringComparison.Ordinal)).Select(Path.GetFileName).Where(file => file != "kustomization.yaml");
+        // k8s/ applies the base as it is; kustomize refuses an overlay (k8s/cnpg) inside the folder it builds on.
+        Assert.Equal(["base"], Yaml.LoadAll(FullPath("k8s/kustomization.yaml")).Single().Items("resources").Cast<string>());
+        var kustomization = Yaml.LoadAll(FullPath(K8sBase + "/kustomization.yaml")).Single();
+        var manifests = YamlFiles().Where(file => file.StartsWith(K8sBase + "/", StringComparison.Ordinal)).Select(Path.GetFileName).Where(file => file != "kustomization.yaml");
         Assert.Equal(manifests.Order(), kustomization.Items("resources").Cast<string>().Order());
+        Assert.Equal(Manifests().Count, Kustomize.Build("k8s").Count);
 
         var all = Manifests();
         var ns = Assert.Single(all.OfKind("Namespace")).Text("metadata", "name");

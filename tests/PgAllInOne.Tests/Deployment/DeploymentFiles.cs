@@ -29,7 +29,7 @@ public static partial class DeploymentFiles
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    public static object Compose() => Yaml.LoadAll(FullPath(ComposeFile)).Single();
+    public static object Compose(string file = ComposeFile) => Yaml.LoadAll(FullPath(file)).Single();
 
     /// <summary>The compose services running the silo image, by service name.</summary>
     public static IReadOnlyList<(string Name, object? Service)> ComposeSilos(object compose) =>
@@ -49,10 +49,13 @@ public static partial class DeploymentFiles
         return service.Map("environment").ToDictionary(pair => pair.Key, pair => pair.Value as string ?? "", StringComparer.Ordinal);
     }
 
-    /// <summary>Every document of every manifest under k8s/ except the kustomization.</summary>
+    /// <summary>The folder of the manifests every deployment shares (k8s/ applies it as it is, k8s/cnpg/ patches it).</summary>
+    public const string K8sBase = "k8s/base";
+
+    /// <summary>Every document of every manifest under k8s/base/ except the kustomization.</summary>
     public static IReadOnlyList<object> Manifests() =>
         YamlFiles()
-            .Where(file => file.StartsWith("k8s/", StringComparison.Ordinal) && !file.EndsWith("/kustomization.yaml", StringComparison.Ordinal))
+            .Where(file => file.StartsWith(K8sBase + "/", StringComparison.Ordinal) && !file.EndsWith("/kustomization.yaml", StringComparison.Ordinal))
             .SelectMany(file => Yaml.LoadAll(FullPath(file)))
             .ToList();
 
@@ -81,9 +84,9 @@ public static partial class DeploymentFiles
     public static int Number(string? text) => int.Parse(text ?? throw new InvalidOperationException("missing number"), CultureInfo.InvariantCulture);
 
     /// <summary>The Dockerfile's instructions (keyword, arguments), continuation lines joined, comments dropped.</summary>
-    public static IReadOnlyList<(string Keyword, string Arguments)> DockerfileInstructions()
+    public static IReadOnlyList<(string Keyword, string Arguments)> DockerfileInstructions(string path = DockerfilePath)
     {
-        var joined = ContinuationRegex().Replace(string.Join('\n', Read(DockerfilePath).Split('\n').Where(line => !line.TrimStart().StartsWith('#'))), " ");
+        var joined = ContinuationRegex().Replace(string.Join('\n', Read(path).Split('\n').Where(line => !line.TrimStart().StartsWith('#'))), " ");
         return joined.Split('\n')
             .Where(line => line.Trim().Length > 0)
             .Select(line => line.Trim().Split(' ', 2))

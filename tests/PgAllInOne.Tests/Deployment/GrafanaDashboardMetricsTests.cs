@@ -3,12 +3,22 @@ using PgAllInOne.Tests.Observability;
 
 namespace PgAllInOne.Tests.Deployment;
 
-/// <summary>The Grafana dashboard against what a real silo's /metrics exposes after some traffic.</summary>
+/// <summary>The Grafana dashboard and the alert rules against what a real silo's /metrics exposes after some traffic.</summary>
 [Collection(RunsAloneCollection.Name)] // runs alone: the meters are the process's, and silos beside it would add their series to its /metrics
 public sealed class GrafanaDashboardMetricsTests(PostgresFixture postgres)
 {
+    /// <summary>
+    /// What an alert reads that a one-host silo without backups does not expose: Prometheus' own <c>up</c>; the host
+    /// roles, standby lag and standby reads of a multi-host connection string; the backup metrics of Backup:Directory.
+    /// </summary>
+    private static readonly string[] NotOnAPlainSilo =
+    [
+        "up", "pgaio_postgres_host_role", "pgaio_postgres_standby_lag_seconds", "pgaio_postgres_standby_reads_total",
+        "pgaio_backup_newest_verified_age_seconds", "pgaio_backup_wal_lag_seconds",
+    ];
+
     [Fact]
-    public async Task EveryPanelsMetric_IsInTheExportersOutput()
+    public async Task EveryPanelsAndAlertRulesMetric_IsInTheExportersOutput()
     {
         await using var app = await SiloApp.StartAsync(await postgres.CreateDatabaseAsync());
         using var http = app.Admin();
@@ -27,5 +37,10 @@ public sealed class GrafanaDashboardMetricsTests(PostgresFixture postgres)
                 Assert.True(missing.Count == 0, $"panel \"{title}\" queries {string.Join(", ", missing)}, which /metrics does not expose");
             }
         }
+
+        var alerting = AlertRulesTests.MetricNames();
+        Assert.Contains("pgaio_group_commit_queue_depth", alerting);
+        var unknown = alerting.Except(NotOnAPlainSilo).Where(name => !exposed.Contains(name)).ToList();
+        Assert.True(unknown.Count == 0, $"alerts.yml reads {string.Join(", ", unknown)}, which /metrics does not expose");
     }
 }

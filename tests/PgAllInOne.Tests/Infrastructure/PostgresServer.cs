@@ -14,6 +14,11 @@ public sealed class PostgresServer
 {
     private const string MigratedTemplate = "migrated_template";
 
+    /// <summary>The run's serving login: no superuser, a member of pgaio_serving (the rights the migrations grant).</summary>
+    public const string ServingLogin = "pgaio_test_serving";
+
+    private static readonly string ServingPassword = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     // Started off the test's synchronization context: xUnit's has as many threads as tests run at once, all of them may wait here.
     private static readonly Lazy<Task<PostgresServer>> Shared = new(() => Task.Run(StartAsync));
 
@@ -28,6 +33,17 @@ public sealed class PostgresServer
     public static Task<PostgresServer> InstanceAsync() => Shared.Value;
 
     public string ConnectionString => server.ConnectionString;
+
+    /// <summary>The connection string of <paramref name="database"/> (an owner's, as the Create methods return) for the serving login.</summary>
+    public static string Serving(string database) =>
+        new NpgsqlConnectionStringBuilder(database) { Username = ServingLogin, Password = ServingPassword }.ConnectionString;
+
+    /// <summary>Settings of a silo on two roles: <paramref name="database"/> the owner's (admin), its serving login's for serving.</summary>
+    public static Dictionary<string, string?> TwoRoles(string database) => new()
+    {
+        ["ConnectionStrings:PostgresAdmin"] = database,
+        ["ConnectionStrings:Postgres"] = Serving(database),
+    };
 
     /// <summary>Creates a database with every migration applied (a copy of the run's migrated template) and returns its connection string.</summary>
     public Task<string> CreateDatabaseAsync() => CreateAsync(MigratedTemplate);
@@ -83,6 +99,10 @@ public sealed class PostgresServer
         await connection.OpenAsync();
         await using var rename = new NpgsqlCommand($"ALTER DATABASE {new NpgsqlConnectionStringBuilder(template).Database} RENAME TO {MigratedTemplate}", connection);
         await rename.ExecuteNonQueryAsync();
+
+        // One serving login for the run, already a member: silos starting at once then never grant it concurrently.
+        await using var login = new NpgsqlCommand($"CREATE ROLE {ServingLogin} LOGIN PASSWORD '{ServingPassword}' IN ROLE pgaio_serving", connection);
+        await login.ExecuteNonQueryAsync();
         return shared;
     }
 

@@ -17,7 +17,9 @@ public class SharedSilo : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await (await PostgresServer.InstanceAsync()).CreateDatabaseAsync();
-        Silo = await TestSilo.StartAsync(Database, clock: Clock);
+        // The two roles of a production silo: everything the tests exercise runs on the serving role's rights.
+        var roles = PostgresServer.TwoRoles(Database);
+        Silo = await TestSilo.StartAsync(roles["ConnectionStrings:Postgres"]!, roles, clock: Clock);
     }
 
     public async Task DisposeAsync() => await Silo.DisposeAsync();

@@ -21,14 +21,13 @@ public sealed class SiloApp : WebApplicationFactory<PgAllInOne.Silo.Api.ApiOptio
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <param name="connectionString">The owner's; the silo serves on the run's serving login (settings may name others).</param>
     /// <param name="clock">The data features' clock (<see cref="PgAllInOne.Grains.DataClock"/>); Orleans keeps real time.</param>
     public static async Task<SiloApp> StartAsync(string connectionString, IDictionary<string, string?>? extra = null, TimeProvider? clock = null)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Postgres"] = connectionString,
-            ["Silo:Port"] = "0",
-        };
+        // The two roles of a production silo (the given connection is the owner's): every HTTP test runs on the serving rights.
+        var settings = PostgresServer.TwoRoles(connectionString);
+        settings["Silo:Port"] = "0";
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

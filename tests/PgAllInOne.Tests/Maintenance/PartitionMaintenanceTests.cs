@@ -59,18 +59,25 @@ public sealed class PartitionMaintenanceTests(PostgresFixture postgres) : IClass
     }
 
     [Fact]
-    public async Task RowsWaitingInTheDefaultPartition_MoveWhenTheirPartitionIsCreated()
+    public async Task RowsWaitingInTheDefaultPartitions_GetPartitionsOfTheirOwnPeriods_PastOrFuture_InOneRound()
     {
         await using var dataSource = await MigratedDatabaseAsync(postgres);
-        await ExecuteAsync(dataSource, "INSERT INTO events (user_id, type, occurred_at) VALUES (1, 'early', '2026-12-05T08:00:00Z'), (1, 'later', '2027-06-01T00:00:00Z')");
+        await ExecuteAsync(dataSource, "INSERT INTO events (user_id, type, occurred_at) VALUES (1, 'early', '2026-12-05T08:00:00Z'), (1, 'later', '2027-06-01T00:00:00Z'), (1, 'history', '2001-02-28T23:59:59Z')");
+        await ExecuteAsync(dataSource, "INSERT INTO metrics (time, device_id, metric, value) SELECT TIMESTAMPTZ '2026-11-01T00:00:00Z' + i * interval '1 hour', 'd1', 'temp', i FROM generate_series(0, 47) i");
         Assert.Equal("events_default", await ScalarAsync(dataSource, "SELECT tableoid::regclass::text FROM events WHERE type = 'early'"));
 
         var report = await Maintenance(dataSource).RunOnceAsync(Now);
 
         Assert.False(report.Skipped);
         Assert.Equal("events_p2026_12", await ScalarAsync(dataSource, "SELECT tableoid::regclass::text FROM events WHERE type = 'early'"));
-        Assert.Equal("events_default", await ScalarAsync(dataSource, "SELECT tableoid::regclass::text FROM events WHERE type = 'later'"));
-        Assert.Equal(2L, await ScalarAsync(dataSource, "SELECT count(*) FROM events"));
+        Assert.Equal("events_p2027_06", await ScalarAsync(dataSource, "SELECT tableoid::regclass::text FROM events WHERE type = 'later'"));
+        Assert.Equal("events_p2001_02", await ScalarAsync(dataSource, "SELECT tableoid::regclass::text FROM events WHERE type = 'history'"));
+        Assert.Contains("metrics_p2026_11_01", report.Created);
+        Assert.Contains("metrics_p2026_11_02", report.Created);
+        Assert.Equal(0L, await ScalarAsync(dataSource, "SELECT count(*) FROM events_default"));
+        Assert.Equal(0L, await ScalarAsync(dataSource, "SELECT count(*) FROM metrics_default"));
+        Assert.Equal(3L, await ScalarAsync(dataSource, "SELECT count(*) FROM events"));
+        Assert.Equal(24L, await ScalarAsync(dataSource, "SELECT count(*) FROM metrics_p2026_11_02"));
     }
 
     [Fact]
@@ -141,8 +148,10 @@ public sealed class PartitionMaintenanceTests(PostgresFixture postgres) : IClass
             ["Maintenance:Interval"] = "1.00:00:00",
             ["Maintenance:EventMonthsAhead"] = "0",
             ["Maintenance:MetricDaysAhead"] = "0",
+            ["Audit:RetentionDays"] = "1",
         });
-        builder.Services.AddSingleton(dataSource);
+        await AuditEntriesAsync(dataSource, Now.AddHours(-36), Now.AddHours(-12));
+        builder.Services.AddKeyedSingleton(PostgresDatabase.AdminKey, dataSource);
         builder.Services.AddKeyedSingleton<TimeProvider>(DataClock.Key, clock);
         builder.Services.AddPartitionMaintenance(builder.Configuration);
         using var host = builder.Build();
@@ -150,10 +159,31 @@ public sealed class PartitionMaintenanceTests(PostgresFixture postgres) : IClass
 
         await Eventually.TrueAsync(async () => await CountAsync(dataSource, "metrics_p2026_11_22") == 1, "the first round, at start");
         Assert.Equal(0, await CountAsync(dataSource, "metrics_p2026_11_23"));
+        Assert.Equal(1L, await ScalarAsync(dataSource, "SELECT count(*) FROM audit_log"));
 
         clock.Advance(TimeSpan.FromDays(1));
         await Eventually.TrueAsync(async () => await CountAsync(dataSource, "metrics_p2026_11_23") == 1, "a round one interval later");
+        await Eventually.TrueAsync(async () => (long)(await ScalarAsync(dataSource, "SELECT count(*) FROM audit_log"))! == 0, "the audit entry past its day deleted by the clock's next round");
         await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task AuditEntries_PastTheirRetention_AreDeleted_AndNewerOnesKept()
+    {
+        await using var dataSource = await MigratedDatabaseAsync(postgres);
+        await AuditEntriesAsync(dataSource, Now.AddDays(-400), Now.AddDays(-366), Now.AddDays(-364), Now);
+
+        var report = await new PartitionMaintenance(dataSource, Options.Create(new MaintenanceOptions()), Options.Create(new PgAllInOne.Grains.Audit.AuditOptions())).RunOnceAsync(Now);
+
+        Assert.Equal(2, report.ExpiredAuditEntries);
+        Assert.Equal(2L, await ScalarAsync(dataSource, "SELECT count(*) FROM audit_log"));
+    }
+
+    private static async Task AuditEntriesAsync(NpgsqlDataSource dataSource, params DateTimeOffset[] times)
+    {
+        await using var insert = dataSource.CreateCommand("INSERT INTO audit_log (at, action, target) SELECT unnest($1::timestamptz[]), 'key.created', 'keys/1'");
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = times });
+        await insert.ExecuteNonQueryAsync();
     }
 
     private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string partition)

@@ -34,6 +34,9 @@ public sealed class MetricsEndpointTests(PostgresFixture postgres) : IAsyncLifet
         Assert.Contains(samples, s => s.Name.StartsWith("orleans_catalog_activations", StringComparison.Ordinal) && s.Value >= 1);
         Assert.Equal(5, Value(samples, "pgaio_ingest_rows_total", "kind", "events"));
         Assert.True(Value(samples, "pgaio_group_commit_batches_total", "queue", "events") is >= 1 and <= 5);
+        // The queue-near-full alert's gauges: the events queue holds its default capacity and has drained.
+        Assert.Equal(10_000, Value(samples, "pgaio_group_commit_queue_capacity", "queue", "events"));
+        Assert.Contains(samples, s => s.Name == "pgaio_group_commit_queue_depth" && s.Labels.Contains("queue=\"events\"", StringComparison.Ordinal));
         Assert.Equal(1, Value(samples, "pgaio_cache_misses_total"));
         Assert.Equal(1, Value(samples, "pgaio_cache_hits_total", "source", "memory"));
         Assert.True(Value(samples, "http_server_request_duration_seconds_count", "http_route", "/api/users/{id}/events") >= 5);

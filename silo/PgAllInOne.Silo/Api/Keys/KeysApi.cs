@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PgAllInOne.Api.Contracts.Keys;
 using PgAllInOne.GrainInterfaces.Errors;
+using PgAllInOne.Silo.Api.Audit;
 using PgAllInOne.Silo.Api.OpenApi;
 using PgAllInOne.Silo.Auth;
 
@@ -21,7 +22,7 @@ public static class KeysApi
         return group;
     }
 
-    private static async Task<Created<CreatedApiKey>> CreateAsync(CreateKeyRequest request, ApiKeyStore keys, CancellationToken cancellationToken)
+    private static async Task<Created<CreatedApiKey>> CreateAsync(CreateKeyRequest request, ApiKeyStore keys, HttpContext http, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > KeysContract.MaxNameLength || request.Name.Any(char.IsControl))
         {
@@ -35,15 +36,15 @@ public static class KeysApi
             throw new ValidationException($"role must be one of {string.Join(", ", ApiRoles.All)}.");
         }
 
-        var created = await keys.CreateAsync(request.Name, request.Role, cancellationToken);
+        var created = await keys.CreateAsync(request.Name, request.Role, HttpAuditActor.Of(http), cancellationToken);
         return TypedResults.Created($"/api/keys/{created.Id}", created);
     }
 
     private static async Task<Ok<IReadOnlyList<ApiKey>>> ListAsync(ApiKeyStore keys, CancellationToken cancellationToken) =>
         TypedResults.Ok(await keys.ListAsync(cancellationToken));
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string id, ApiKeyStore keys, CancellationToken cancellationToken) =>
-        await keys.RevokeAsync(HttpInput.Id(id, "key id"), cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string id, ApiKeyStore keys, HttpContext http, CancellationToken cancellationToken) =>
+        await keys.RevokeAsync(HttpInput.Id(id, "key id"), HttpAuditActor.Of(http), cancellationToken)
             ? TypedResults.NoContent()
             : TypedResults.Problem($"There is no live key {id}.", statusCode: 404, title: "Not found");
 }

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using PgAllInOne.GrainInterfaces.Analytics;
+using PgAllInOne.GrainInterfaces.Devices;
+using PgAllInOne.Grains.Partitions;
+using PgAllInOne.Grains.Rollups;
+
+namespace PgAllInOne.Benchmarks.Load;
+
+/// <summary>
+/// Analytics at scale: <c>rows</c> readings (10 devices, one each 30 s, ending yesterday) and as many events, loaded
+/// with generate_series into the partitions of their days and months; then each analytic query on a cache miss through
+/// the product (a silo with a zero cache TTL; one slice, and the default fan-out) beside the same aggregate as one SQL
+/// statement, warm buffers both, medians of interleaved rounds; the rollups' speed-ups on device range queries; bytes
+/// per reading; the ingest cost of the rollup queue (COPY batches with its trigger on and off, interleaved).
+/// </summary>
+internal static class AnalyticsScaleScenario
+{
+    private const int Devices = 10;
+    private static readonly TimeSpan Cadence = TimeSpan.FromSeconds(30);
+
+    public static async Task RunAsync(long rows, int rounds)
+    {
+        var end = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-1);
+        var start = end - (Cadence * (rows / Devices));
+        Console.WriteLine($"rows {rows:N0} readings and {rows:N0} events over [{start:yyyy-MM-dd HH:mm}, {end:yyyy-MM-dd}), {Environment.ProcessorCount} cores");
+        var keep = new Dictionary<string, string?> { ["Analytics:CacheTtl"] = "00:00:00", ["Maintenance:MetricRetentionDays"] = "36500", ["Rollups:Interval"] = "1.00:00:00" };
+        await using var single = BenchmarkSilo.Start(new Dictionary<string, string?>(keep) { ["Analytics:MaxSlices"] = "1" });
+        await using var fanOut = BenchmarkSilo.Start(new Dictionary<string, string?>(keep) { ["Analytics:MaxSlices"] = "16" });
+        await using var dataSource = NpgsqlDataSource.Create(BenchmarkPostgres.ConnectionString);
+
+        var load = Stopwatch.StartNew();
+        await LoadAsync(dataSource, rows, start, end);
+        Console.WriteLine($"load (generate_series, triggers on) {load.Elapsed.TotalSeconds:0.0} s");
+        var fold = Stopwatch.StartNew();
+        var report = await new RollupJob(dataSource, Options.Create(new RollupOptions { MaxHoursPerRound = 24 * 31 })).RunOnceAsync(DateTimeOffset.UtcNow);
+        Console.WriteLine($"rollup job over everything: {report.MetricHours} metric hours, {report.EventHours} event hours in {fold.Elapsed.TotalSeconds:0.0} s ({rows * 2 / fold.Elapsed.TotalSeconds:N0} rows/s)");
+        await ExecuteAsync(dataSource, "VACUUM ANALYZE");
+
+        var month = (end - TimeSpan.FromDays(30)) < start ? start : end - TimeSpan.FromDays(30);
+        var cases = new List<(string Name, Func<Task> Statement, Func<Task> Single, Func<Task> FanOut)>
+        {
+            ("events by type", () => StatementAsync(dataSource, "SELECT type, count(*), min(occurred_at), max(occurred_at) FROM events WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY type", start, end),
+                () => single.Grains.QueryAnalyticsAsync(AnalyticsQuery.Events("type", start, end)), () => fanOut.Grains.QueryAnalyticsAsync(AnalyticsQuery.Events("type", start, end))),
+            ("events by day", () => StatementAsync(dataSource, "SELECT to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), count(*), min(occurred_at), max(occurred_at) FROM events WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY 1", start, end),
+                () => single.Grains.QueryAnalyticsAsync(AnalyticsQuery.Events("day", start, end)), () => fanOut.Grains.QueryAnalyticsAsync(AnalyticsQuery.Events("day", start, end))),
+            ("events by user", () => StatementAsync(dataSource, "SELECT user_id::text, count(*), min(occurred_at), max(occurred_at) FROM events WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY 1", start, end),
+                () => single.Grains.QueryAnalyticsAsync(AnalyticsQuery.Events("user", start, end)), () => fanOut.Grains.QueryAnalyticsAsync(AnalyticsQuery.Events("user", start, end))),
+            ("metric daily avg per device", () => StatementAsync(dataSource, "SELECT date_bin('1 day', time, TIMESTAMPTZ '2000-01-01 00:00:00+00'), device_id, avg(value), count(*) FROM metrics WHERE metric = 'temp' AND time >= $1 AND time < $2 GROUP BY 1, 2", start, end),
+                () => single.Grains.QueryAnalyticsAsync(AnalyticsQuery.Metrics("temp", start, end, TimeSpan.FromDays(1), "avg", "device")), () => fanOut.Grains.QueryAnalyticsAsync(AnalyticsQuery.Metrics("temp", start, end, TimeSpan.FromDays(1), "avg", "device"))),
+            ("a month of all devices at 1 h", () => StatementAsync(dataSource, "SELECT date_bin('1 hour', time, TIMESTAMPTZ '2000-01-01 00:00:00+00'), device_id, avg(value), count(*) FROM metrics WHERE metric = 'temp' AND time >= $1 AND time < $2 GROUP BY 1, 2", month, end),
+                () => single.Grains.QueryAnalyticsAsync(AnalyticsQuery.Metrics("temp", month, end, TimeSpan.FromHours(1), "avg", "device")), () => fanOut.Grains.QueryAnalyticsAsync(AnalyticsQuery.Metrics("temp", month, end, TimeSpan.FromHours(1), "avg", "device"))),
+            ("the whole range of one device at 1 h", () => StatementAsync(dataSource, "SELECT date_bin('1 hour', time, TIMESTAMPTZ '2000-01-01 00:00:00+00'), avg(value), count(*) FROM metrics WHERE device_id = 'device-3' AND metric = 'temp' AND time >= $1 AND time < $2 GROUP BY 1 ORDER BY 1", start, end),
+                () => single.Grains.GetGrain<IDeviceGrain>("device-3").Range(new MetricRangeQuery("temp", start, end, TimeSpan.FromHours(1))), () => fanOut.Grains.GetGrain<IDeviceGrain>("device-3").Range(new MetricRangeQuery("temp", start, end, TimeSpan.FromHours(1)))),
+        };
+
+        Console.WriteLine("| query | one SQL statement (ms) | product, one slice (ms) | ratio | product, fan-out (ms) | ratio |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (name, statement, one, many) in cases)
+        {
+            var times = new List<double>[] { [], [], [] };
+            await statement();
+            await one();
+            await many();
+            for (var round = 0; round < rounds; round++)
+            {
+                times[0].Add(await TimeAsync(statement));
+                times[1].Add(await TimeAsync(one));
+                times[2].Add(await TimeAsync(many));
+            }
+
+            var (s, o, m) = (Median(times[0]), Median(times[1]), Median(times[2]));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {s:0.0} | {o:0.0} | {o / s:0.00} | {m:0.0} | {m / s:0.00} |"));
+        }
+
+        var bytes = await ScalarAsync<long>(dataSource, "SELECT sum(pg_total_relation_size(inhrelid))::bigint FROM pg_inherits WHERE inhparent = 'metrics'::regclass");
+        var rollupBytes = await ScalarAsync<long>(dataSource, "SELECT pg_total_relation_size('metrics_1m') + pg_total_relation_size('metrics_1h')");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw readings: {bytes / (double)rows:0.0} bytes per reading with indexes; rollups (1 m + 1 h) add {rollupBytes / (double)rows:0.0} bytes per reading"));
+        await IngestCostAsync(dataSource, end, rounds);
+    }
+
+    private static async Task LoadAsync(NpgsqlDataSource dataSource, long rows, DateTimeOffset start, DateTimeOffset end)
+    {
+        using var catalog = new PartitionCatalog(dataSource, TimeProvider.System);
+        var days = Enumerable.Range(0, (int)Math.Ceiling((end - start).TotalDays) + 1).Select(d => start.AddDays(d)).ToList();
+        await catalog.EnsureAsync(PartitionScheme.Metrics, days);
+        await catalog.EnsureAsync(PartitionScheme.Events, days);
+        var perDevice = rows / Devices;
+        await ExecuteAsync(dataSource, $"""
+            INSERT INTO metrics (time, device_id, metric, value)
+            SELECT TIMESTAMPTZ '{start:O}' + (i / {Devices}) * interval '30 seconds', 'device-' || (i % {Devices}), 'temp', 20 + (i % 97) * 0.25
+            FROM generate_series(0::bigint, {(perDevice * Devices) - 1}) AS i
+            """);
+        var step = (end - start).TotalSeconds / rows;
+        await ExecuteAsync(dataSource, $"""
+            INSERT INTO events (user_id, type, occurred_at)
+            SELECT 1 + i % 5000, (ARRAY['click','view','buy','login','logout','share','like','search'])[1 + (i * 31) % 8],
+                   TIMESTAMPTZ '{start:O}' + i * interval '{step.ToString(CultureInfo.InvariantCulture)} seconds'
+            FROM generate_series(0::bigint, {rows - 1}) AS i
+            """);
+    }
+
+    // COPY batches of 5,000 readings (the writers' batches are up to 50,000), the rollup queue's trigger on and off in turn.
+    private static async Task IngestCostAsync(NpgsqlDataSource dataSource, DateTimeOffset end, int rounds)
+    {
+        const int batch = 5_000;
+        const int batches = 20;
+        using var catalog = new PartitionCatalog(dataSource, TimeProvider.System);
+        await catalog.EnsureAsync(PartitionScheme.Metrics, [end, end.AddDays(1)]);
+        var withQueue = new List<double>();
+        var without = new List<double>();
+        var offset = 0L;
+        for (var round = 0; round < rounds + 1; round++)
+        {
+            foreach (var on in new[] { true, false })
+            {
+                await ExecuteAsync(dataSource, on ? "ALTER TABLE metrics ENABLE TRIGGER metrics_rollup_insert" : "ALTER TABLE metrics DISABLE TRIGGER metrics_rollup_insert");
+                var watch = Stopwatch.StartNew();
+                for (var b = 0; b < batches; b++)
+                {
+                    await using var connection = await dataSource.OpenConnectionAsync();
+                    await using var importer = await connection.BeginBinaryImportAsync("COPY metrics (time, device_id, metric, value, tags) FROM STDIN (FORMAT BINARY)");
+                    for (var i = 0; i < batch; i++, offset++)
+                    {
+                        await importer.StartRowAsync();
+                        await importer.WriteAsync(end.AddMilliseconds(offset % 86_400_000), NpgsqlDbType.TimestampTz);
+                        await importer.WriteAsync("ingest-" + (offset % 100), NpgsqlDbType.Text);
+                        await importer.WriteAsync("temp", NpgsqlDbType.Text);
+                        await importer.WriteAsync(offset * 0.5, NpgsqlDbType.Double);
+                        await importer.WriteNullAsync();
+                    }
+
+                    await importer.CompleteAsync();
+                }
+
+                if (round > 0)
+                {
+                    (on ? withQueue : without).Add(batch * batches / watch.Elapsed.TotalSeconds);
+                }
+            }
+        }
+
+        await ExecuteAsync(dataSource, "ALTER TABLE metrics ENABLE TRIGGER metrics_rollup_insert");
+        var (a, b2) = (Median(withQueue), Median(without));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest (COPY, {batch:N0}-row batches): {b2:N0} rows/s without the rollup queue, {a:N0} rows/s with it: cost {(1 - (a / b2)) * 100:0.0} %"));
+    }
+
+    private static async Task StatementAsync(NpgsqlDataSource dataSource, string sql, DateTimeOffset from, DateTimeOffset to)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to });
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+        }
+    }
+
+    private static async Task<double> TimeAsync(Func<Task> run)
+    {
+        var watch = Stopwatch.StartNew();
+        await run();
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}

@@ -1,0 +1,3 @@
+DELETE FROM metrics_1m AS rollup
+USING unnest($1::timestamptz[], $2::timestamptz[]) AS span(a, b)
+WHERE rollup.bucket >= span.a AND rollup.bucket < span.b

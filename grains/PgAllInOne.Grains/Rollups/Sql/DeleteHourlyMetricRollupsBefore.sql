@@ -1,0 +1,1 @@
+DELETE FROM metrics_1h WHERE bucket < $1

@@ -1,0 +1,1 @@
+DELETE FROM rollup_dirty WHERE source = 'metrics' AND hour < $1

@@ -1,0 +1,1 @@
+DELETE FROM rollup_dirty WHERE id = ANY($1)

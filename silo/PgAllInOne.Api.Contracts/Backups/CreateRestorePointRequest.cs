@@ -1,0 +1,3 @@
+namespace PgAllInOne.Api.Contracts.Backups;
+
+public sealed record CreateRestorePointRequest(string? Name);

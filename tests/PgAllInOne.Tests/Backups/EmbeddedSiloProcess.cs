@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using PgAllInOne.Tests.Infrastructure;
+
+namespace PgAllInOne.Tests.Backups;
+
+/// <summary>A real silo process on the embedded default: its own PostgreSQL in <see cref="DataDirectory"/>.</summary>
+public sealed class EmbeddedSiloProcess : IDisposable
+{
+    private readonly ConcurrentQueue<string> output = new();
+    private readonly Process process;
+
+    public EmbeddedSiloProcess(string dataDirectory, params string[] settings)
+    {
+        DataDirectory = dataDirectory;
+        HttpPort = FreePort();
+        process = Processes.StartDotnet(
+            "PgAllInOne.Silo.dll",
+            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning", ["Logging__LogLevel__PgAllInOne.Postgres.Backups"] = "Information" },
+            [
+                $"--Urls=http://127.0.0.1:{HttpPort}",
+                $"--Silo:Port={FreePort()}",
+                $"--Silo:GatewayPort={FreePort()}",
+                $"--Silo:DataDirectory={dataDirectory}",
+                .. settings,
+            ]);
+        process.OutputDataReceived += (_, line) => Keep(line.Data);
+        process.ErrorDataReceived += (_, line) => Keep(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string DataDirectory { get; }
+
+    public int HttpPort { get; }
+
+    public IReadOnlyList<string> Output => [.. output];
+
+    public HttpClient Http()
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(40) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(Path.Combine(DataDirectory, "admin.key")).Trim());
+        return http;
+    }
+
+    public async Task WaitUntilReadyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(2) };
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                Assert.False(process.HasExited, $"the silo exited with {(process.HasExited ? process.ExitCode : 0)}:\n{string.Join('\n', output.TakeLast(40))}");
+                try
+                {
+                    return (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK && File.Exists(Path.Combine(DataDirectory, "admin.key"));
+                }
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            },
+            $"silo on :{HttpPort} to be ready; its log:\n{string.Join('\n', output.TakeLast(30))}",
+            TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>kill -9 of the silo and of its PostgreSQL (the postmaster; its children follow it).</summary>
+    public async Task KillWithPostgresAsync()
+    {
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postgres", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        process.Kill(entireProcessTree: true);
+        using (var kill = Process.Start("kill", ["-9", postmaster.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await process.WaitForExitAsync();
+        await Processes.ExitedAsync(postmaster);
+    }
+
+    public async Task TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-15", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(45));
+        await process.WaitForExitAsync(timeout.Token);
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+
+        process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            output.Enqueue(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,258 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Npgsql;
+using PgAllInOne.Tests.Infrastructure;
+
+using static PgAllInOne.Tests.Deployment.DeploymentFiles;
+
+namespace PgAllInOne.Tests.Deployment;
+
+/// <summary>
+/// The Patroni image's own patroni.yml and post-bootstrap script, run on this machine's Debian packages as the compose
+/// file runs them: etcd and three nodes, each given only what compose gives it through PATRONI_* variables (here loopback
+/// addresses and folders instead of container names). The one other change: the script's path inside the image.
+/// </summary>
+[Trait("Category", "EndToEnd")]
+public sealed class PatroniImageConfigTests : IAsyncLifetime, IDisposable
+{
+    private const string Superuser = "image-superuser";
+    private const string SiloPassword = "image-silo";
+    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(150);
+
+    private readonly TempFolder root = new("pgaio-patroni-image");
+    private readonly List<(Process Process, StringBuilder Output)> processes = [];
+    private readonly List<(string Name, int RestPort, int PostgresPort, string DataDirectory)> nodes = [];
+    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(3) };
+
+    public async Task InitializeAsync()
+    {
+        var ports = FreePorts(8);
+        var conf = Path.Combine(root.Path, "conf");
+        Directory.CreateDirectory(conf);
+        File.Copy(FullPath(HaComposeTests.PatroniConfig), Path.Combine(conf, "patroni.yml"));
+        var script = Path.Combine(root.Path, "post-bootstrap.sh");
+        File.Copy(FullPath("docker/patroni/post-bootstrap.sh"), script); // with its mode: executable
+        // Patroni merges the folder's files in order: only the script's place differs from the image.
+        await File.WriteAllTextAsync(Path.Combine(conf, "zz-outside-the-image.yml"), $"bootstrap:\n  post_bootstrap: {script}\n");
+        for (var n = 1; n <= 3; n++)
+        {
+            Directory.CreateDirectory(Path.Combine(root.Path, $"n{n}"));
+            nodes.Add(($"n{n}", ports[1 + n], ports[4 + n], Path.Combine(root.Path, $"n{n}", "data")));
+        }
+
+        if (Environment.UserName == "root")
+        {
+            await RunAsync("chown", "-R", "postgres:postgres", root.Path);
+        }
+
+        var (client, peer) = (ports[0], ports[1]);
+        Start(root.Path, new Dictionary<string, string>(), "/usr/bin/etcd", "--name", "e1", "--data-dir", Path.Combine(root.Path, "etcd"),
+            "--listen-client-urls", $"http://127.0.0.1:{client}", "--advertise-client-urls", $"http://127.0.0.1:{client}",
+            "--listen-peer-urls", $"http://127.0.0.1:{peer}", "--initial-advertise-peer-urls", $"http://127.0.0.1:{peer}",
+            "--initial-cluster", $"e1=http://127.0.0.1:{peer}", "--initial-cluster-state", "new", "--listen-metrics-urls", "");
+        foreach (var (name, rest, postgres, data) in nodes)
+        {
+            Start(Path.GetDirectoryName(data)!, new Dictionary<string, string>
+            {
+                ["PATRONI_NAME"] = name,
+                ["PATRONI_RESTAPI_LISTEN"] = $"127.0.0.1:{rest}",
+                ["PATRONI_RESTAPI_CONNECT_ADDRESS"] = $"127.0.0.1:{rest}",
+                ["PATRONI_POSTGRESQL_LISTEN"] = $"127.0.0.1:{postgres}",
+                ["PATRONI_POSTGRESQL_CONNECT_ADDRESS"] = $"127.0.0.1:{postgres}",
+                ["PATRONI_POSTGRESQL_DATA_DIR"] = data,
+                ["PATRONI_POSTGRESQL_PGPASS"] = Path.Combine(Path.GetDirectoryName(data)!, "pgpass"),
+                ["PATRONI_ETCD3_HOSTS"] = $"127.0.0.1:{client}",
+                ["PATRONI_SUPERUSER_PASSWORD"] = Superuser,
+                ["PATRONI_REPLICATION_PASSWORD"] = "image-replicator",
+                ["PATRONI_REWIND_PASSWORD"] = "image-rewinder",
+                ["PGAIO_PASSWORD"] = SiloPassword,
+            }, "/usr/bin/python3", "/usr/bin/patroni", conf);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        // Throwaway data: kill -9 of Patroni with the postmaster it started (whose children follow it), and of etcd.
+        // Exits are watched in /proc: the postmaster holds Patroni's output pipes, so their end is not awaited.
+        var postmasters = nodes.Select(node => Path.Combine(node.DataDirectory, "postmaster.pid")).Where(File.Exists)
+            .Select(file => int.Parse(File.ReadLines(file).First(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        foreach (var (process, _) in processes)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        foreach (var pid in postmasters.Where(Processes.IsRunning))
+        {
+            try
+            {
+                using var postmaster = Process.GetProcessById(pid);
+                postmaster.Kill();
+            }
+            catch (ArgumentException)
+            {
+                // Gone with Patroni's process tree meanwhile.
+            }
+        }
+
+        foreach (var pid in processes.Select(p => p.Process.Id).Concat(postmasters))
+        {
+            await Processes.ExitedAsync(pid);
+        }
+
+        processes.ForEach(p => p.Process.Dispose());
+    }
+
+    /// <summary>After <see cref="DisposeAsync"/>, which needs the folder to find the postmasters.</summary>
+    public void Dispose()
+    {
+        http.Dispose();
+        root.Dispose();
+    }
+
+    [Fact]
+    public async Task TheImagesConfig_ElectsAPrimary_ReplicatesSynchronously_AndLetsTheSilosAccountIn()
+    {
+        var leader = await WaitForAsync("/primary", exceptOn: null);
+        var sync = await WaitForAsync("/sync", exceptOn: leader.Name);
+
+        // The silos' connection string, with the three hosts: the write lands on the primary, as the silo's writes do.
+        var hosts = string.Join(',', nodes.Select(node => $"127.0.0.1:{node.PostgresPort}"));
+        var silo = $"Host={hosts};Username=pgaio;Password={SiloPassword};Database=pgaio;Target Session Attributes=primary";
+        await using (var connection = new NpgsqlConnection(silo))
+        {
+            await connection.OpenAsync();
+            Assert.Equal(leader.PostgresPort, await ScalarAsync<int>(connection, "SELECT inet_server_port()"));
+            Assert.Equal("on", await ScalarAsync<string>(connection, "SHOW data_checksums"));
+            Assert.Equal(1L, await ScalarAsync<long>(connection, "SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'"));
+            await using var write = new NpgsqlCommand("CREATE TABLE replicated (id int); INSERT INTO replicated VALUES (42)", connection);
+            await write.ExecuteNonQueryAsync();
+        }
+
+        await using (var primary = new NpgsqlConnection($"Host=127.0.0.1;Port={leader.PostgresPort};Username=postgres;Password={Superuser};Database=postgres"))
+        {
+            await primary.OpenAsync();
+            Assert.Equal(
+                ["async streaming", "sync streaming"],
+                (await RowsAsync(primary, "SELECT sync_state || ' ' || state FROM pg_stat_replication")).Order());
+            Assert.Equal(sync.Name, await ScalarAsync<string>(primary, "SELECT application_name FROM pg_stat_replication WHERE sync_state = 'sync'"));
+        }
+
+        // The synchronous standby holds the acknowledged row, read-only.
+        await using (var standby = new NpgsqlConnection($"Host=127.0.0.1;Port={sync.PostgresPort};Username=pgaio;Password={SiloPassword};Database=pgaio"))
+        {
+            await standby.OpenAsync();
+            Assert.True(await ScalarAsync<bool>(standby, "SELECT pg_is_in_recovery()"));
+            await Eventually.TrueAsync(async () => await ScalarAsync<long>(standby, "SELECT count(*) FROM replicated WHERE id = 42") == 1, "the row on the synchronous standby");
+        }
+
+        // Passwords, not trust, over the network.
+        await using var intruder = new NpgsqlConnection($"Host=127.0.0.1;Port={leader.PostgresPort};Username=pgaio;Password=wrong;Database=pgaio");
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => intruder.OpenAsync());
+        Assert.Equal(PostgresErrorCodes.InvalidPassword, refused.SqlState);
+    }
+
+    /// <summary>Polls each node's Patroni REST endpoint (200 when the node has that role) until one answers 200.</summary>
+    private async Task<(string Name, int RestPort, int PostgresPort, string DataDirectory)> WaitForAsync(string endpoint, string? exceptOn)
+    {
+        var deadline = DateTime.UtcNow + Startup;
+        while (true)
+        {
+            foreach (var node in nodes.Where(node => node.Name != exceptOn))
+            {
+                try
+                {
+                    using var response = await http.GetAsync($"http://127.0.0.1:{node.RestPort}{endpoint}");
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        return node;
+                    }
+                }
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+                {
+                    // Not listening yet.
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no node answered 200 on {endpoint} within {Startup}:\n{Logs()}");
+            await Task.Delay(500);
+        }
+    }
+
+    private string Logs() => string.Join("\n---\n", processes.Select(p => string.Join('\n', p.Output.ToString().Split('\n').TakeLast(15))));
+
+    /// <summary>Starts a process as the postgres account (PostgreSQL refuses root); setpriv's PID is the process's own.</summary>
+    private void Start(string home, Dictionary<string, string> environment, string program, params string[] arguments)
+    {
+        var asRoot = Environment.UserName == "root";
+        var start = new ProcessStartInfo(asRoot ? "/usr/bin/setpriv" : program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = home,
+        };
+        foreach (var argument in (asRoot ? ["--reuid=postgres", "--regid=postgres", "--init-groups", program] : Array.Empty<string>()).Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["HOME"] = home;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var output = new StringBuilder();
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, line) => Append(output, line.Data);
+        process.ErrorDataReceived += (_, line) => Append(output, line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        processes.Add((process, output));
+    }
+
+    private static void Append(StringBuilder output, string? line)
+    {
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+
+    private static async Task RunAsync(string program, params string[] arguments)
+    {
+        using var process = Process.Start(program, arguments);
+        await process.WaitForExitAsync();
+        Assert.Equal(0, process.ExitCode);
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        listeners.ForEach(listener => listener.Start());
+        var ports = listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port).ToArray();
+        listeners.ForEach(listener => listener.Stop());
+        return ports;
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<List<string>> RowsAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
+    }
+}
