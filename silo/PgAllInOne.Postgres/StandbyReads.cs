@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -22,23 +23,46 @@ public sealed class StandbyReads(PostgresDatabase database, PostgresTopology top
     /// <summary>Runs <paramref name="read"/> on a standby holding everything committed before <paramref name="writtenAt"/> (any that is close enough when null), else on the primary.</summary>
     public async Task<T> ReadAsync<T>(Func<NpgsqlDataSource, Task<T>> read, DateTimeOffset? writtenAt = null)
     {
-        if (enabled)
+        var (served, result) = await OnStandbysAsync(read, writtenAt);
+        return served ? result! : await read(database.DataSource);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on a standby close enough, for what the primary could not answer
+    /// (<paramref name="primaryFailure"/>, rethrown when no standby can serve it either).
+    /// </summary>
+    public async Task<T> OnStandbyAsync<T>(Func<NpgsqlDataSource, Task<T>> read, Exception primaryFailure)
+    {
+        var (served, result) = await OnStandbysAsync(read, writtenAt: null);
+        if (!served)
         {
-            foreach (var (host, dataSource) in topology.StandbysFor(writtenAt).Take(2))
+            ExceptionDispatchInfo.Throw(primaryFailure);
+        }
+
+        return result!;
+    }
+
+    private async Task<(bool Served, T? Result)> OnStandbysAsync<T>(Func<NpgsqlDataSource, Task<T>> read, DateTimeOffset? writtenAt)
+    {
+        if (!enabled)
+        {
+            return (false, default);
+        }
+
+        foreach (var (host, dataSource) in topology.StandbysFor(writtenAt).Take(2))
+        {
+            try
             {
-                try
-                {
-                    var result = await read(dataSource);
-                    PostgresTelemetry.StandbyRead(host);
-                    return result;
-                }
-                catch (Exception exception) when (PostgresFailure.IsTransient(exception))
-                {
-                    topology.Failed(host);
-                }
+                var result = await read(dataSource);
+                PostgresTelemetry.StandbyRead(host);
+                return (true, result);
+            }
+            catch (Exception exception) when (PostgresFailure.IsTransient(exception))
+            {
+                topology.Failed(host);
             }
         }
 
-        return await read(database.DataSource);
+        return (false, default);
     }
 }

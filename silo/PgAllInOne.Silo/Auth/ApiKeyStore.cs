@@ -10,9 +10,11 @@ namespace PgAllInOne.Silo.Auth;
 
 /// <summary>
 /// API keys in PostgreSQL, hashed. Lookups are cached per silo; a revocation notifies every silo, which drops its cache
-/// at once, so a revoked key stops working everywhere.
+/// at once, so a revoked key stops working everywhere. Keys are looked up on the primary; while it is away (a failover)
+/// a standby close enough answers instead, and that answer is not cached: a revocation the standby has not replayed yet
+/// holds again as soon as the primary is back.
 /// </summary>
-public sealed class ApiKeyStore(PostgresDatabase database) : IPostgresNotificationHandler
+public sealed class ApiKeyStore(PostgresDatabase database, StandbyReads reads) : IPostgresNotificationHandler
 {
     private const int MaxCachedKeys = 10_000;
     private readonly ConcurrentDictionary<string, ApiKey?> cache = new(StringComparer.Ordinal);
@@ -32,10 +34,17 @@ public sealed class ApiKeyStore(PostgresDatabase database) : IPostgresNotificati
             return cached;
         }
 
-        await using var command = database.DataSource.CreateCommand(SiloSql.Get("Auth/FindApiKey.sql"));
-        command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = Hash(key) });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var found = await reader.ReadAsync(cancellationToken) ? new ApiKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), default) : null;
+        var hash = Hash(key);
+        ApiKey? found;
+        try
+        {
+            found = await ReadAsync(database.DataSource, "Auth/FindApiKey.sql", new NpgsqlParameter<byte[]> { TypedValue = hash }, cancellationToken);
+        }
+        catch (Exception exception) when (PostgresFailure.IsTransient(exception))
+        {
+            return await reads.OnStandbyAsync(source => ReadAsync(source, "Auth/FindApiKey.sql", new NpgsqlParameter<byte[]> { TypedValue = hash }, cancellationToken), exception);
+        }
+
         if (cache.Count >= MaxCachedKeys)
         {
             cache.Clear(); // unknown keys from a scan must not grow the cache without bound
@@ -53,10 +62,16 @@ public sealed class ApiKeyStore(PostgresDatabase database) : IPostgresNotificati
             return cached;
         }
 
-        await using var command = database.DataSource.CreateCommand(SiloSql.Get("Auth/FindApiKeyById.sql"));
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var found = await reader.ReadAsync(cancellationToken) ? new ApiKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), default) : null;
+        ApiKey? found;
+        try
+        {
+            found = await ReadAsync(database.DataSource, "Auth/FindApiKeyById.sql", new NpgsqlParameter<long> { TypedValue = id }, cancellationToken);
+        }
+        catch (Exception exception) when (PostgresFailure.IsTransient(exception))
+        {
+            return await reads.OnStandbyAsync(source => ReadAsync(source, "Auth/FindApiKeyById.sql", new NpgsqlParameter<long> { TypedValue = id }, cancellationToken), exception);
+        }
+
         if (cacheById.Count >= MaxCachedKeys)
         {
             cacheById.Clear();
@@ -153,6 +168,14 @@ public sealed class ApiKeyStore(PostgresDatabase database) : IPostgresNotificati
     {
         cache.Clear();
         cacheById.Clear();
+    }
+
+    private static async Task<ApiKey?> ReadAsync(NpgsqlDataSource dataSource, string sql, NpgsqlParameter parameter, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(SiloSql.Get(sql));
+        command.Parameters.Add(parameter);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new ApiKey(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), default) : null;
     }
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));

@@ -37,7 +37,8 @@ public sealed class PatroniFailoverTests(PatroniSilos cluster, ITestOutputHelper
         var firstWrites = load.FirstSuccessAfter(takesWritesAt);
         var gap = load.WriteGap(killedAt - TimeSpan.FromSeconds(1), load.Now);
         var lost = await load.LostAsync(cluster.ConnectionString + ";Target Session Attributes=primary");
-        var readsInGap = load.Answers.Where(a => !a.IsWrite && a.SentAt >= killedAt && a.AnsweredAt <= takesWritesAt).ToList();
+        // Analytics answer through the query cache, whose entries are grain state on the primary: they wait for it like writes.
+        var readsInGap = load.Answers.Where(a => !a.IsWrite && a.Kind != "analytics" && a.SentAt >= killedAt && a.AnsweredAt <= takesWritesAt).ToList();
         output.WriteLine($"kill -9 of {leader.Name}: a new primary took writes {(takesWritesAt - killedAt).TotalSeconds:F1} s later (Patroni's gap {probe.Gap(killedAt - TimeSpan.FromSeconds(1)).TotalSeconds:F1} s); " +
             $"the silos' write gap {gap.TotalSeconds:F1} s; each kind back after {string.Join(", ", firstWrites.Select(f => $"{f.Key} {((f.Value ?? TimeSpan.MaxValue) - takesWritesAt).TotalSeconds:F1} s"))}");
         output.WriteLine($"{load.AcknowledgedWrites} writes acknowledged, {lost.Count} lost; {standbyReads} reads served by standbys; reads during the gap: {readsInGap.Count(r => r.IsSuccess)} of {readsInGap.Count} 2xx; {load.Statuses()}");
@@ -64,7 +65,13 @@ public sealed class PatroniFailoverTests(PatroniSilos cluster, ITestOutputHelper
         using var probe = new WriteProbe(cluster, load);
         await Task.Delay(TimeSpan.FromSeconds(2));
         var leader = await cluster.LeaderAsync();
-        var candidate = cluster.Nodes.First(n => n != leader);
+        PatroniNode? candidate = null;
+        foreach (var node in cluster.Nodes.Where(n => n != leader))
+        {
+            candidate = await node.AnswersAsync("/sync") ? node : candidate; // with synchronous_mode Patroni switches over only to the synchronous standby
+        }
+
+        Assert.NotNull(candidate);
 
         var startedAt = load.Now;
         await PatroniCluster.SwitchoverAsync(leader, candidate);

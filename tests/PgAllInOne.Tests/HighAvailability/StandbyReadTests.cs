@@ -9,7 +9,8 @@ namespace PgAllInOne.Tests.HighAvailability;
 
 /// <summary>
 /// Reads on standbys of the Patroni cluster: served by them while they keep up, never by one further behind than
-/// <c>Postgres:MaxStandbyLag</c>, and read-your-writes through a user grain even when every standby has stopped replaying.
+/// <c>Postgres:MaxStandbyLag</c>, and read-your-writes through a user grain even when every standby has stopped replaying
+/// (replay paused, with Patroni in maintenance mode so that it does not resume it).
 /// The metrics operators see are checked by their Prometheus names.
 /// </summary>
 [Trait("Category", "EndToEnd")]
@@ -36,6 +37,7 @@ public sealed class StandbyReadTests(PatroniSilos cluster, ITestOutputHelper out
             "both standbys to serve reads",
             TimeSpan.FromSeconds(20));
 
+        await cluster.SetMaintenanceAsync(on: true);
         await SetReplayAsync(standbys, paused: true);
         try
         {
@@ -60,6 +62,7 @@ public sealed class StandbyReadTests(PatroniSilos cluster, ITestOutputHelper out
         finally
         {
             await SetReplayAsync(standbys, paused: false);
+            await cluster.SetMaintenanceAsync(on: false);
         }
 
         // Caught up again, they serve reads again.

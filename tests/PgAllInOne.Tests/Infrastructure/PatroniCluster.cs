@@ -183,6 +183,19 @@ public class PatroniCluster : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Patroni's maintenance mode: it neither fails over nor touches PostgreSQL (it otherwise resumes a standby's paused
+    /// replay within a loop).
+    /// </summary>
+    public async Task SetMaintenanceAsync(bool on)
+    {
+        var leader = await LeaderAsync();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var body = new StringContent(on ? """{"pause":true}""" : """{"pause":false}""", Encoding.UTF8, "application/json");
+        using var response = await http.PatchAsync(new Uri($"http://127.0.0.1:{leader.RestPort}/config"), body);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>SIGSTOP to etcd: it neither answers nor fails, as a hung or cut-off etcd.</summary>
     public void FreezeEtcd() => PatroniNode.Signal("STOP", etcd!.Id);
 

@@ -83,12 +83,6 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output) : I
 
     private async Task StartSiloAsync(string command, string root, Dictionary<string, string> environment)
     {
-        if (command.Contains("<logged connection string>", StringComparison.Ordinal))
-        {
-            var logged = silos[0].Output.Select(l => JoinWith().Match(l)).First(m => m.Success).Groups[1].Value;
-            command = command.Replace("<logged connection string>", logged, StringComparison.Ordinal);
-        }
-
         var silo = ShellProcess.Start("exec " + command, root, environment);
         silos.Add(silo);
         var port = UrlsPort().Match(command) is { Success: true } urls ? urls.Groups[1].Value : ports["8080"];
@@ -183,9 +177,6 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output) : I
 
     [GeneratedRegex(@"--Urls=http://127\.0\.0\.1:(\d+)")]
     private static partial Regex UrlsPort();
-
-    [GeneratedRegex(@"others can join with: (\S+)")]
-    private static partial Regex JoinWith();
 
     [GeneratedRegex(@"[│|]\s*active\s*[│|]")]
     private static partial Regex ActiveRow();
