@@ -4,6 +4,9 @@
 #   pgaio_serving_password      the serving login's (pgaio_app), read by docker/postgres/init-roles.sh
 #   postgres-admin.connection   ConnectionStrings:PostgresAdmin of the silos (owner: migrations, maintenance)
 #   postgres.connection         ConnectionStrings:Postgres of the silos (serving: DML only)
+#   postgres-admin.ha.connection, postgres.ha.connection
+#                               the same for docker-compose.ha.yml: the three Patroni hosts, whose PostgreSQL serves
+#                               no certificate of the cluster's authority (no TLS options)
 # The folder is private to its owner (0700); the files are readable by the containers' own accounts.
 set -eu
 cd "$(dirname "$0")"
@@ -18,4 +21,7 @@ printf '%s' "$serving" > pgaio_serving_password
 tls='SSL Mode=VerifyFull;Root Certificate=/run/secrets/ca.crt'
 printf 'Host=postgres;Port=5432;Username=pgaio;Password=%s;Database=pgaio;%s' "$owner" "$tls" > postgres-admin.connection
 printf 'Host=postgres;Port=5432;Username=pgaio_app;Password=%s;Database=pgaio;%s' "$serving" "$tls" > postgres.connection
+patroni='pg1:5432,pg2:5432,pg3:5432'
+printf 'Host=%s;Username=pgaio;Password=%s;Database=pgaio' "$patroni" "$owner" > postgres-admin.ha.connection
+printf 'Host=%s;Username=pgaio_app;Password=%s;Database=pgaio' "$patroni" "$serving" > postgres.ha.connection
 echo "secrets written to $(pwd)"

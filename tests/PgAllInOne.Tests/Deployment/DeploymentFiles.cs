@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -99,6 +100,22 @@ public static partial class DeploymentFiles
             .Select(line => line.Trim().Split(' ', 2))
             .Select(parts => (parts[0].ToUpperInvariant(), parts.Length > 1 ? parts[1].Trim() : ""))
             .ToList();
+    }
+
+    /// <summary>Runs a copy of docker/secrets/generate.sh in <paramref name="folder"/>; returns the folder it wrote to.</summary>
+    public static async Task<string> GenerateSecretsAsync(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var script = Path.Combine(folder, "generate.sh");
+        File.Copy(FullPath("docker/secrets/generate.sh"), script);
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(script);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("sh did not start");
+        var error = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await error);
+        return folder;
     }
 
     private static string Relative(string path) => Path.GetRelativePath(Root, path).Replace('\\', '/');

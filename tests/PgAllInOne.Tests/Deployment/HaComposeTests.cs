@@ -1,4 +1,5 @@
 using Npgsql;
+using PgAllInOne.Tests.Infrastructure;
 
 using static PgAllInOne.Tests.Deployment.DeploymentFiles;
 
@@ -19,45 +20,63 @@ public sealed class HaComposeTests
     private static readonly string[] DebianPackages = ["postgresql-15", "patroni", "etcd-server"];
 
     [Fact]
-    public void HaSilos_AreTheComposeSilos_GivenEveryPatroniHost()
+    public async Task HaSilos_AreTheComposeSilos_GivenEveryPatroniHost()
     {
+        var single = Compose();
         var compose = Compose(HaComposeFile);
-        var single = ComposeSilos(Compose()).ToDictionary(silo => silo.Name, silo => silo.Service);
+        var singleSilos = ComposeSilos(single).ToDictionary(silo => silo.Name, silo => silo.Service);
         var silos = ComposeSilos(compose);
-        Assert.Equal(single.Keys.Order(), silos.Select(silo => silo.Name).Order());
+        Assert.Equal(singleSilos.Keys.Order(), silos.Select(silo => silo.Name).Order());
 
         var nodes = PatroniNodes(compose).ToDictionary(node => node.Name, node => node.Service);
         Assert.Equal(3, nodes.Count);
         foreach (var (name, service) in silos)
         {
+            // The same settings and the same secrets: both connection strings are files, never environment values.
             var environment = ComposeEnvironment(service);
-            var singleEnvironment = ComposeEnvironment(single[name]);
-            Assert.Equal(singleEnvironment.Keys.Order(), environment.Keys.Order());
-            Assert.All(environment.Where(pair => pair.Key != "ConnectionStrings__Postgres"), pair => Assert.Equal(singleEnvironment[pair.Key], pair.Value));
-            Assert.Equal(single[name].Items("ports"), service.Items("ports"));
-            Assert.Equal(single[name].Items("volumes"), service.Items("volumes"));
-
-            // The same account and database, on every host of the cluster (the silo finds the primary itself).
-            var ha = new NpgsqlConnectionStringBuilder(environment["ConnectionStrings__Postgres"]);
-            var one = new NpgsqlConnectionStringBuilder(singleEnvironment["ConnectionStrings__Postgres"]);
-            Assert.Equal((one.Username, one.Password, one.Database), (ha.Username, ha.Password, ha.Database));
-            var hosts = ha.Host!.Split(',');
-            Assert.Equal(nodes.Keys.Order().Select(node => $"{node}:5432"), hosts.Order());
-            foreach (var host in hosts)
-            {
-                Assert.Equal(host, ComposeEnvironment(nodes[host.Split(':')[0]])["PATRONI_POSTGRESQL_CONNECT_ADDRESS"]);
-            }
-
+            Assert.Equal(ComposeEnvironment(singleSilos[name]).OrderBy(pair => pair.Key), environment.OrderBy(pair => pair.Key));
+            Assert.DoesNotContain("ConnectionStrings__Postgres", environment.Keys);
+            Assert.Equal(singleSilos[name].Items("secrets"), service.Items("secrets"));
+            Assert.Equal(singleSilos[name].Items("ports"), service.Items("ports"));
+            Assert.Equal(singleSilos[name].Items("volumes"), service.Items("volumes"));
             foreach (var dependency in nodes.Keys.Append("redis"))
             {
                 Assert.True(service.Text("depends_on", dependency, "condition") == "service_healthy", $"{name} must wait for a healthy {dependency}");
             }
         }
 
-        // The silos' account is the one the image's post-bootstrap creates, with the silos' password.
-        var password = new NpgsqlConnectionStringBuilder(ComposeEnvironment(silos[0].Service)["ConnectionStrings__Postgres"]).Password;
-        Assert.All(nodes.Values, node => Assert.Equal(password, ComposeEnvironment(node)["PGAIO_PASSWORD"]));
-        Assert.Contains("CREATE ROLE pgaio LOGIN PASSWORD :'password';", Read("docker/patroni/post-bootstrap.sh"), StringComparison.Ordinal);
+        // The secret files as generate.sh writes them: the HA connection strings are the compose ones (same accounts,
+        // passwords and database) on every host of the cluster (the silo finds the primary itself).
+        using var folder = new TempFolder("pgaio-ha-secrets");
+        var secrets = await GenerateSecretsAsync(folder.Path);
+        string SecretFile(object file, string secret) => File.ReadAllText(Path.Combine(secrets, Path.GetFileName(file.Text("secrets", secret, "file")!)));
+        var connections = new Dictionary<string, NpgsqlConnectionStringBuilder>();
+        foreach (var secret in new[] { "postgres_admin_connection", "postgres_connection" })
+        {
+            var ha = new NpgsqlConnectionStringBuilder(SecretFile(compose, secret));
+            var one = new NpgsqlConnectionStringBuilder(SecretFile(single, secret));
+            Assert.Equal((one.Username, one.Password, one.Database), (ha.Username, ha.Password, ha.Database));
+            var hosts = ha.Host!.Split(',');
+            Assert.Equal(nodes.Keys.Order().Select(node => $"{node}:5432"), hosts.Order());
+            Assert.All(hosts, host => Assert.Equal(host, ComposeEnvironment(nodes[host.Split(':')[0]])["PATRONI_POSTGRESQL_CONNECT_ADDRESS"]));
+            connections[secret] = ha;
+        }
+
+        var (owner, serving) = (connections["postgres_admin_connection"], connections["postgres_connection"]);
+        Assert.Equal(("pgaio", "pgaio_app"), (owner.Username, serving.Username));
+
+        // The two accounts are the ones the image's post-bootstrap creates, from the password files every node mounts.
+        foreach (var node in nodes.Values)
+        {
+            var environment = ComposeEnvironment(node);
+            Assert.Equal(owner.Password, SecretFile(compose, MountedSecret(node, environment["PGAIO_PASSWORD_FILE"])));
+            Assert.Equal(serving.Password, SecretFile(compose, MountedSecret(node, environment["PGAIO_SERVING_PASSWORD_FILE"])));
+        }
+
+        var postBootstrap = Read("docker/patroni/post-bootstrap.sh");
+        Assert.Contains($"CREATE ROLE {owner.Username} LOGIN PASSWORD :'password';", postBootstrap, StringComparison.Ordinal);
+        Assert.Contains($"CREATE ROLE {serving.Username} LOGIN PASSWORD :'serving_password' IN ROLE pgaio_serving;", postBootstrap, StringComparison.Ordinal);
+        Assert.Contains($"CREATE DATABASE {owner.Database} OWNER {owner.Username};", postBootstrap, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,10 +102,15 @@ public sealed class HaComposeTests
             Assert.Equal($"{name}:{restPort}", environment["PATRONI_RESTAPI_CONNECT_ADDRESS"]);
             Assert.Equal($"{name}:{postgresPort}", environment["PATRONI_POSTGRESQL_CONNECT_ADDRESS"]);
             Assert.Equal("etcd:2379", environment["PATRONI_ETCD3_HOSTS"]);
-            foreach (var secret in new[] { "PATRONI_SUPERUSER_PASSWORD", "PATRONI_REPLICATION_PASSWORD", "PATRONI_REWIND_PASSWORD", "PGAIO_PASSWORD" })
+            foreach (var secret in new[] { "PATRONI_SUPERUSER_PASSWORD", "PATRONI_REPLICATION_PASSWORD", "PATRONI_REWIND_PASSWORD" })
             {
                 Assert.False(string.IsNullOrEmpty(environment.GetValueOrDefault(secret)), $"{name} lacks {secret}");
             }
+
+            // The silos' passwords are files, as in docker-compose.yml.
+            Assert.DoesNotContain("PGAIO_PASSWORD", environment.Keys);
+            Assert.Equal("postgres_password", MountedSecret(service, environment["PGAIO_PASSWORD_FILE"]));
+            Assert.Equal("pgaio_serving_password", MountedSecret(service, environment["PGAIO_SERVING_PASSWORD_FILE"]));
 
             Assert.Equal("service_healthy", service.Text("depends_on", "etcd", "condition"));
             Assert.Contains($"http://127.0.0.1:{restPort}/health", service.Items("healthcheck", "test").Cast<string>());
@@ -134,7 +158,14 @@ public sealed class HaComposeTests
         Assert.Equal("on", parameters["wal_log_hints"]); // pg_rewind needs it
         Assert.Equal("on", parameters["hot_standby"]);
         Assert.Equal("replica", parameters["wal_level"]);
-        Assert.Equal("pg_stat_statements", parameters["shared_preload_libraries"]);
+        // The compose PostgreSQL's audit settings (the image installs postgresql-15-pgaudit).
+        var compose = Compose().Text("services", "postgres", "command")!;
+        foreach (var setting in new[] { "shared_preload_libraries", "pgaudit.log", "pgaudit.log_catalog" })
+        {
+            Assert.Contains($"-c {setting}={parameters[setting]}", compose, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(" postgresql-15-pgaudit ", string.Join(' ', DockerfileInstructions(PatroniDockerfile).Where(i => i.Keyword == "RUN").Select(i => i.Arguments)), StringComparison.Ordinal);
         Assert.False(parameters.ContainsKey("synchronous_commit"), "acknowledged writes must be durable");
 
         var pools = ComposeSilos(Compose(HaComposeFile)).Sum(silo => Number(ComposeEnvironment(silo.Service).GetValueOrDefault("Silo__MaxPoolSize", "16")));
@@ -143,6 +174,15 @@ public sealed class HaComposeTests
         var hba = config.Items("postgresql", "pg_hba").Cast<string>().ToList();
         Assert.Contains("host replication replicator 0.0.0.0/0 scram-sha-256", hba);
         Assert.DoesNotContain(hba, line => line.StartsWith("host", StringComparison.Ordinal) && line.EndsWith(" trust", StringComparison.Ordinal));
+    }
+
+    /// <summary>The name of the compose secret <paramref name="service"/> mounts at <paramref name="path"/>.</summary>
+    private static string MountedSecret(object? service, string path)
+    {
+        Assert.StartsWith("/run/secrets/", path, StringComparison.Ordinal);
+        var name = path["/run/secrets/".Length..];
+        Assert.Contains(name, service.Items("secrets").Cast<string>());
+        return name;
     }
 
     private static IReadOnlyList<(string Name, object? Service)> PatroniNodes(object compose) =>

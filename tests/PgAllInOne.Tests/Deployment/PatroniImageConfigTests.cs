@@ -19,6 +19,7 @@ public sealed class PatroniImageConfigTests : IAsyncLifetime, IDisposable
 {
     private const string Superuser = "image-superuser";
     private const string SiloPassword = "image-silo";
+    private const string ServingPassword = "image-serving";
     private static readonly TimeSpan Startup = TimeSpan.FromSeconds(150);
 
     private readonly TempFolder root = new("pgaio-patroni-image");
@@ -36,6 +37,10 @@ public sealed class PatroniImageConfigTests : IAsyncLifetime, IDisposable
         File.Copy(FullPath("docker/patroni/post-bootstrap.sh"), script); // with its mode: executable
         // Patroni merges the folder's files in order: only the script's place differs from the image.
         await File.WriteAllTextAsync(Path.Combine(conf, "zz-outside-the-image.yml"), $"bootstrap:\n  post_bootstrap: {script}\n");
+        // The silos' two passwords as the compose secrets give them: files.
+        var (ownerFile, servingFile) = (Path.Combine(root.Path, "postgres_password"), Path.Combine(root.Path, "pgaio_serving_password"));
+        await File.WriteAllTextAsync(ownerFile, SiloPassword);
+        await File.WriteAllTextAsync(servingFile, ServingPassword);
         for (var n = 1; n <= 3; n++)
         {
             Directory.CreateDirectory(Path.Combine(root.Path, $"n{n}"));
@@ -67,7 +72,8 @@ public sealed class PatroniImageConfigTests : IAsyncLifetime, IDisposable
                 ["PATRONI_SUPERUSER_PASSWORD"] = Superuser,
                 ["PATRONI_REPLICATION_PASSWORD"] = "image-replicator",
                 ["PATRONI_REWIND_PASSWORD"] = "image-rewinder",
-                ["PGAIO_PASSWORD"] = SiloPassword,
+                ["PGAIO_PASSWORD_FILE"] = ownerFile,
+                ["PGAIO_SERVING_PASSWORD_FILE"] = servingFile,
             }, "/usr/bin/python3", "/usr/bin/patroni", conf);
         }
     }
@@ -126,6 +132,7 @@ public sealed class PatroniImageConfigTests : IAsyncLifetime, IDisposable
             Assert.Equal(leader.PostgresPort, await ScalarAsync<int>(connection, "SELECT inet_server_port()"));
             Assert.Equal("on", await ScalarAsync<string>(connection, "SHOW data_checksums"));
             Assert.Equal(1L, await ScalarAsync<long>(connection, "SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'"));
+            Assert.Equal(1L, await ScalarAsync<long>(connection, "SELECT count(*) FROM pg_extension WHERE extname = 'pgaudit'"));
             await using var write = new NpgsqlCommand("CREATE TABLE replicated (id int); INSERT INTO replicated VALUES (42)", connection);
             await write.ExecuteNonQueryAsync();
         }
@@ -133,6 +140,9 @@ public sealed class PatroniImageConfigTests : IAsyncLifetime, IDisposable
         await using (var primary = new NpgsqlConnection($"Host=127.0.0.1;Port={leader.PostgresPort};Username=postgres;Password={Superuser};Database=postgres"))
         {
             await primary.OpenAsync();
+            // pgaudit preloaded and auditing DDL and role changes, as in the compose PostgreSQL.
+            Assert.Equal("pg_stat_statements,pgaudit", await ScalarAsync<string>(primary, "SHOW shared_preload_libraries"));
+            Assert.Equal("ddl,role", await ScalarAsync<string>(primary, "SHOW pgaudit.log"));
             Assert.Equal(
                 ["async streaming", "sync streaming"],
                 (await RowsAsync(primary, "SELECT sync_state || ' ' || state FROM pg_stat_replication")).Order());
@@ -145,6 +155,17 @@ public sealed class PatroniImageConfigTests : IAsyncLifetime, IDisposable
             await standby.OpenAsync();
             Assert.True(await ScalarAsync<bool>(standby, "SELECT pg_is_in_recovery()"));
             await Eventually.TrueAsync(async () => await ScalarAsync<long>(standby, "SELECT count(*) FROM replicated WHERE id = 42") == 1, "the row on the synchronous standby");
+        }
+
+        // The serving login, a member of the group the migrations grant to, owns nothing and may create nothing.
+        await using (var serving = new NpgsqlConnection($"Host={hosts};Username=pgaio_app;Password={ServingPassword};Database=pgaio;Target Session Attributes=primary"))
+        {
+            await serving.OpenAsync();
+            Assert.True(await ScalarAsync<bool>(serving, "SELECT pg_has_role('pgaio_serving', 'MEMBER')"));
+            Assert.False(await ScalarAsync<bool>(serving, "SELECT rolsuper OR rolcreaterole OR rolcreatedb FROM pg_roles WHERE rolname = current_user"));
+            await using var create = new NpgsqlCommand("CREATE TABLE not_serving (id int)", serving);
+            var denied = await Assert.ThrowsAsync<PostgresException>(() => create.ExecuteNonQueryAsync());
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
         }
 
         // Passwords, not trust, over the network.

@@ -1,4 +1,5 @@
 using Npgsql;
+using PgAllInOne.Tests.Infrastructure;
 using static PgAllInOne.Tests.Deployment.DeploymentFiles;
 
 namespace PgAllInOne.Tests.Deployment;
@@ -16,9 +17,11 @@ public sealed class TlsDeploymentTests
     private static readonly string[] ClientUsages = ["digital signature", "key agreement", "client auth"];
 
     [Fact]
-    public void ComposeSilos_ReadTheirTlsFilesFromMountedSecrets_AndVerifyPostgresAgainstTheClustersAuthority()
+    public async Task ComposeSilos_ReadTheirTlsFilesFromMountedSecrets_AndVerifyPostgresAgainstTheClustersAuthority()
     {
         var compose = Compose();
+        using var folder = new TempFolder("pgaio-tls-secrets");
+        var generated = await GenerateSecretsAsync(folder.Path);
         var secrets = compose.Map("secrets");
         foreach (var (name, service) in ComposeSilos(compose))
         {
@@ -33,9 +36,15 @@ public sealed class TlsDeploymentTests
                 Assert.StartsWith("./tls/", secrets[secret].Text("file"), StringComparison.Ordinal);
             }
 
-            var connection = new NpgsqlConnectionStringBuilder(environment["ConnectionStrings__Postgres"]);
-            Assert.Equal(SslMode.VerifyFull, connection.SslMode);
-            Assert.Equal(environment["Silo__Tls__CaCertificate"], connection.RootCertificate);
+            // Both connection strings, as docker/secrets/generate.sh writes their files.
+            foreach (var variable in new[] { "ConnectionStrings__PostgresAdmin_FILE", "ConnectionStrings__Postgres_FILE" })
+            {
+                var secret = environment[variable]["/run/secrets/".Length..];
+                Assert.Contains(secret, mounted);
+                var connection = new NpgsqlConnectionStringBuilder(File.ReadAllText(Path.Combine(generated, Path.GetFileName(secrets[secret].Text("file")!))));
+                Assert.Equal(SslMode.VerifyFull, connection.SslMode);
+                Assert.Equal(environment["Silo__Tls__CaCertificate"], connection.RootCertificate);
+            }
         }
     }
 
@@ -47,14 +56,14 @@ public sealed class TlsDeploymentTests
         Assert.Contains("-c ssl=on", command, StringComparison.Ordinal);
         Assert.Contains("-c ssl_cert_file=/var/lib/postgresql/server.crt", command, StringComparison.Ordinal);
         Assert.Contains("-c ssl_key_file=/var/lib/postgresql/server.key", command, StringComparison.Ordinal);
-        Assert.Equal(["postgres.crt", "postgres.key"], postgres.Items("secrets").Cast<string>().Order());
+        Assert.Equal(["pgaio_serving_password", "postgres.crt", "postgres.key", "postgres_password"], postgres.Items("secrets").Cast<string>().Order());
         var entrypoint = string.Join(' ', postgres.Items("entrypoint").Cast<string>());
         Assert.Contains("install -m 0600 -o postgres -g postgres /run/secrets/postgres.key /var/lib/postgresql/server.key", entrypoint, StringComparison.Ordinal);
         Assert.Contains("exec docker-entrypoint.sh", entrypoint, StringComparison.Ordinal);
 
-        // The script names the files compose mounts.
+        // The script names the certificate files compose mounts (the passwords and connection strings: generate.sh).
         var script = Read("docker/make-certificates.sh");
-        foreach (var secret in Compose().Map("secrets").Values.Select(s => Path.GetFileName(s.Text("file")!)))
+        foreach (var secret in Compose().Map("secrets").Values.Select(s => s.Text("file")!).Where(file => file.StartsWith("./tls/", StringComparison.Ordinal)).Select(file => Path.GetFileName(file)))
         {
             Assert.Contains(Path.GetFileNameWithoutExtension(secret), script, StringComparison.Ordinal);
         }
