@@ -46,6 +46,7 @@ public sealed class RollupJob(NpgsqlDataSource dataSource, IOptions<RollupOption
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await RollupReader.LockSourcesAsync(connection, cancellationToken);
         await using (var tryLock = new NpgsqlCommand(GrainsSql.Get("Rollups/TryRollupLock.sql"), connection, transaction))
         {
             tryLock.Parameters.Add(new NpgsqlParameter<long> { TypedValue = LockKey });

@@ -22,6 +22,7 @@ public static class RollupReader
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await LockSourcesAsync(connection, cancellationToken);
         var grain = RollupPlan.GrainFor(bucket);
         var dirty = grain is null ? [] : await DirtyHoursAsync(connection, "metrics", from, to, cancellationToken);
         var (rollup, raw) = RollupPlan.Split(from, to, grain, dirty);
@@ -61,6 +62,7 @@ public static class RollupReader
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await LockSourcesAsync(connection, cancellationToken);
         var dirty = await DirtyHoursAsync(connection, "events", from, to, cancellationToken);
         var (rollup, raw) = RollupPlan.Split(from, to, TimeSpan.FromHours(1), dirty);
         await using var command = new NpgsqlCommand(GrainsSql.Get("Rollups/EventGroups.sql"), connection);
@@ -101,5 +103,12 @@ public static class RollupReader
     {
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. spans.Select(s => s.From)] });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. spans.Select(s => s.To)] });
+    }
+
+    /// <summary>Takes the sources' locks before the snapshot of a REPEATABLE READ transaction (see LockSources.sql).</summary>
+    internal static async Task LockSourcesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(GrainsSql.Get("Rollups/LockSources.sql"), connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
