@@ -70,7 +70,7 @@ public sealed class HaComposeTests
         // made by docker/make-certificates.sh as the README tells (no PG_HOSTS), issued by the ca.crt the silos mount.
         using var certificates = new TempFolder("pgaio-ha-certificates");
         await CertificateScript.RunAsync(certificates.Path);
-        using var served = X509Certificate2.CreateFromPemFile(Path.Combine(certificates.Path, "postgres.crt"));
+        using var served = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(certificates.Path, "postgres.crt"));
         foreach (var (_, service) in silos)
         {
             foreach (var connection in connections.Values)

@@ -16,6 +16,7 @@ namespace PgAllInOne.Tests.Deployment;
 /// node's TLS files are docker/make-certificates.sh's (for "localhost" here), put where compose's entrypoint puts them.
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PatroniImageConfigTests : IAsyncLifetime, IDisposable
 {
     private const string Superuser = "image-superuser";
