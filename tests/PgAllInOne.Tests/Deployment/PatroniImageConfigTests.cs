@@ -196,8 +196,9 @@ public sealed class PatroniImageConfigTests : IAsyncLifetime, IDisposable
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
         }
 
-        // Passwords, not trust, over the network.
-        await using var intruder = new NpgsqlConnection($"Host=127.0.0.1;Port={leader.PostgresPort};Username=pgaio;Password=wrong;Database=pgaio");
+        // Passwords, not trust, over the network. TLS required: with Prefer, Npgsql would try again in plain TCP after the
+        // refused password, and report the missing pg_hba entry of that second attempt instead.
+        await using var intruder = new NpgsqlConnection($"Host=127.0.0.1;Port={leader.PostgresPort};Username=pgaio;Password=wrong;Database=pgaio;SSL Mode=Require");
         var refused = await Assert.ThrowsAsync<PostgresException>(() => intruder.OpenAsync());
         Assert.Equal(PostgresErrorCodes.InvalidPassword, refused.SqlState);
     }
