@@ -5,7 +5,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using PgAllInOne.Client;
 using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.Tests.Infrastructure;
@@ -269,12 +268,7 @@ public sealed class ClusterFaultTests(PostgresFixture postgres, ITestOutputHelpe
         $"every {prefix}* device grain to answer",
         TimeSpan.FromSeconds(30));
 
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var command = dataSource.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> CountAsync(string sql) => Sql.CountAsync(database, sql);
 
     private static async Task<bool> Answers(Task call)
     {
