@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using PgAllInOne.Postgres.Audit;
 
 namespace PgAllInOne.Postgres.Backups;
 
@@ -11,7 +12,7 @@ namespace PgAllInOne.Postgres.Backups;
 /// pg_receivewal streams the WAL through a replication slot (synchronously when asked), pg_basebackup takes a base
 /// backup at once when there is none and then every <see cref="BackupOptions.Interval"/>, pg_verifybackup verifies it,
 /// and the oldest are removed with the WAL only they needed. Operators' actions (a base backup now, a restore point) go
-/// through <see cref="RequestBaseBackup"/> and <see cref="SetRestorePointAsync"/>, the one place where they happen.
+/// through <see cref="RequestBaseBackupAsync"/> and <see cref="SetRestorePointAsync"/>, the one place where they happen.
 /// </summary>
 public sealed partial class BackupService : IAsyncDisposable
 {
@@ -50,7 +51,7 @@ public sealed partial class BackupService : IAsyncDisposable
         this.logger = logger;
         this.dataDirectory = dataDirectory;
         OwnerConnectionString = ownerConnectionString;
-        owner = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(ownerConnectionString) { ApplicationName = "pgallinone-backup", MaxPoolSize = 3, Multiplexing = false }.ConnectionString).Build();
+        owner = new NpgsqlDataSourceBuilder(OwnConnectionString(ownerConnectionString)).Build();
         Catalog = new BackupCatalog(options.Directory!, new BackupTool(EmbeddedPostgres.FindBinDirectory() ?? "/usr/bin"));
         since = time.GetUtcNow();
         meter.CreateObservableGauge("pgaio.backup.newest_verified_age", () => NewestVerifiedAge().TotalSeconds, unit: "s", description: "Age of the newest verified base backup (while there is none: time since backups were started).");
@@ -93,8 +94,20 @@ public sealed partial class BackupService : IAsyncDisposable
         running = Task.WhenAll(receiver, WatchAsync(stopping.Token), ScheduleAsync(stopping.Token));
     }
 
+    /// <summary>
+    /// Asks for a base backup now on behalf of <paramref name="actor"/> and records it in the audit trail once accepted
+    /// (the backup is not a transaction: the entry follows its acceptance); answers its id.
+    /// </summary>
+    public async Task<string> RequestBaseBackupAsync(AuditActor actor, CancellationToken cancellationToken)
+    {
+        var id = RequestBaseBackup();
+        await using var connection = await owner.OpenConnectionAsync(cancellationToken);
+        await AuditTrail.AppendAsync(connection, AuditActions.BackupStarted, id, actor, cancellationToken);
+        return id;
+    }
+
     /// <summary>Asks for a base backup now; answers its id (the one already asked for or being taken, if any).</summary>
-    public string RequestBaseBackup()
+    private string RequestBaseBackup()
     {
         lock (requests)
         {
@@ -116,17 +129,25 @@ public sealed partial class BackupService : IAsyncDisposable
     /// Sets a named restore point and answers once the WAL receiver has it in the backup directory (or throws when it does
     /// not within a few seconds), so that a 2xx means that a restore can stop there.
     /// </summary>
-    public async Task<RestorePoint> SetRestorePointAsync(string name, CancellationToken cancellationToken)
+    /// <remarks>The point is set in one transaction with its audit entry for <paramref name="actor"/> (target: its name).</remarks>
+    public async Task<RestorePoint> SetRestorePointAsync(string name, AuditActor actor, CancellationToken cancellationToken)
     {
         string lsn;
         DateTimeOffset at;
-        await using (var command = owner.CreateCommand(SqlResource.Own("BackupRestorePoint.sql")))
+        await using (var connection = await owner.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            lsn = reader.GetString(0);
-            at = reader.GetFieldValue<DateTimeOffset>(1);
+            await using (var command = new NpgsqlCommand(SqlResource.Own("BackupRestorePoint.sql"), connection))
+            {
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                lsn = reader.GetString(0);
+                at = reader.GetFieldValue<DateTimeOffset>(1);
+            }
+
+            await AuditTrail.AppendAsync(connection, AuditActions.RestorePointSet, name, actor, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
         var point = new RestorePoint(name, at, lsn);
@@ -235,6 +256,7 @@ public sealed partial class BackupService : IAsyncDisposable
     {
         await using var command = owner.CreateCommand(SqlResource.Own("BackupStatus.sql"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ReplicationConnection.ReceiverName });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = options.Synchronous });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var server = WalFiles.ParseLsn(reader.GetString(0));
@@ -375,6 +397,15 @@ public sealed partial class BackupService : IAsyncDisposable
                 }
             }
         }
+    }
+
+    // The service's own commits (audit entries, settings) never wait for the receiver it watches: with synchronous backups
+    // a stalled receiver would hold them without end. What must be in the backup (a restore point) is waited for here.
+    private static string OwnConnectionString(string ownerConnectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ownerConnectionString) { ApplicationName = "pgallinone-backup", MaxPoolSize = 3, Multiplexing = false };
+        builder.Options = $"{builder.Options} -c synchronous_commit=local".Trim();
+        return builder.ConnectionString;
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")]
