@@ -20,6 +20,9 @@ public sealed partial class BackupService : IAsyncDisposable
     private static readonly TimeSpan RetryPause = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan RestorePointWait = TimeSpan.FromSeconds(10);
 
+    // pg_receivewal reports every second (--status-interval 1): three missed reports at least before it is taken as stuck.
+    private static readonly TimeSpan ShortestStall = TimeSpan.FromSeconds(3);
+
     private readonly BackupOptions options;
     private readonly NpgsqlDataSource owner;
     private readonly WriteGate gate;
@@ -29,11 +32,17 @@ public sealed partial class BackupService : IAsyncDisposable
     private readonly WalLagTracker lag = new();
     private readonly SemaphoreSlim requested = new(0, 1);
     private readonly Lock requests = new();
+    private readonly Lock refusals = new();
     private readonly Meter meter = new(PostgresTelemetry.Name);
     private readonly CancellationTokenSource stopping = new();
     private readonly DateTimeOffset since;
     private BackupTool? tool;
     private BaseBackupTaker? taker;
+    private WalReceiver? receiver;
+    private ReceiverWatchdog? watchdog;
+    private double replyAgeSeconds = double.NaN; // NaN: the receiver has no replication connection
+    private TimeSpan refusedBefore;
+    private DateTimeOffset? refusingSince;
     private string? pendingId;
     private string? runningId;
     private ulong receiverFlushed;
@@ -56,10 +65,11 @@ public sealed partial class BackupService : IAsyncDisposable
         since = time.GetUtcNow();
         meter.CreateObservableGauge("pgaio.backup.newest_verified_age", () => NewestVerifiedAge().TotalSeconds, unit: "s", description: "Age of the newest verified base backup (while there is none: time since backups were started).");
         meter.CreateObservableGauge("pgaio.backup.wal_lag", () => lag.Lag.TotalSeconds, unit: "s", description: "How long ago the server had flushed WAL that the backup directory still lacks (0: it has everything).");
+        meter.CreateObservableCounter("pgaio.backup.writes_refused", () => WritesRefused().TotalSeconds, unit: "s", description: "Time during which synchronous backups refused writes because the backup location was behind (rate > 0: refusing now or lately).");
         if (options.Synchronous)
         {
             // Until the receiver has caught up for the first time, a write could not be acknowledged.
-            gate.Close("Backups are synchronous and the WAL receiver is not streaming yet; nothing was written, try again.");
+            gate.Close("Backups are synchronous and the WAL receiver is not streaming yet");
         }
     }
 
@@ -80,7 +90,9 @@ public sealed partial class BackupService : IAsyncDisposable
         Directory.CreateDirectory(Catalog.BaseDirectory);
         Directory.CreateDirectory(Catalog.WalDirectory);
         var connection = ReplicationConnection.From(OwnerConnectionString);
-        taker = new BaseBackupTaker(tool, Catalog, connection, time);
+        // pg_basebackup streams the WAL of its span on a replication connection of its own: under the receiver's name it
+        // could be taken for the synchronous standby (acknowledging commits it does not keep in wal/) or for the receiver.
+        taker = new BaseBackupTaker(tool, Catalog, ReplicationConnection.From(OwnerConnectionString, ReplicationConnection.BaseBackupName), time);
 
         await using (var slot = owner.CreateCommand(SqlResource.Own("BackupCreateSlot.sql")))
         {
@@ -88,10 +100,12 @@ public sealed partial class BackupService : IAsyncDisposable
             await slot.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var receiver = new WalReceiver(tool, Catalog, connection, options.Synchronous, time, logger).RunAsync(stopping.Token);
+        receiver = new WalReceiver(tool, Catalog, connection, options.Synchronous, time, logger);
+        watchdog = new ReceiverWatchdog(options.SynchronousTimeout > ShortestStall ? options.SynchronousTimeout : ShortestStall, time);
+        var receiving = receiver.RunAsync(stopping.Token);
         await SetSynchronousAsync(owner, options.Synchronous, cancellationToken);
         logger.BackupsStarted(Catalog.Directory, options.Synchronous ? "synchronous" : "asynchronous", options.Interval, options.Keep);
-        running = Task.WhenAll(receiver, WatchAsync(stopping.Token), ScheduleAsync(stopping.Token));
+        running = Task.WhenAll(receiving, WatchAsync(stopping.Token), ScheduleAsync(stopping.Token));
     }
 
     /// <summary>
@@ -168,6 +182,15 @@ public sealed partial class BackupService : IAsyncDisposable
         return point;
     }
 
+    /// <summary>How long synchronous backups have refused writes since the silo started, the refusal going on now included.</summary>
+    public TimeSpan WritesRefused()
+    {
+        lock (refusals)
+        {
+            return refusedBefore + (refusingSince is { } from ? time.GetUtcNow() - from : TimeSpan.Zero);
+        }
+    }
+
     /// <summary>Age of the newest verified base backup; while there is none, the time since backups were started (so that an alert on it fires when none ever succeeds).</summary>
     public TimeSpan NewestVerifiedAge() =>
         time.GetUtcNow() - (Catalog.List().LastOrDefault(b => b.Verified)?.Finished ?? since);
@@ -234,6 +257,7 @@ public sealed partial class BackupService : IAsyncDisposable
             try
             {
                 await ObserveAsync(cancellationToken);
+                Watch();
             }
             catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
             {
@@ -261,8 +285,22 @@ public sealed partial class BackupService : IAsyncDisposable
         await reader.ReadAsync(cancellationToken);
         var server = WalFiles.ParseLsn(reader.GetString(0));
         var received = reader.IsDBNull(1) ? 0UL : WalFiles.ParseLsn(reader.GetString(1));
+        Volatile.Write(ref replyAgeSeconds, reader.IsDBNull(3) ? double.NaN : Math.Max(0, reader.GetDouble(3)));
         Volatile.Write(ref receiverFlushed, received);
         lag.Observe(time.GetUtcNow(), server, received);
+    }
+
+    // A receiver that has stopped reporting (stopped, hung on the backup location, its connection gone while it waits)
+    // is killed and started again: a synchronous commit waits for it otherwise without end, and so do the direct writes
+    // (users, documents, keys) that the write gate does not see.
+    private void Watch()
+    {
+        var age = Volatile.Read(ref replyAgeSeconds);
+        if (watchdog is not null && watchdog.Observe(double.IsNaN(age) ? null : TimeSpan.FromSeconds(age)))
+        {
+            logger.WalReceiverStalled(watchdog.Bound.TotalSeconds);
+            receiver?.Restart();
+        }
     }
 
     // With synchronous backups a write waits in PostgreSQL until the receiver has flushed it: once the receiver is further
@@ -276,10 +314,15 @@ public sealed partial class BackupService : IAsyncDisposable
 
         if (lag.Lag >= options.SynchronousTimeout)
         {
-            gate.Close($"Backups are synchronous and the backup location has not taken the WAL for {lag.Lag.TotalSeconds:0} s; nothing was written, try again.");
+            gate.Close($"Backups are synchronous and the backup location has not taken the WAL for {lag.Lag.TotalSeconds:0} s");
             if (!behind)
             {
                 behind = true;
+                lock (refusals)
+                {
+                    refusingSince = time.GetUtcNow();
+                }
+
                 logger.BackupBehind(lag.Lag.TotalSeconds);
             }
         }
@@ -289,6 +332,12 @@ public sealed partial class BackupService : IAsyncDisposable
             if (behind)
             {
                 behind = false;
+                lock (refusals)
+                {
+                    refusedBefore += time.GetUtcNow() - refusingSince!.Value;
+                    refusingSince = null;
+                }
+
                 logger.BackupCaughtUp();
             }
         }

@@ -14,6 +14,9 @@ public sealed class ReplicationConnection
     /// <summary>The application name (and replication slot) of the WAL receiver: what synchronous_standby_names names.</summary>
     public const string ReceiverName = "pgaio_backup";
 
+    /// <summary>The application name of pg_basebackup: never the receiver's, so never a synchronous standby.</summary>
+    public const string BaseBackupName = "pgaio_basebackup";
+
     private ReplicationConnection(string connectionString, string? password)
     {
         ConnectionString = connectionString;
