@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -149,7 +148,8 @@ public sealed class QueryCacheTests(PostgresFixture postgres, ITestOutputHelper 
         await AddEventsAsync(5);
 
         var phase = Phase.WarmingUp;
-        var calls = new System.Collections.Concurrent.ConcurrentQueue<(Phase Phase, TimeSpan Latency, Exception? Error)>();
+        await using var stalls = new SchedulerStalls();
+        var calls = new System.Collections.Concurrent.ConcurrentQueue<(Phase Phase, TimeSpan Latency, TimeSpan Stalled, Exception? Error)>();
         var next = 0;
         using var stop = new CancellationTokenSource();
         async Task WorkAsync()
@@ -158,31 +158,32 @@ public sealed class QueryCacheTests(PostgresFixture postgres, ITestOutputHelper 
             {
                 var started = phase;
                 var query = ByType with { To = From.AddDays(30).AddMinutes(Interlocked.Increment(ref next)) };
-                var clock = Stopwatch.StartNew();
+                var start = stalls.Now;
                 try
                 {
                     var answer = await silo.Grains.QueryAnalyticsAsync(query);
                     Assert.Equal((false, 5L), (answer.Hit, answer.Result.Events.Sum(e => e.Count)));
-                    calls.Enqueue((started, clock.Elapsed, null));
+                    calls.Enqueue((started, stalls.Now - start, stalls.During(start, stalls.Now), null));
                 }
                 catch (Exception exception)
                 {
-                    calls.Enqueue((started, clock.Elapsed, exception));
+                    calls.Enqueue((started, stalls.Now - start, TimeSpan.Zero, exception));
                 }
             }
         }
 
         // The Redis part alone: the silo's own cache asked directly, beside the load.
         var cache = silo.Services.GetRequiredService<SharedResultCache>();
-        var reads = new System.Collections.Concurrent.ConcurrentQueue<(Phase Phase, TimeSpan Latency)>();
+        var reads = new System.Collections.Concurrent.ConcurrentQueue<(Phase Phase, TimeSpan Latency, TimeSpan Stalled)>();
         async Task ProbeAsync()
         {
             while (!stop.IsCancellationRequested)
             {
                 var started = phase;
-                var clock = Stopwatch.StartNew();
+                var start = stalls.Now;
                 await cache.TryGetAsync($"pgaio:probe:{Interlocked.Increment(ref next)}");
-                reads.Enqueue((started, clock.Elapsed));
+                var end = stalls.Now;
+                reads.Enqueue((started, end - start, stalls.During(start, end)));
 
                 await Task.Delay(5);
             }
@@ -230,28 +231,33 @@ public sealed class QueryCacheTests(PostgresFixture postgres, ITestOutputHelper 
 
         Assert.Empty(calls.Where(c => c.Error is not null).Select(c => c.Error!.ToString()));
 
-        // The Redis part: no read waited on Redis longer than the timeout, plus what the same reads took with Redis
-        // healthy (a stall of the shared machine delays every continuation alike: seen up to 0.9 s) and 250 ms.
+        // The Redis part: no read waited on Redis longer than the timeout, plus 250 ms, plus whatever stalls of the
+        // shared machine delayed this process's continuations during that very read (seen above 2 s on two busy cores).
         // Measured alone: at most ~205 ms frozen, ~10 ms killed or restarting. The client's defaults (5 s timeouts,
-        // noticed by a 1 s heartbeat) or TCP's would show as seconds.
-        var healthyReads = reads.Where(r => r.Phase == Phase.Healthy).Max(r => r.Latency.TotalMilliseconds);
-        var redisBound = timeout.TotalMilliseconds + healthyReads + 250;
-        Assert.All(reads.Where(r => r.Phase > Phase.Healthy), r => Assert.True(r.Latency.TotalMilliseconds <= redisBound, $"a Redis read while it was {r.Phase} took {r.Latency.TotalMilliseconds:0} ms (bound {redisBound:0} ms)"));
+        // noticed by a 1 s heartbeat) or TCP's would show as seconds beyond any stall.
+        Assert.All(reads.Where(r => r.Phase > Phase.Healthy), r =>
+        {
+            var bound = timeout + TimeSpan.FromMilliseconds(250) + r.Stalled;
+            Assert.True(r.Latency <= bound, $"a Redis read while it was {r.Phase} took {r.Latency.TotalMilliseconds:0} ms (bound {bound.TotalMilliseconds:0} ms, of which stalls {r.Stalled.TotalMilliseconds:0} ms)");
+        });
 
-        // A call costs its query plus at most the Redis timeout. Medians: at most the healthy median + timeout + 50 ms.
-        // Each call: at most the timeout + the slowest healthy call + 1 s, because a stall of the shared machine
-        // (seen up to 0.8 s, with the Redis reads beside them unaffected) delays every call alike.
+        // A call costs its query plus at most the Redis timeout: at most the slowest healthy call, the timeout, 1 s and
+        // the stalls seen during the call; medians at most the healthy median + timeout + 50 ms.
         var healthy = byPhase[Phase.Healthy];
         foreach (var of in new[] { Phase.Frozen, Phase.Killed, Phase.Restarting, Phase.Back })
         {
             if (byPhase.TryGetValue(of, out var latencies))
             {
                 var median = Percentile(healthy, 0.5) + timeout.TotalMilliseconds + 50;
-                var each = timeout.TotalMilliseconds + healthy[^1] + 1000;
                 Assert.True(Percentile(latencies, 0.5) <= median, $"calls while Redis was {of}: median {Percentile(latencies, 0.5):0} ms (bound {median:0} ms)");
-                Assert.True(latencies[^1] <= each, $"a call while Redis was {of} took {latencies[^1]:0} ms (bound {each:0} ms)");
             }
         }
+
+        Assert.All(calls.Where(c => c.Phase > Phase.Healthy), c =>
+        {
+            var bound = timeout + TimeSpan.FromMilliseconds(healthy[^1] + 1000) + c.Stalled;
+            Assert.True(c.Latency <= bound, $"a call while Redis was {c.Phase} took {c.Latency.TotalMilliseconds:0} ms (bound {bound.TotalMilliseconds:0} ms, of which stalls {c.Stalled.TotalMilliseconds:0} ms)");
+        });
 
         // Served from Redis again: with the activation gone and its saved state deleted, only Redis can answer.
         var stored = ByType with { To = From.AddDays(30).AddMinutes(Interlocked.Increment(ref next)) };

@@ -1,4 +1,3 @@
-using Npgsql;
 using PgAllInOne.Postgres;
 using PgAllInOne.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -66,10 +65,5 @@ public sealed class CliRetryTests(PostgresFixture postgres, ITestOutputHelper ou
         Assert.Equal((long)Lines, await ScalarAsync("SELECT count(*) FROM documents"));
     }
 
-    private async Task<long> ScalarAsync(string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var command = dataSource.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> ScalarAsync(string sql) => Sql.CountAsync(database, sql);
 }

@@ -18,7 +18,7 @@ public sealed class CliToolTests(PostgresFixture postgres) : IClassFixture<Postg
 
         var run = await DotnetFeed.RunAsync(
             null,
-            $"dotnet pack client/PgAllInOne.Cli -c Release -o '{feed}' --artifacts-path '{home.Path}/artifacts' -p:Version={version}",
+            $"dotnet pack client/PgAllInOne.Cli -c {DotnetFeed.BuildConfiguration} -o '{feed}' -p:Version={version} --no-build --no-restore", // from the test run's own build
             $"dotnet tool install PgAllInOne.Cli --tool-path '{tools}' --configfile '{home.Path}/nuget.config' --version {version}",
             $"'{tools}/pgaio' --help",
             $"'{tools}/pgaio' --url {silo.BaseAddress} --key {silo.AdminKey} status");

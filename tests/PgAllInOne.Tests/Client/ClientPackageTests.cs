@@ -24,11 +24,12 @@ public sealed class ClientPackageTests(PostgresFixture postgres) : IClassFixture
         CopyWithoutBuildOutput(DeploymentFiles.FullPath("client/PgAllInOne.Sample"), sample);
         DotnetFeed.WriteConfig(sample, feed); // in place of the sample's own: the feed is the only source
 
-        var pack = $"-c Release -o '{feed}' --artifacts-path '{home.Path}/artifacts' -p:Version={version}";
+        // Packed from the Release build the test run itself was built from (no second compile of the same sources).
+        var pack = $"-c {DotnetFeed.BuildConfiguration} -o '{feed}' -p:Version={version} --no-build --no-restore";
         var run = await DotnetFeed.RunAsync(
             null,
             $"dotnet pack client/PgAllInOne.Client {pack}",
-            $"dotnet pack grain-interfaces/PgAllInOne.GrainInterfaces {pack} --no-build --no-restore",
+            $"dotnet pack grain-interfaces/PgAllInOne.GrainInterfaces {pack}",
             $"NUGET_PACKAGES='{home.Path}/packages' dotnet build '{sample}' -c Release -p:PgAllInOneVersion={version}",
             $"dotnet '{sample}/bin/Release/net10.0/PgAllInOne.Sample.dll' '--ConnectionStrings:Postgres={database}'");
 

@@ -168,12 +168,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output) : IAsyncLifeti
         return rows;
     }
 
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(server.ConnectionString);
-        await using var command = dataSource.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> CountAsync(string sql) => Sql.CountAsync(server.ConnectionString, sql);
 
     // A status and whether a Retry-After came with it; 0 when the request got no answer in time (refused, reset, timed out).
     private static async Task<(int Status, bool RetryAfter)> SendAsync(Func<Task<HttpResponseMessage>> send)

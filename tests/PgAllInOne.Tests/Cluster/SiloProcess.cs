@@ -137,23 +137,16 @@ public sealed class SiloProcess : IDisposable
                 .. settings,
             ]);
 
-        // Kept for the tests that read the log; read as it comes, so that the silo never blocks on a full pipe.
-        silo.OutputDataReceived += (_, line) => Keep(line.Data);
-        silo.ErrorDataReceived += (_, line) => Keep(line.Data);
-        silo.BeginOutputReadLine();
-        silo.BeginErrorReadLine();
-        return silo;
+        // Kept for the tests that read the log.
+        return silo.ReadingLines(Keep);
     }
 
-    private void Keep(string? line)
+    private void Keep(string line)
     {
-        if (line is not null)
+        output.Enqueue(line);
+        while (output.Count > 20_000 && output.TryDequeue(out _))
         {
-            output.Enqueue(line);
-            while (output.Count > 20_000 && output.TryDequeue(out _))
-            {
-                // the oldest lines go: a long run under load must not grow the test's memory without end
-            }
+            // the oldest lines go: a long run under load must not grow the test's memory without end
         }
     }
 

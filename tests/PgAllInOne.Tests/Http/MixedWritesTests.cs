@@ -196,10 +196,5 @@ public sealed class MixedWritesTests(PostgresFixture postgres, ITestOutputHelper
         await command.ExecuteNonQueryAsync();
     }
 
-    private async Task<long> ScalarAsync(string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var command = dataSource.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> ScalarAsync(string sql) => Sql.CountAsync(database, sql);
 }

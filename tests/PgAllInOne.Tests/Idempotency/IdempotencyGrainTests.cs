@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Idempotency;
@@ -78,12 +77,7 @@ public sealed class IdempotencyGrainTests(IdempotencyGrainTests.TwoSilos cluster
         Assert.Equal(2L, await ScalarAsync("SELECT count(*) FROM metrics WHERE device_id = 'scoped'"));
     }
 
-    private async Task<long> ScalarAsync(string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(cluster.Database);
-        await using var command = dataSource.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> ScalarAsync(string sql) => Sql.CountAsync(cluster.Database, sql);
 
     /// <summary>Two silos on one database.</summary>
     public sealed class TwoSilos : IAsyncLifetime

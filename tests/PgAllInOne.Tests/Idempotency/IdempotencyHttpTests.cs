@@ -194,12 +194,7 @@ public sealed class IdempotencyHttpTests(IdempotencyHttpTests.Silo silo) : IClas
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location);
     }
 
-    private async Task<long> ScalarAsync(string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var command = dataSource.CreateCommand(sql);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private Task<long> ScalarAsync(string sql) => Sql.CountAsync(database, sql);
 
     /// <summary>One silo host for the class, on a fake data clock and a two-hour window.</summary>
     public sealed class Silo : IAsyncLifetime

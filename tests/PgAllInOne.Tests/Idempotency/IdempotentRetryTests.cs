@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Npgsql;
 using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.GrainInterfaces.Idempotency;
 using PgAllInOne.GrainInterfaces.Users;
@@ -167,26 +166,9 @@ public sealed class IdempotentRetryTests(PostgresFixture postgres, ITestOutputHe
         return ledger;
     }
 
-    private async Task<Dictionary<string, long>> CountByAsync(string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var command = dataSource.CreateCommand(sql);
-        await using var reader = await command.ExecuteReaderAsync();
-        var counts = new Dictionary<string, long>();
-        while (await reader.ReadAsync())
-        {
-            counts[reader.GetString(0)] = reader.GetInt64(1);
-        }
+    private Task<Dictionary<string, long>> CountByAsync(string sql) => Sql.CountByAsync(database, sql);
 
-        return counts;
-    }
-
-    private async Task<long> ScalarAsync(string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var command = dataSource.CreateCommand(sql);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private Task<long> ScalarAsync(string sql) => Sql.CountAsync(database, sql);
 
     /// <summary>Every write (its key, which is also its marker, and its number of rows) and how its first attempt was answered.</summary>
     private sealed class Ledger

@@ -26,8 +26,9 @@ public static partial class PrometheusScrape
             (await http.PostAsJsonAsync($"/api/users/{user.GetProperty("id").GetInt64()}/events", new { type = "t" })).EnsureSuccessStatusCode();
         }
 
-        (await http.GetAsync("/api/analytics/events")).EnsureSuccessStatusCode();
-        (await http.GetAsync("/api/analytics/events")).EnsureSuccessStatusCode();
+        // An explicit range: an open one ends at the next whole minute, and two requests either side of it miss twice.
+        (await http.GetAsync("/api/analytics/events?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z")).EnsureSuccessStatusCode();
+        (await http.GetAsync("/api/analytics/events?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z")).EnsureSuccessStatusCode();
     }
 
     /// <summary>Parses the exposition, failing on anything the text format does not allow.</summary>

@@ -177,26 +177,9 @@ public sealed class LostCommitGrainTests(PostgresFixture postgres, ITestOutputHe
     private void Report(string what, LostCommitCounter lost, Ledger ledger, Dictionary<string, long> stored) =>
         output.WriteLine($"{what}: {proxy.Cuts} commit answers cut (the last followed by {DarkSpell.TotalSeconds} s without the database); {lost}; callers: {ledger.Describe(stored)}");
 
-    private async Task<Dictionary<string, long>> CountByAsync(string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var command = dataSource.CreateCommand(sql);
-        await using var reader = await command.ExecuteReaderAsync();
-        var counts = new Dictionary<string, long>();
-        while (await reader.ReadAsync())
-        {
-            counts[reader.GetString(0)] = reader.GetInt64(1);
-        }
+    private Task<Dictionary<string, long>> CountByAsync(string sql) => Sql.CountByAsync(database, sql);
 
-        return counts;
-    }
-
-    private async Task<long> ScalarAsync(string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(database);
-        await using var command = dataSource.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> ScalarAsync(string sql) => Sql.CountAsync(database, sql);
 
     /// <summary>Every write (its marker and its number of rows) and how it was answered.</summary>
     private sealed class Ledger

@@ -27,13 +27,8 @@ public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper 
     public async Task CommitsWhoseAnswerIsLost_AreLookedUp_AndTheirWritesAnsweredAsStored_ExactlyOnce()
     {
         const int CutsToForce = 12;
-        var database = await postgres.CreateDatabaseAsync();
-        var users = await CreateUsersAsync(database, Writers);
-        await using var proxy = CommitCuttingProxy.Start(database, CommitLog.EntrySql);
-        await using var dataSource = NpgsqlDataSource.Create(proxy.ConnectionString);
-        await using var writer = new EventWriter(new CommitLog(dataSource, TimeSpan.FromSeconds(10), TimeProvider.System, NullLogger<CommitLog>.Instance));
-        using var lost = new LostCommitCounter("events");
-        var ledger = new Ledger();
+        await using var rig = await WriterBehindProxy.StartAsync(postgres, TimeSpan.FromSeconds(10));
+        var (database, users, proxy, writer, lost, ledger) = rig;
 
         var cutting = Task.Run(async () =>
         {
@@ -58,13 +53,8 @@ public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper 
     public async Task CommitsCutBeforePostgresHadThem_AreFoundNotCommitted_AndTheirCallersTold_NothingStored()
     {
         const int Each = 6;
-        var database = await postgres.CreateDatabaseAsync();
-        var users = await CreateUsersAsync(database, Writers);
-        await using var proxy = CommitCuttingProxy.Start(database, CommitLog.EntrySql);
-        await using var dataSource = NpgsqlDataSource.Create(proxy.ConnectionString);
-        await using var writer = new EventWriter(new CommitLog(dataSource, TimeSpan.FromSeconds(10), TimeProvider.System, NullLogger<CommitLog>.Instance));
-        using var lost = new LostCommitCounter("events");
-        var ledger = new Ledger();
+        await using var rig = await WriterBehindProxy.StartAsync(postgres, TimeSpan.FromSeconds(10));
+        var (database, users, proxy, writer, lost, ledger) = rig;
 
         // In turn: a commit dropped on its way to PostgreSQL, then one whose answer is cut on its way back.
         var cutting = Task.Run(async () =>
@@ -93,13 +83,8 @@ public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper 
     [Fact]
     public async Task ALostCommitTheDatabaseCannotBeAskedAbout_InTime_IsAnsweredAsUnknown_AndNoOtherWriteIsMisreported()
     {
-        var database = await postgres.CreateDatabaseAsync();
-        var users = await CreateUsersAsync(database, Writers);
-        await using var proxy = CommitCuttingProxy.Start(database, CommitLog.EntrySql);
-        await using var dataSource = NpgsqlDataSource.Create(proxy.ConnectionString + ";Timeout=2");
-        await using var writer = new EventWriter(new CommitLog(dataSource, TimeSpan.FromSeconds(2), TimeProvider.System, NullLogger<CommitLog>.Instance));
-        using var lost = new LostCommitCounter("events");
-        var ledger = new Ledger();
+        await using var rig = await WriterBehindProxy.StartAsync(postgres, TimeSpan.FromSeconds(2));
+        var (database, users, proxy, writer, lost, ledger) = rig;
 
         // The first commit after the writers are going loses its answer, and the database is gone for longer than the writer asks.
         var cutting = Task.Run(async () =>
@@ -119,6 +104,47 @@ public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper 
         Assert.All(ledger.Failures.Where(f => f.Error is not CommitOutcomeUnknownException), f => Assert.IsType<DatabaseUnavailableException>(DatabaseFailure.Translate(f.Error!)));
         var stored = await ledger.VerifyAsync(database);
         Assert.InRange(stored.UnknownButStored, 1, int.MaxValue); // the cut commit itself had committed
+    }
+
+    /// <summary>
+    /// A database with a user per writer, a cutting proxy in front of it, and the event writer behind the proxy, whose
+    /// connections time out and whose lost commits are looked up within <c>lookupTimeout</c>.
+    /// </summary>
+    private sealed class WriterBehindProxy : IAsyncDisposable
+    {
+        private NpgsqlDataSource dataSource = null!;
+
+        public string Database { get; private init; } = "";
+
+        public long[] Users { get; private init; } = [];
+
+        public CommitCuttingProxy Proxy { get; private init; } = null!;
+
+        public EventWriter Writer { get; private set; } = null!;
+
+        public LostCommitCounter Lost { get; } = new("events");
+
+        public Ledger Ledger { get; } = new();
+
+        public static async Task<WriterBehindProxy> StartAsync(PostgresFixture postgres, TimeSpan lookupTimeout)
+        {
+            var database = await postgres.CreateDatabaseAsync();
+            var rig = new WriterBehindProxy { Database = database, Users = await CreateUsersAsync(database, Writers), Proxy = CommitCuttingProxy.Start(database, CommitLog.EntrySql) };
+            rig.dataSource = NpgsqlDataSource.Create($"{rig.Proxy.ConnectionString};Timeout={Math.Max(1, (int)lookupTimeout.TotalSeconds)}");
+            rig.Writer = new EventWriter(new CommitLog(rig.dataSource, lookupTimeout, TimeProvider.System, NullLogger<CommitLog>.Instance));
+            return rig;
+        }
+
+        public void Deconstruct(out string database, out long[] users, out CommitCuttingProxy proxy, out EventWriter writer, out LostCommitCounter lost, out Ledger ledger) =>
+            (database, users, proxy, writer, lost, ledger) = (Database, Users, Proxy, Writer, Lost, Ledger);
+
+        public async ValueTask DisposeAsync()
+        {
+            await Writer.DisposeAsync();
+            await dataSource.DisposeAsync();
+            await Proxy.DisposeAsync();
+            Lost.Dispose();
+        }
     }
 
     // Each writer appends to its own user until the faults are over (and at least atLeast times), each answer in the ledger.

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using PgAllInOne.Tests.Infrastructure;
 
 namespace PgAllInOne.Tests.Readme;
 
@@ -31,11 +32,7 @@ public sealed class ShellProcess : IDisposable
             start.Environment[name] = value;
         }
 
-        process = Process.Start(start)!;
-        process.OutputDataReceived += (_, line) => Keep(line.Data);
-        process.ErrorDataReceived += (_, line) => Keep(line.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        process = Process.Start(start)!.ReadingLines(output.Enqueue);
     }
 
     public IReadOnlyList<string> Output => [.. output];
@@ -110,13 +107,5 @@ public sealed class ShellProcess : IDisposable
         }
 
         return found;
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is not null)
-        {
-            output.Enqueue(line);
-        }
     }
 }

@@ -211,20 +211,7 @@ public sealed class SecretsInLogsTests(PostgresFixture postgres) : IClassFixture
         environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Trace";
         environment["Logging__LogLevel__Npgsql"] = "Trace";
         environment["Logging__LogLevel__Orleans"] = "Trace";
-        var silo = Processes.StartDotnet("PgAllInOne.Silo.dll", environment, arguments);
-        silo.OutputDataReceived += (_, line) => Keep(line.Data);
-        silo.ErrorDataReceived += (_, line) => Keep(line.Data);
-        silo.BeginOutputReadLine();
-        silo.BeginErrorReadLine();
-        return silo;
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is not null)
-        {
-            output.Enqueue(line);
-        }
+        return Processes.StartDotnet("PgAllInOne.Silo.dll", environment, arguments).ReadingLines(output.Enqueue);
     }
 
     private static async Task WaitReadyAsync(HttpClient http, Process silo) =>

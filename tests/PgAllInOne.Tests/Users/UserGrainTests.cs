@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Npgsql;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.GrainInterfaces.Users;
 using PgAllInOne.Tests.Infrastructure;
@@ -129,15 +128,5 @@ public sealed class UserGrainTests(SharedSilo shared) : IClassFixture<SharedSilo
         Assert.Equal(0L, await CountAsync("SELECT count(*) FROM events WHERE user_id = $1", id));
     }
 
-    private async Task<long> CountAsync(string sql, params object[] parameters)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(shared.Database);
-        await using var command = dataSource.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> CountAsync(string sql, params object[] parameters) => Sql.CountAsync(shared.Database, sql, parameters);
 }
