@@ -30,4 +30,5 @@ internal static class LogEvents
     public const int BackupStatusFailed = 467;
     public const int RestorePointSet = 468;
     public const int WalReceiverStalled = 469;
+    public const int SynchronousNamesRestored = 470;
 }

@@ -41,6 +41,7 @@ public sealed partial class BackupService : IAsyncDisposable
     private WalReceiver? receiver;
     private ReceiverWatchdog? watchdog;
     private double replyAgeSeconds = double.NaN; // NaN: the receiver has no replication connection
+    private volatile string? synchronousNames;
     private TimeSpan refusedBefore;
     private DateTimeOffset? refusingSince;
     private string? pendingId;
@@ -223,6 +224,24 @@ public sealed partial class BackupService : IAsyncDisposable
     public static bool IsValidRestorePointName(string? name) => name is not null && RestorePointName().IsMatch(name);
 
     /// <summary>
+    /// For a silo without backups: clears a synchronous_standby_names left naming the receiver (see
+    /// <see cref="SetSynchronousAsync"/>), unless a receiver is connected, that is another silo's synchronous backups run.
+    /// </summary>
+    public static async Task ClearLeftoverSynchronousAsync(NpgsqlDataSource owner, CancellationToken cancellationToken)
+    {
+        await using (var connected = owner.CreateCommand(SqlResource.Own("BackupReceiverConnected.sql")))
+        {
+            connected.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ReplicationConnection.ReceiverName });
+            if ((bool)(await connected.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return;
+            }
+        }
+
+        await SetSynchronousAsync(owner, synchronous: false, cancellationToken);
+    }
+
+    /// <summary>
     /// synchronous_standby_names as configured: set to the receiver, or cleared when it names ours and backups are
     /// asynchronous or off (so that a silo started without synchronous backups never leaves commits waiting for a receiver
     /// that is no longer there).
@@ -258,6 +277,7 @@ public sealed partial class BackupService : IAsyncDisposable
             {
                 await ObserveAsync(cancellationToken);
                 Watch();
+                await KeepSynchronousAsync(cancellationToken);
             }
             catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
             {
@@ -286,6 +306,7 @@ public sealed partial class BackupService : IAsyncDisposable
         var server = WalFiles.ParseLsn(reader.GetString(0));
         var received = reader.IsDBNull(1) ? 0UL : WalFiles.ParseLsn(reader.GetString(1));
         Volatile.Write(ref replyAgeSeconds, reader.IsDBNull(3) ? double.NaN : Math.Max(0, reader.GetDouble(3)));
+        synchronousNames = reader.GetString(4);
         Volatile.Write(ref receiverFlushed, received);
         lag.Observe(time.GetUtcNow(), server, received);
     }
@@ -300,6 +321,18 @@ public sealed partial class BackupService : IAsyncDisposable
         {
             logger.WalReceiverStalled(watchdog.Bound.TotalSeconds);
             receiver?.Restart();
+        }
+    }
+
+    // Synchronous backups hold only while synchronous_standby_names names the receiver: set again at once when something
+    // changed it (another silo starting without backups while the receiver was away, an operator), so that commits are
+    // never acknowledged without the backup for longer than a status interval.
+    private async Task KeepSynchronousAsync(CancellationToken cancellationToken)
+    {
+        if (options.Synchronous && synchronousNames is { } names && names != ReplicationConnection.ReceiverName)
+        {
+            logger.SynchronousNamesRestored(names);
+            await SetSynchronousAsync(owner, synchronous: true, cancellationToken);
         }
     }
 

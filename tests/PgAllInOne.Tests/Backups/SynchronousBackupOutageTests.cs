@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Npgsql;
+using PgAllInOne.Postgres.Backups;
 using PgAllInOne.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -14,7 +16,9 @@ namespace PgAllInOne.Tests.Backups;
 /// (SIGSTOP, as a process hung on its disk would be) while writers post events. No write hangs: each is answered within
 /// about Backup:SynchronousTimeout, a 503 with Retry-After ("Overloaded": not stored; "Outcome unknown": it was on its way)
 /// or a 2xx, never a 500; every 2xx is stored and every "Overloaded" is not; the silo kills the stuck receiver and
-/// starts another, writes are acknowledged again without a restart, and the metric and the log say what happened.
+/// starts another, writes are acknowledged again without a restart, and the metric and the log say what happened. A
+/// silo without backups leaves synchronous_standby_names to the connected receiver, and the backup silo sets it again
+/// when it is changed behind it.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 [Collection(RunsAloneCollection.Name)] // runs alone: it bounds answer times
@@ -73,7 +77,12 @@ public sealed class SynchronousBackupOutageTests(ITestOutputHelper output) : IDi
         var all = answers.ToList();
         var byKind = all.GroupBy(a => a.Kind).ToDictionary(g => g.Key, g => g.Count());
         output.WriteLine(string.Join(", ", byKind.Select(k => $"{k.Key}: {k.Value}")));
-        output.WriteLine($"slowest answer {all.Max(a => a.Took).TotalSeconds:0.00} s; during the outage: {string.Join(", ", all.Where(a => a.Status != 201).Select(a => $"{a.Kind} at {a.Sent.TotalSeconds:0.0}+{a.Took.TotalSeconds:0.0} s"))}");
+        output.WriteLine($"slowest answer {all.Max(a => a.Took).TotalSeconds:0.00} s");
+        foreach (var kind in all.Where(a => a.Sent > stoppedAt).GroupBy(a => a.Kind))
+        {
+            output.WriteLine($"after the stop, {kind.Key}: {kind.Count()}, sent {kind.Min(a => a.Sent).TotalSeconds:0.0}-{kind.Max(a => a.Sent).TotalSeconds:0.0} s, answered within {kind.Max(a => a.Took).TotalSeconds:0.00} s");
+        }
+
 
         Assert.All(all, a => Assert.True(a.Kind is "201" or "503 Overloaded" or "503 Outcome unknown", $"answered {a.Kind} ({a.Detail})"));
         Assert.All(all, a => Assert.True(a.Status != 503 || a.RetryAfter, $"a 503 without Retry-After: {a.Detail}"));
@@ -94,6 +103,37 @@ public sealed class SynchronousBackupOutageTests(ITestOutputHelper output) : IDi
         var refused = metrics.Split('\n').Single(line => line.StartsWith("pgaio_backup_writes_refused_seconds_total", StringComparison.Ordinal));
         Assert.True(double.Parse(refused.Split(' ')[^1], CultureInfo.InvariantCulture) > 0, refused);
         Assert.Contains(silo.Output, line => line.Contains("pg_receivewal has not reported to the server", StringComparison.Ordinal));
+
+        await SynchronousNamesAreKeptAsync(silo);
+    }
+
+    // Another silo starting without backups leaves the setting alone while a receiver is connected; when it is changed
+    // all the same, the backup silo sets it again within its status interval.
+    private static async Task SynchronousNamesAreKeptAsync(EmbeddedSiloProcess silo)
+    {
+        var superuser = new NpgsqlConnectionStringBuilder((await File.ReadAllTextAsync(Path.Combine(silo.DataDirectory, "postgres-admin.connection"))).Trim()) { Pooling = false };
+        await using var server = NpgsqlDataSource.Create(superuser.ConnectionString);
+        await BackupService.ClearLeftoverSynchronousAsync(server, CancellationToken.None);
+        Assert.Equal("pgaio_backup", await SynchronousNamesAsync(server));
+
+        await using (var reset = server.CreateCommand("ALTER SYSTEM RESET synchronous_standby_names"))
+        {
+            await reset.ExecuteNonQueryAsync();
+        }
+
+        await using (var reload = server.CreateCommand("SELECT pg_reload_conf()"))
+        {
+            await reload.ExecuteNonQueryAsync();
+        }
+
+        await Eventually.TrueAsync(async () => await SynchronousNamesAsync(server) == "pgaio_backup", "synchronous_standby_names set again by the backup silo", TimeSpan.FromSeconds(10));
+        Assert.Contains(silo.Output, line => line.Contains("synchronous_standby_names was changed to ''", StringComparison.Ordinal));
+    }
+
+    private static async Task<string> SynchronousNamesAsync(NpgsqlDataSource server)
+    {
+        await using var show = server.CreateCommand("SHOW synchronous_standby_names");
+        return (string)(await show.ExecuteScalarAsync())!;
     }
 
     private static async Task WriteAsync(HttpClient http, int writer, long user, Stopwatch clock, ConcurrentQueue<Answer> answers, CancellationToken stop)
