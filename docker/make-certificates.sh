@@ -3,13 +3,15 @@
 #   ca.crt / ca.key            the cluster's own authority (keep ca.key offline: whoever has it can join the cluster)
 #   silo.crt / silo.key        the silos' certificate (serverAuth + clientAuth: a silo accepts and opens connections)
 #   client.crt / client.key    a cluster client's certificate (clientAuth), for AddPgAllInOneClient
-#   postgres.crt / postgres.key  PostgreSQL's server certificate for the host names given in PG_HOSTS (default: postgres,localhost)
-# Usage: docker/make-certificates.sh [folder]    (DAYS=825 and PG_HOSTS="postgres,localhost" may be set)
+#   postgres.crt / postgres.key  PostgreSQL's server certificate for the host names given in PG_HOSTS (default:
+#                              postgres,pg1,pg2,pg3,localhost: docker-compose.yml's server and docker-compose.ha.yml's
+#                              three Patroni nodes, which share it)
+# Usage: docker/make-certificates.sh [folder]    (DAYS=825 and PG_HOSTS="postgres,pg1,pg2,pg3,localhost" may be set)
 set -euo pipefail
 
 out="${1:-$(dirname "$0")/tls}"
 days="${DAYS:-825}"
-pg_hosts="${PG_HOSTS:-postgres,localhost}"
+pg_hosts="${PG_HOSTS:-postgres,pg1,pg2,pg3,localhost}"
 mkdir -p "$out"
 chmod 0700 "$out"
 cd "$out"

@@ -5,8 +5,8 @@
 #   postgres-admin.connection   ConnectionStrings:PostgresAdmin of the silos (owner: migrations, maintenance)
 #   postgres.connection         ConnectionStrings:Postgres of the silos (serving: DML only)
 #   postgres-admin.ha.connection, postgres.ha.connection
-#                               the same for docker-compose.ha.yml: the three Patroni hosts, whose PostgreSQL serves
-#                               no certificate of the cluster's authority (no TLS options)
+#                               the same for docker-compose.ha.yml: the three Patroni hosts, each verified as "postgres"
+#                               is (postgres.crt of docker/make-certificates.sh names pg1, pg2 and pg3 too)
 # The folder is private to its owner (0700); the files are readable by the containers' own accounts.
 set -eu
 cd "$(dirname "$0")"
@@ -22,6 +22,6 @@ tls='SSL Mode=VerifyFull;Root Certificate=/run/secrets/ca.crt'
 printf 'Host=postgres;Port=5432;Username=pgaio;Password=%s;Database=pgaio;%s' "$owner" "$tls" > postgres-admin.connection
 printf 'Host=postgres;Port=5432;Username=pgaio_app;Password=%s;Database=pgaio;%s' "$serving" "$tls" > postgres.connection
 patroni='pg1:5432,pg2:5432,pg3:5432'
-printf 'Host=%s;Username=pgaio;Password=%s;Database=pgaio' "$patroni" "$owner" > postgres-admin.ha.connection
-printf 'Host=%s;Username=pgaio_app;Password=%s;Database=pgaio' "$patroni" "$serving" > postgres.ha.connection
+printf 'Host=%s;Username=pgaio;Password=%s;Database=pgaio;%s' "$patroni" "$owner" "$tls" > postgres-admin.ha.connection
+printf 'Host=%s;Username=pgaio_app;Password=%s;Database=pgaio;%s' "$patroni" "$serving" "$tls" > postgres.ha.connection
 echo "secrets written to $(pwd)"

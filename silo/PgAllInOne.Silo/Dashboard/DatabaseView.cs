@@ -1,7 +1,11 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using PgAllInOne.Api.Contracts.Audit;
 using PgAllInOne.Postgres;
+using PgAllInOne.Silo.Api.Audit;
 using PgAllInOne.Silo.Api.OpenApi;
+using PgAllInOne.Silo.Auth;
 
 namespace PgAllInOne.Silo.Dashboard;
 
@@ -9,13 +13,18 @@ namespace PgAllInOne.Silo.Dashboard;
 /// GET /api/dashboard/database: what Orleans' dashboard cannot show — the database's hosts (primary, standbys and their
 /// lag), connections, slow statements, partitions, and the query cache. Connections and slow statements are the
 /// primary's own (a standby counts only what runs on it); partitions are read from a standby when one is close enough.
+/// An admin key's session also sees the newest entries of the audit trail (read from the primary: the latest action
+/// shows at once).
 /// </summary>
 internal static class DatabaseView
 {
     /// <summary>The example the OpenAPI document shows of <see cref="DatabaseInfo"/>.</summary>
-    public static readonly SchemaExample Example = SchemaExample.For<DatabaseInfo>("""{"connections":[{"state":"active","connections":1},{"state":"idle","connections":3}],"slowStatements":null,"partitions":[{"table":"events","partition":"events_p2026_10","bytes":32768,"rows":120}],"cache":{"hits":10,"misses":2,"hitRatio":0.83},"hosts":[{"host":"10.0.0.1:5432","role":"primary","lagSeconds":null},{"host":"10.0.0.2:5432","role":"standby","lagSeconds":0.012}]}""");
+    public static readonly SchemaExample Example = SchemaExample.For<DatabaseInfo>("""{"connections":[{"state":"active","connections":1},{"state":"idle","connections":3}],"slowStatements":null,"partitions":[{"table":"events","partition":"events_p2026_10","bytes":32768,"rows":120}],"cache":{"hits":10,"misses":2,"hitRatio":0.83},"hosts":[{"host":"10.0.0.1:5432","role":"primary","lagSeconds":null},{"host":"10.0.0.2:5432","role":"standby","lagSeconds":0.012}],"audit":[{"id":7,"at":"2026-10-01T12:00:00+00:00","action":"key.revoked","target":"keys/4","keyId":2,"keyName":"ops","clientAddress":"10.0.0.5","requestId":"4bf92f3577b34da6a3ce929d0e0e4736"}]}""");
 
-    public static async Task<Ok<DatabaseInfo>> ReadAsync(PostgresDatabase database, StandbyReads reads, PostgresTopology topology, CacheCounters cache, CancellationToken cancellationToken)
+    /// <summary>How many of the audit trail's newest entries the view shows.</summary>
+    public const int AuditEntries = 50;
+
+    public static async Task<Ok<DatabaseInfo>> ReadAsync(ClaimsPrincipal user, PostgresDatabase database, StandbyReads reads, PostgresTopology topology, CacheCounters cache, CancellationToken cancellationToken)
     {
         var dataSource = database.DataSource;
         var connections = await ReadAsync(dataSource, "PoolConnections.sql", r => new PoolState(r.GetString(0), r.GetInt64(1)), cancellationToken);
@@ -29,7 +38,10 @@ internal static class DatabaseView
         }
 
         var partitions = await reads.ReadAsync(source => ReadAsync(source, "PartitionSizes.sql", r => new PartitionSize(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3)), cancellationToken));
-        return TypedResults.Ok(new DatabaseInfo(connections, slow, partitions, cache.Read(), DatabaseHost.Of(topology)));
+        IReadOnlyList<AuditEntry>? audit = user.IsInRole(ApiRoles.Admin)
+            ? await AuditApi.ReadAsync(dataSource, from: null, to: null, action: null, AuditEntries, cancellationToken)
+            : null;
+        return TypedResults.Ok(new DatabaseInfo(connections, slow, partitions, cache.Read(), DatabaseHost.Of(topology), audit));
     }
 
     private static async Task<List<T>> ReadAsync<T>(NpgsqlDataSource dataSource, string file, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)

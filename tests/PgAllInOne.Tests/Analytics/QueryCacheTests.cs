@@ -87,6 +87,7 @@ public sealed class QueryCacheTests(PostgresFixture postgres, ITestOutputHelper 
     }
 
     [Fact]
+    [Trait("Category", "EndToEnd")] // silos restarted
     public async Task Results_AreSharedThroughRedis_AcrossSiloRestarts_UntilInvalidated()
     {
         var settings = new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis.ConnectionString };
@@ -136,6 +137,7 @@ public sealed class QueryCacheTests(PostgresFixture postgres, ITestOutputHelper 
     /// Redis longer than its timeout, and once Redis is back results are stored in it and served from it again.
     /// </summary>
     [Fact]
+    [Trait("Category", "EndToEnd")] // Redis frozen, killed and restarted under load
     public async Task UnderLoad_RedisFrozenKilledAndRestarted_NoCallFailsOrWaitsBeyondTheTimeout_AndRedisIsUsedAgain()
     {
         var timeout = TimeSpan.FromMilliseconds(200);
@@ -281,6 +283,7 @@ public sealed class QueryCacheTests(PostgresFixture postgres, ITestOutputHelper 
     private static double Percentile(double[] sorted, double fraction) => sorted[(int)Math.Ceiling(fraction * sorted.Length) - 1];
 
     [Fact]
+    [Trait("Category", "EndToEnd")] // a silo stopped and another started
     public async Task AResult_OutlivesItsSilo_AsGrainState_UntilInvalidated()
     {
         await using (var first = await TestSilo.StartAsync(database))

@@ -52,6 +52,14 @@ public sealed class CnpgOverlayTests
         var trialSettings = trial.Select((argument, index) => (argument, index)).Where(pair => pair.argument == "-c")
             .Select(pair => trial[pair.index + 1].Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1]);
         Assert.Equal("pg_stat_statements,pgaudit", trialSettings.Remove("shared_preload_libraries", out var preload) ? preload : null);
+        // TLS is the operator's own: it always serves a certificate of its own authority (ssl and the ssl_*_file settings
+        // are fixed by it, its minimum protocol is TLSv1.3 by default).
+        Assert.Equal("on", trialSettings["ssl"]);
+        foreach (var ssl in trialSettings.Keys.Where(key => key.StartsWith("ssl", StringComparison.Ordinal)).ToList())
+        {
+            trialSettings.Remove(ssl);
+        }
+
         Assert.Contains(trialSettings.Keys, key => key.StartsWith("pgaudit.", StringComparison.Ordinal));
         var parameters = cluster.Map("spec", "postgresql", "parameters");
         Assert.Equal(trialSettings.OrderBy(pair => pair.Key), parameters.Select(pair => KeyValuePair.Create(pair.Key, (string)pair.Value!)).OrderBy(pair => pair.Key));

@@ -327,10 +327,12 @@ public sealed partial class DeploymentFileTests
         var container = statefulSet.Items("spec", "template", "spec", "containers").Single();
         var k8sSettings = PostgresSettings(container.Items("args").Cast<string>());
 
-        // Compose's PostgreSQL speaks TLS with the certificate docker/make-certificates.sh makes; k8s' trial one does not.
-        Assert.Equal(composeSettings.Keys.Where(key => !key.StartsWith("ssl", StringComparison.Ordinal)).Order(), k8sSettings.Keys.Order());
+        // The same settings in both, TLS included (the certificate's files differ: TlsDeploymentTests).
+        Assert.Equal(composeSettings.Keys.Order(), k8sSettings.Keys.Order());
         foreach (var settings in new[] { composeSettings, k8sSettings })
         {
+            Assert.Equal("on", settings["ssl"]);
+            Assert.Equal("TLSv1.2", settings["ssl_min_protocol_version"]);
             Assert.Equal("pg_stat_statements,pgaudit", settings["shared_preload_libraries"]);
             Assert.Equal("ddl,role", settings["pgaudit.log"]);
             Assert.Equal("all", settings["pg_stat_statements.track"]);

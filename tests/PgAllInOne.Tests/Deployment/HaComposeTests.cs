@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Npgsql;
 using PgAllInOne.Tests.Infrastructure;
 
@@ -64,6 +65,23 @@ public sealed class HaComposeTests
 
         var (owner, serving) = (connections["postgres_admin_connection"], connections["postgres_connection"]);
         Assert.Equal(("pgaio", "pgaio_app"), (owner.Username, serving.Username));
+
+        // Over verified TLS, as in docker-compose.yml: every Patroni host is a name of the certificate the nodes serve,
+        // made by docker/make-certificates.sh as the README tells (no PG_HOSTS), issued by the ca.crt the silos mount.
+        using var certificates = new TempFolder("pgaio-ha-certificates");
+        await CertificateScript.RunAsync(certificates.Path);
+        using var served = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(certificates.Path, "postgres.crt"));
+        foreach (var (_, service) in silos)
+        {
+            foreach (var connection in connections.Values)
+            {
+                Assert.Equal(SslMode.VerifyFull, connection.SslMode);
+                Assert.Equal(ComposeEnvironment(service)["Silo__Tls__CaCertificate"], connection.RootCertificate);
+                Assert.All(connection.Host!.Split(','), host => Assert.True(served.MatchesHostname(host.Split(':')[0]), $"postgres.crt does not name {host}"));
+            }
+
+            Assert.Contains("ca.crt", service.Items("secrets").Cast<string>());
+        }
 
         // The two accounts are the ones the image's post-bootstrap creates, from the password files every node mounts.
         foreach (var node in nodes.Values)
@@ -172,8 +190,60 @@ public sealed class HaComposeTests
         Assert.True(Number(parameters["max_connections"] as string) >= pools + 10, $"max_connections below {pools} + 10");
 
         var hba = config.Items("postgresql", "pg_hba").Cast<string>().ToList();
-        Assert.Contains("host replication replicator 0.0.0.0/0 scram-sha-256", hba);
+        Assert.Contains("hostssl replication replicator 0.0.0.0/0 scram-sha-256", hba);
         Assert.DoesNotContain(hba, line => line.StartsWith("host", StringComparison.Ordinal) && line.EndsWith(" trust", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PatroniNodes_ServeTlsOnly_WithTheComposeCertificate_AndReplicateOverVerifiedTls()
+    {
+        var compose = Compose(HaComposeFile);
+        var config = Yaml.LoadAll(FullPath(PatroniConfig)).Single();
+        var dataDirectory = config.Text("postgresql", "data_dir")!;
+        var parameters = config.Map("postgresql", "parameters");
+        Assert.Equal("on", parameters["ssl"]);
+        Assert.Equal("TLSv1.2", parameters["ssl_min_protocol_version"]);
+
+        // Over the network only TLS (hostssl): a plain TCP connection finds no pg_hba entry.
+        var hba = config.Items("postgresql", "pg_hba").Cast<string>().ToList();
+        Assert.All(hba, line => Assert.True(line.StartsWith("local ", StringComparison.Ordinal) || line.StartsWith("hostssl ", StringComparison.Ordinal), $"not TLS only: {line}"));
+        Assert.Contains(hba, line => line.StartsWith("hostssl replication ", StringComparison.Ordinal));
+
+        // Each node installs the mounted certificate, its key (the postgres account's, 0600) and the authority where the
+        // ssl_*_file settings point, relative to the data folder; then runs the image's own command.
+        string Resolved(string setting) => Path.GetFullPath(Path.Combine(dataDirectory, (string)parameters[setting]!));
+        var expected = new Dictionary<string, (string Secret, string Mode)>
+        {
+            [Resolved("ssl_cert_file")] = ("postgres.crt", "0644"),
+            [Resolved("ssl_key_file")] = ("postgres.key", "0600"),
+            [Resolved("ssl_ca_file")] = ("ca.crt", "0644"),
+        };
+        var command = DockerfileInstructions(PatroniDockerfile).Single(i => i.Keyword == "CMD").Arguments;
+        foreach (var (name, service) in PatroniNodes(compose))
+        {
+            var entrypoint = service.Items("entrypoint").Cast<string>().ToList();
+            Assert.Equal(["/bin/sh", "-c", "--"], new[] { entrypoint[0], entrypoint[1], entrypoint[3] });
+            var script = entrypoint[2];
+            foreach (var (path, (secret, mode)) in expected)
+            {
+                Assert.Contains($"install -m {mode} /run/secrets/{secret} {path} &&", script, StringComparison.Ordinal);
+                Assert.Contains(secret, service.Items("secrets").Cast<string>());
+                Assert.StartsWith("./tls/", compose.Text("secrets", secret, "file"), StringComparison.Ordinal);
+            }
+
+            Assert.EndsWith("exec \"$$@\"", script, StringComparison.Ordinal);
+            Assert.True(command == "[" + string.Join(", ", service.Items("command").Cast<string>().Select(part => $"\"{part}\"")) + "]", $"{name}: an entrypoint drops the image's CMD, so the command must be that CMD");
+        }
+
+        // Outside the data folder: a standby cloned by pg_basebackup (or rewound) keeps its own files.
+        Assert.False(Resolved("ssl_key_file").StartsWith(dataDirectory.TrimEnd('/') + "/", StringComparison.Ordinal));
+
+        // Standbys and pg_rewind reach the primary over TLS, its certificate checked against that same authority.
+        foreach (var user in new[] { "replication", "rewind" })
+        {
+            Assert.Equal("verify-ca", config.Text("postgresql", "authentication", user, "sslmode"));
+            Assert.Equal(Resolved("ssl_ca_file"), config.Text("postgresql", "authentication", user, "sslrootcert"));
+        }
     }
 
     /// <summary>The name of the compose secret <paramref name="service"/> mounts at <paramref name="path"/>.</summary>

@@ -12,9 +12,11 @@ namespace PgAllInOne.Tests.Deployment;
 /// <summary>
 /// The Patroni image's own patroni.yml and post-bootstrap script, run on this machine's Debian packages as the compose
 /// file runs them: etcd and three nodes, each given only what compose gives it through PATRONI_* variables (here loopback
-/// addresses and folders instead of container names). The one other change: the script's path inside the image.
+/// addresses and folders instead of container names). The one other change: the script's path inside the image. Each
+/// node's TLS files are docker/make-certificates.sh's (for "localhost" here), put where compose's entrypoint puts them.
 /// </summary>
 [Trait("Category", "EndToEnd")]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PatroniImageConfigTests : IAsyncLifetime, IDisposable
 {
     private const string Superuser = "image-superuser";
@@ -41,9 +43,17 @@ public sealed class PatroniImageConfigTests : IAsyncLifetime, IDisposable
         var (ownerFile, servingFile) = (Path.Combine(root.Path, "postgres_password"), Path.Combine(root.Path, "pgaio_serving_password"));
         await File.WriteAllTextAsync(ownerFile, SiloPassword);
         await File.WriteAllTextAsync(servingFile, ServingPassword);
+        // The compose certificates, for the name the tests connect by; each node gets them beside its data folder as
+        // compose's entrypoint installs them there (patroni.yml: ssl_cert_file=../tls/server.crt, ...), its key 0600.
+        await CertificateScript.RunAsync(Path.Combine(root.Path, "certificates"), "localhost");
         for (var n = 1; n <= 3; n++)
         {
-            Directory.CreateDirectory(Path.Combine(root.Path, $"n{n}"));
+            var tls = Path.Combine(root.Path, $"n{n}", "tls");
+            Directory.CreateDirectory(tls);
+            File.Copy(Certificate("ca.crt"), Path.Combine(tls, "ca.crt"));
+            File.Copy(Certificate("postgres.crt"), Path.Combine(tls, "server.crt"));
+            File.Copy(Certificate("postgres.key"), Path.Combine(tls, "server.key"));
+            File.SetUnixFileMode(Path.Combine(tls, "server.key"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
             nodes.Add(($"n{n}", ports[1 + n], ports[4 + n], Path.Combine(root.Path, $"n{n}", "data")));
         }
 
@@ -72,6 +82,10 @@ public sealed class PatroniImageConfigTests : IAsyncLifetime, IDisposable
                 ["PATRONI_SUPERUSER_PASSWORD"] = Superuser,
                 ["PATRONI_REPLICATION_PASSWORD"] = "image-replicator",
                 ["PATRONI_REWIND_PASSWORD"] = "image-rewinder",
+                // The authority the standbys and pg_rewind check the primary's certificate against: the node's own copy,
+                // as in compose (patroni.yml names the container's path).
+                ["PATRONI_REPLICATION_SSLROOTCERT"] = Path.Combine(Path.GetDirectoryName(data)!, "tls", "ca.crt"),
+                ["PATRONI_REWIND_SSLROOTCERT"] = Path.Combine(Path.GetDirectoryName(data)!, "tls", "ca.crt"),
                 ["PGAIO_PASSWORD_FILE"] = ownerFile,
                 ["PGAIO_SERVING_PASSWORD_FILE"] = servingFile,
             }, "/usr/bin/python3", "/usr/bin/patroni", conf);
@@ -123,13 +137,16 @@ public sealed class PatroniImageConfigTests : IAsyncLifetime, IDisposable
         var leader = await WaitForAsync("/primary", exceptOn: null);
         var sync = await WaitForAsync("/sync", exceptOn: leader.Name);
 
-        // The silos' connection string, with the three hosts: the write lands on the primary, as the silo's writes do.
+        // The silos' connection string, with the three hosts and verified TLS: the write lands on the primary, as the
+        // silo's writes do, over TLS with the certificate every node serves.
         var hosts = string.Join(',', nodes.Select(node => $"127.0.0.1:{node.PostgresPort}"));
-        var silo = $"Host={hosts};Username=pgaio;Password={SiloPassword};Database=pgaio;Target Session Attributes=primary";
+        var verified = string.Join(',', nodes.Select(node => $"localhost:{node.PostgresPort}"));
+        var silo = $"Host={verified};Username=pgaio;Password={SiloPassword};Database=pgaio;Target Session Attributes=primary;SSL Mode=VerifyFull;Root Certificate={Certificate("ca.crt")}";
         await using (var connection = new NpgsqlConnection(silo))
         {
             await connection.OpenAsync();
             Assert.Equal(leader.PostgresPort, await ScalarAsync<int>(connection, "SELECT inet_server_port()"));
+            Assert.True(await ScalarAsync<bool>(connection, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"));
             Assert.Equal("on", await ScalarAsync<string>(connection, "SHOW data_checksums"));
             Assert.Equal(1L, await ScalarAsync<long>(connection, "SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'"));
             Assert.Equal(1L, await ScalarAsync<long>(connection, "SELECT count(*) FROM pg_extension WHERE extname = 'pgaudit'"));
@@ -147,6 +164,17 @@ public sealed class PatroniImageConfigTests : IAsyncLifetime, IDisposable
                 ["async streaming", "sync streaming"],
                 (await RowsAsync(primary, "SELECT sync_state || ' ' || state FROM pg_stat_replication")).Order());
             Assert.Equal(sync.Name, await ScalarAsync<string>(primary, "SELECT application_name FROM pg_stat_replication WHERE sync_state = 'sync'"));
+
+            // ssl=on, and both standbys stream over TLS (their sslmode=verify-ca took the primary's certificate).
+            Assert.Equal("on", await ScalarAsync<string>(primary, "SHOW ssl"));
+            Assert.Equal(2L, await ScalarAsync<long>(primary, "SELECT count(*) FROM pg_stat_replication r JOIN pg_stat_ssl s ON s.pid = r.pid WHERE s.ssl"));
+        }
+
+        // Plain TCP finds no pg_hba entry (hostssl only), whatever the password.
+        await using (var plain = new NpgsqlConnection($"Host=127.0.0.1;Port={leader.PostgresPort};Username=pgaio;Password={SiloPassword};Database=pgaio;SSL Mode=Disable"))
+        {
+            var noTls = await Assert.ThrowsAsync<PostgresException>(() => plain.OpenAsync());
+            Assert.Equal(PostgresErrorCodes.InvalidAuthorizationSpecification, noTls.SqlState);
         }
 
         // The synchronous standby holds the acknowledged row, read-only.
@@ -168,8 +196,9 @@ public sealed class PatroniImageConfigTests : IAsyncLifetime, IDisposable
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, denied.SqlState);
         }
 
-        // Passwords, not trust, over the network.
-        await using var intruder = new NpgsqlConnection($"Host=127.0.0.1;Port={leader.PostgresPort};Username=pgaio;Password=wrong;Database=pgaio");
+        // Passwords, not trust, over the network. TLS required: with Prefer, Npgsql would try again in plain TCP after the
+        // refused password, and report the missing pg_hba entry of that second attempt instead.
+        await using var intruder = new NpgsqlConnection($"Host=127.0.0.1;Port={leader.PostgresPort};Username=pgaio;Password=wrong;Database=pgaio;SSL Mode=Require");
         var refused = await Assert.ThrowsAsync<PostgresException>(() => intruder.OpenAsync());
         Assert.Equal(PostgresErrorCodes.InvalidPassword, refused.SqlState);
     }
@@ -200,6 +229,8 @@ public sealed class PatroniImageConfigTests : IAsyncLifetime, IDisposable
             await Task.Delay(500);
         }
     }
+
+    private string Certificate(string name) => Path.Combine(root.Path, "certificates", name);
 
     private string Logs() => string.Join("\n---\n", processes.Select(p => string.Join('\n', p.Output.ToString().Split('\n').TakeLast(15))));
 

@@ -5,8 +5,9 @@ using static PgAllInOne.Tests.Deployment.DeploymentFiles;
 namespace PgAllInOne.Tests.Deployment;
 
 /// <summary>
-/// The deployments run the cluster ports with mutual TLS and (compose) PostgreSQL with ssl=on: every silo gets the
-/// three Silo:Tls files from mounted secrets, and the cert-manager overlay issues the Secret the k8s silos mount.
+/// The deployments run the cluster ports with mutual TLS and PostgreSQL with ssl=on: every silo gets the three Silo:Tls
+/// files from mounted secrets and verifies PostgreSQL's certificate, and the cert-manager overlay issues the Secrets the
+/// k8s silos and the trial PostgreSQL mount (the HA compose file: <see cref="HaComposeTests"/>).
 /// </summary>
 public sealed class TlsDeploymentTests
 {
@@ -66,6 +67,51 @@ public sealed class TlsDeploymentTests
         foreach (var secret in Compose().Map("secrets").Values.Select(s => s.Text("file")!).Where(file => file.StartsWith("./tls/", StringComparison.Ordinal)).Select(file => Path.GetFileName(file)))
         {
             Assert.Contains(Path.GetFileNameWithoutExtension(secret), script, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void K8sPostgres_RunsWithSsl_FromTheSecretTheCertManagerOverlayIssues_WhichTheSilosVerify()
+    {
+        var manifests = Manifests();
+        var pod = manifests.Named("StatefulSet", "postgres").At("spec", "template", "spec");
+        var container = pod.Items("containers").Single();
+        var arguments = container.Items("args").Cast<string>().ToList();
+        var settings = arguments.Select((argument, index) => (argument, index)).Where(pair => pair.argument == "-c")
+            .Select(pair => arguments[pair.index + 1].Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1]);
+        Assert.Equal("on", settings["ssl"]);
+
+        // Both files come straight from one mounted Secret; its key as PostgreSQL takes a root-owned key: no group write,
+        // nothing for others (0440), readable through the group that is the postgres account's (fsGroup).
+        var mount = container.Items("volumeMounts").Single(m => settings["ssl_cert_file"].StartsWith(m.Text("mountPath") + "/", StringComparison.Ordinal));
+        var folder = mount.Text("mountPath")!;
+        Assert.Equal("true", mount.At("readOnly")?.ToString()?.ToLowerInvariant());
+        var volume = pod.Items("volumes").Single(v => v.Text("name") == mount.Text("name"));
+        var files = volume.Items("secret", "items").ToDictionary(item => $"{folder}/{item.Text("path")}", item => item.Text("key"));
+        Assert.Equal("tls.crt", files[settings["ssl_cert_file"]]);
+        Assert.Equal("tls.key", files[settings["ssl_key_file"]]);
+        Assert.Equal("0440", volume.Text("secret", "defaultMode"));
+        Assert.Null(volume.Items("secret", "items").FirstOrDefault(item => item.At("mode") is not null));
+        Assert.Equal(pod.Text("securityContext", "runAsUser"), pod.Text("securityContext", "fsGroup"));
+
+        // cert-manager issues that Secret from the silos' authority, for the host the silos' connection strings name.
+        var issued = OverlayManifests(Overlay);
+        var secretName = volume.Text("secret", "secretName");
+        var certificate = issued.OfKind("Certificate").Single(c => c.Text("spec", "secretName") == secretName);
+        Assert.Contains("server auth", certificate.Items("spec", "usages").Cast<string>());
+        var siloCertificate = issued.OfKind("Certificate").Single(c => c.Text("spec", "secretName") == "pgallinone-silo-tls");
+        Assert.Equal(siloCertificate.Text("spec", "issuerRef", "name"), certificate.Text("spec", "issuerRef", "name"));
+
+        var authority = (string)manifests.Named("ConfigMap", "pgallinone-silo").Map("data")["Silo__Tls__CaCertificate"]!;
+        var connections = manifests.Named("Secret", "pgallinone").Map("stringData");
+        foreach (var key in new[] { "postgres-admin.connection", "postgres.connection" })
+        {
+            var connection = new NpgsqlConnectionStringBuilder((string)connections[key]!);
+            Assert.Equal(SslMode.VerifyFull, connection.SslMode);
+            Assert.Equal(authority, connection.RootCertificate);
+            Assert.Equal("postgres", connection.Host);
+            Assert.Contains(connection.Host, certificate.Items("spec", "dnsNames").Cast<string>());
+            Assert.Contains(manifests.OfKind("Service"), service => service.Text("metadata", "name") == connection.Host);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
+using PgAllInOne.Tests.Cluster;
 using PgAllInOne.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -96,6 +97,34 @@ public sealed class StandbyReadTests(PatroniSilos cluster, ITestOutputHelper out
         }
 
         Assert.Contains(lines, l => l.StartsWith("pgaio_postgres_standby_reads_total{", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithStandbyReadsOff_EveryReadRunsOnThePrimary_WhileTheOtherSilosReadFromStandbys()
+    {
+        await cluster.HealthyAsync();
+        using var silo = SiloProcess.Start(cluster.ConnectionString, "Warning", "--Postgres:StandbyReads=off");
+        await silo.WaitUntilReadyAsync();
+        using var http = silo.Http(cluster.AdminKey, HaLoad.RequestTimeout);
+        var leader = await cluster.LeaderAsync();
+        var standbys = cluster.Nodes.Where(n => n != leader).ToList();
+
+        // The same reads through a silo that prefers standbys are served by them, so they are there to serve.
+        var preferring = cluster.Clients()[2];
+        var servedBefore = await ServedAsync(preferring, standbys[0]) + await ServedAsync(preferring, standbys[1]);
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                await SearchAsync(preferring, 10);
+                return await ServedAsync(preferring, standbys[0]) + await ServedAsync(preferring, standbys[1]) > servedBefore;
+            },
+            "the standbys to serve the silos that prefer them",
+            TimeSpan.FromSeconds(20));
+
+        await SearchAsync(http, 20);
+        (await http.GetAsync("/api/analytics/events?groupBy=type&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z")).EnsureSuccessStatusCode();
+        (await http.GetAsync("/api/dashboard/database")).EnsureSuccessStatusCode();
+        Assert.Equal(0, await ServedAsync(http, standbys[0]) + await ServedAsync(http, standbys[1]));
     }
 
     private static async Task SearchAsync(HttpClient http, int times)

@@ -128,6 +128,11 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres, ITestOutputH
         await page.WaitForFunctionAsync("() => document.querySelector(\"#menu a[href='#/silos']\") !== null", null, Patiently);
         Assert.Equal("/dashboard/", new Uri(page.Url).AbsolutePath);
         var session = Assert.Single(await context.CookiesAsync(), c => c.Name == CookieName).Value;
+
+        // The PostgreSQL view opens for a reader too, but shows it no audit trail (the admins' alone).
+        await page.GotoAsync(new Uri(app.BaseAddress, "/dashboard/database").ToString());
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#partitions tbody tr').length > 0", null, Patiently);
+        Assert.Equal("shown to an admin key's session only", (await page.InnerTextAsync("#audit tbody")).Trim());
         Assert.Empty(outside);
 
         // The session and a bearer reader key open Orleans' JSON API; nothing, a wrong key or a wrong cookie do not.
@@ -217,7 +222,7 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres, ITestOutputH
     }
 
     [Fact]
-    public async Task ThePostgresView_AndItsJson_WorkWithTheSessionCookie()
+    public async Task ThePostgresView_AndItsJson_WorkWithTheSessionCookie_AndShowAnAdminTheAuditTrail()
     {
         await using var app = await SiloApp.StartAsync(await postgres.CreateDatabaseAsync());
         using (var admin = app.Admin())
@@ -229,6 +234,20 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres, ITestOutputH
                 (await admin.GetAsync("/api/analytics/events?groupBy=type&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z")).EnsureSuccessStatusCode();
             }
         }
+
+        // Audited actions by a second admin key, whose name the view must show: it creates a key and revokes it.
+        var (auditorId, auditor) = await CreateKeyAsync(app, "admin");
+        var (_, reader) = await CreateKeyAsync(app, "reader");
+        long revokedId;
+        using (var acting = app.Client(auditor))
+        {
+            var created = await acting.PostAsJsonAsync("/api/keys", new { name = "short-lived", role = "writer" });
+            created.EnsureSuccessStatusCode();
+            revokedId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+            Assert.Equal(HttpStatusCode.NoContent, (await acting.DeleteAsync($"/api/keys/{revokedId}")).StatusCode);
+        }
+
+        var actor = $"dashboard admin (#{auditorId})";
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
@@ -244,6 +263,16 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres, ITestOutputH
         Assert.Contains("/", await page.InnerTextAsync("#cache-counts"), StringComparison.Ordinal);
         Assert.EndsWith("%", (await page.InnerTextAsync("#cache-ratio")).Trim(), StringComparison.Ordinal);
         Assert.Contains("events", await page.InnerTextAsync("#partitions"), StringComparison.Ordinal);
+
+        // The audit trail, newest first: the revocation, then the creation, each by the acting key from this machine.
+        var auditRows = await page.EvalOnSelectorAllAsync<string[][]>("#audit tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))");
+        Assert.Equal(["key.revoked", $"keys/{revokedId}", actor, "127.0.0.1"], auditRows[0][1..5]);
+        Assert.Equal(["key.created", $"keys/{revokedId}", actor, "127.0.0.1"], auditRows[1][1..5]);
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", auditRows[0][0]);
+        Assert.NotEqual("–", auditRows[0][5]); // the request's trace id (the JSON's, below)
+        // Before them: the reader and the acting key, by the first admin; first of all that key itself, by the silo.
+        Assert.Equal(5, auditRows.Length);
+        Assert.Equal(["key.created", "silo", "–"], new[] { auditRows[4][1], auditRows[4][3], auditRows[4][4] });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = SaveScreenshotPath("dashboard-database.png"), FullPage = true });
 
         // The page's own CSP: no inline script or style but its own, no requests elsewhere.
@@ -264,6 +293,28 @@ public sealed class DashboardBrowserTests(PostgresFixture postgres, ITestOutputH
             Assert.True(cache.GetProperty("misses").GetInt64() >= 1);
             Assert.InRange(cache.GetProperty("hitRatio").GetDouble(), 0.0, 1.0);
             Assert.Equal(HttpStatusCode.OK, (await withSession.GetAsync("/dashboard/database")).StatusCode);
+
+            // The JSON holds the same entries as GET /api/audit, with every field of each.
+            var audit = data.GetProperty("audit").EnumerateArray().ToList();
+            using var admin = app.Admin();
+            var listed = await admin.GetFromJsonAsync<JsonElement>("/api/audit");
+            Assert.Equal(listed.EnumerateArray().Select(e => e.GetRawText()), audit.Select(e => e.GetRawText()));
+            var revocation = audit[0];
+            Assert.Equal("key.revoked", revocation.GetProperty("action").GetString());
+            Assert.Equal($"keys/{revokedId}", revocation.GetProperty("target").GetString());
+            Assert.Equal(auditorId, revocation.GetProperty("keyId").GetInt64());
+            Assert.Equal("dashboard admin", revocation.GetProperty("keyName").GetString());
+            Assert.Equal("127.0.0.1", revocation.GetProperty("clientAddress").GetString());
+            Assert.Equal(auditRows[0][5], revocation.GetProperty("requestId").GetString());
+        }
+
+        // The trail is the admins' (as GET /api/audit is): a reader key sees the rest of the view, not the trail.
+        using (var readerClient = RawClient(app, bearer: reader))
+        {
+            var data = await readerClient.GetFromJsonAsync<JsonElement>("/api/dashboard/database");
+            Assert.True(data.GetProperty("partitions").GetArrayLength() > 0);
+            Assert.Equal(JsonValueKind.Null, data.GetProperty("audit").ValueKind);
+            Assert.Equal(HttpStatusCode.Forbidden, (await readerClient.GetAsync("/api/audit")).StatusCode);
         }
 
         using (var anonymous = RawClient(app))

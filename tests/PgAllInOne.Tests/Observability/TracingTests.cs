@@ -10,6 +10,7 @@ using PgAllInOne.Tests.Infrastructure;
 namespace PgAllInOne.Tests.Observability;
 
 /// <summary>One trace from an HTTP request on one silo, through the grain call served by another, down to its SQL.</summary>
+[Trait("Category", "EndToEnd")] // two silos behind HTTP (a trace across them); seconds, not milliseconds
 [Collection(RunsAloneCollection.Name)] // runs alone: it listens to every activity of the process
 public sealed class TracingTests : IDisposable
 {
