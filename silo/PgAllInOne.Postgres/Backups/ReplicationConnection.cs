@@ -58,6 +58,12 @@ public sealed class ReplicationConnection
             Add(libpq, "sslmode", source.SslMode.ToString().ToLowerInvariant().Replace("verifyca", "verify-ca", StringComparison.Ordinal).Replace("verifyfull", "verify-full", StringComparison.Ordinal));
         }
 
+        if (!string.IsNullOrEmpty(source.RootCertificate))
+        {
+            // libpq would look in ~/.postgresql/root.crt: the authority the silo verifies the server with, for its programs too.
+            Add(libpq, "sslrootcert", source.RootCertificate);
+        }
+
         return new ReplicationConnection(libpq.ToString().TrimEnd(), source.Password);
     }
 
