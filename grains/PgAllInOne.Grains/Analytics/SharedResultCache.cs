@@ -80,22 +80,24 @@ public sealed partial class SharedResultCache : ILifecycleParticipant<ISiloLifec
 
     public async Task<AnalyticsResult?> TryGetAsync(string key)
     {
-        if (redis is null)
+        if (redis is not { } multiplexer)
         {
             return null;
         }
 
         // The client's own timeout is found by its heartbeat, a timer that a busy machine runs late (a frozen Redis was
-        // seen to hold a read 1.6 s with a 200 ms timeout): the read's own deadline is what bounds the caller. A read
-        // given up on still ends (the client's timeout fails it); its failure is observed so that it is not reported.
-        var read = redis.GetDatabase().StringGetAsync(key);
+        // seen to hold a read 1.6 s with a 200 ms timeout), and while it reconnects to a restarted Redis the call itself
+        // was seen to block its caller's thread for 3.3 s before returning a task: the read starts on a pool thread and
+        // its own deadline is what bounds the caller. A read given up on still ends (the client's timeout fails it); its
+        // failure is observed so that it is not reported.
+        var read = Task.Run(() => multiplexer.GetDatabase().StringGetAsync(key));
         try
         {
             var value = await read.WaitAsync(readTimeout);
             Recovered();
             return value.IsNull ? null : JsonSerializer.Deserialize<AnalyticsResult>((byte[])value!, Json);
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException or JsonException)
+        catch (Exception exception) when (exception is RedisException or TimeoutException or JsonException or ObjectDisposedException)
         {
             _ = read.ContinueWith(static r => r.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             Failed(exception);
@@ -103,22 +105,29 @@ public sealed partial class SharedResultCache : ILifecycleParticipant<ISiloLifec
         }
     }
 
-    /// <summary>Sends the result to Redis, not waiting for it to be stored: a slow or absent Redis costs the caller nothing.</summary>
+    /// <summary>
+    /// Sends the result to Redis, not waiting for it to be stored: a slow or absent Redis costs the caller nothing (sent
+    /// from a pool thread, because the client may block the thread that calls it while it reconnects).
+    /// </summary>
     public void TrySet(string key, AnalyticsResult result, TimeSpan ttl)
     {
-        if (redis is null || ttl <= TimeSpan.Zero)
+        if (redis is not { } multiplexer || ttl <= TimeSpan.Zero)
         {
             return;
         }
 
-        try
+        var value = JsonSerializer.SerializeToUtf8Bytes(result, Json);
+        _ = Task.Run(() =>
         {
-            _ = redis.GetDatabase().StringSetAsync(key, JsonSerializer.SerializeToUtf8Bytes(result, Json), ttl, flags: CommandFlags.FireAndForget);
-        }
-        catch (RedisException exception)
-        {
-            Failed(exception);
-        }
+            try
+            {
+                _ = multiplexer.GetDatabase().StringSetAsync(key, value, ttl, flags: CommandFlags.FireAndForget);
+            }
+            catch (Exception exception) when (exception is RedisException or ObjectDisposedException)
+            {
+                Failed(exception);
+            }
+        });
     }
 
     public async ValueTask DisposeAsync()
