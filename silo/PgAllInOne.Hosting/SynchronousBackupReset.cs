@@ -7,7 +7,8 @@ namespace PgAllInOne.Hosting;
 
 /// <summary>
 /// A silo started without backups clears a synchronous_standby_names that names the backups' WAL receiver: left set (the
-/// silo that set it had synchronous backups), every commit would wait for a receiver that no longer runs.
+/// silo that set it had synchronous backups), every commit would wait for a receiver that no longer runs. While a
+/// receiver is connected it is another silo's, whose synchronous backups it leaves alone.
 /// </summary>
 internal sealed class SynchronousBackupReset(PostgresDatabase database, IConfiguration configuration) : ILifecycleParticipant<ISiloLifecycle>
 {
@@ -18,6 +19,6 @@ internal sealed class SynchronousBackupReset(PostgresDatabase database, IConfigu
     {
         var owner = configuration.GetConnectionString("PostgresAdmin") is { Length: > 0 } admin ? admin : database.ConnectionString;
         await using var source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(owner) { Pooling = false }.ConnectionString);
-        await BackupService.SetSynchronousAsync(source, synchronous: false, cancellationToken);
+        await BackupService.ClearLeftoverSynchronousAsync(source, cancellationToken);
     }
 }

@@ -14,7 +14,10 @@ namespace PgAllInOne.Postgres;
 /// <see cref="CommitLog"/> whether the batch's commit happened before it answers anyone. Committed: each write is answered
 /// from what the database holds (<see cref="AnswerCommittedAsync"/>); not committed: the batch fails as above; no answer
 /// within <see cref="CommitLog.ResolveWithin"/>: <see cref="CommitOutcomeUnknownException"/>;</item>
-/// <item>the queue is full or closed, or the <see cref="CommitLog.Gate"/> is closed: the write is refused at once (<see cref="GroupCommitRefusedException"/>).</item>
+/// <item>the queue is full or closed, or the <see cref="CommitLog.Gate"/> is closed: the write is refused at once (<see cref="GroupCommitRefusedException"/>);</item>
+/// <item>the gate closes while a batch is on its way (with synchronous backups its commit may wait in PostgreSQL until
+/// the backup takes the WAL): its callers are answered <see cref="CommitOutcomeUnknownException"/> then, not kept
+/// waiting, and the commit is still seen to its end.</item>
 /// </list>
 /// A commit answers each write of its batch itself, and may answer one of them with a failure of its own (a version
 /// conflict) while the others succeed.
@@ -53,7 +56,7 @@ public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
     {
         if (commitLog.Gate?.Refusal is { } refusal)
         {
-            pending.Completion.TrySetException(new GroupCommitRefusedException(Enqueued.Full, refusal));
+            pending.Completion.TrySetException(Refused(refusal));
             return pending.Completion.Task;
         }
 
@@ -82,6 +85,42 @@ public abstract class GroupCommitWriter<TPending, TResult> : IAsyncDisposable
     protected abstract Task AnswerCommittedAsync(List<TPending> batch, NpgsqlConnection connection, CancellationToken cancellationToken);
 
     private async Task FlushAsync(List<TPending> batch)
+    {
+        if (commitLog.Gate is not { } gate)
+        {
+            await FlushBatchAsync(batch);
+            return;
+        }
+
+        if (gate.Refusal is { } refusal)
+        {
+            // Closed since these writes were queued: nothing of them is sent, so nothing is stored.
+            var refused = Refused(refusal);
+            batch.ForEach(p => p.Completion.TrySetException(refused));
+            return;
+        }
+
+        var flushing = FlushBatchAsync(batch);
+        try
+        {
+            await flushing.WaitAsync(gate.Closing);
+        }
+        catch (OperationCanceledException)
+        {
+            // Its commit may be waiting for what closed the gate, and be released only once that passes: the callers hear
+            // now that it may be stored (those it answered already keep their answer); the commit is awaited to its end
+            // all the same, so that its connection returns.
+            var unknown = new CommitOutcomeUnknownException(
+                $"{gate.Refusal ?? "Writes stopped being taken"}; the {name} of this request were being committed and may be stored (they are once it passes). Read back what they would have changed before sending them again.",
+                new TimeoutException("The write gate closed while the commit was on its way."));
+            batch.ForEach(p => p.Completion.TrySetException(unknown));
+            await flushing;
+        }
+    }
+
+    private static GroupCommitRefusedException Refused(string refusal) => new(Enqueued.Full, $"{refusal}; nothing was written, try again.");
+
+    private async Task FlushBatchAsync(List<TPending> batch)
     {
         var commit = commitLog.Begin();
         try

@@ -29,4 +29,6 @@ internal static class LogEvents
     public const int BackupCaughtUp = 466;
     public const int BackupStatusFailed = 467;
     public const int RestorePointSet = 468;
+    public const int WalReceiverStalled = 469;
+    public const int SynchronousNamesRestored = 470;
 }

@@ -28,6 +28,12 @@ internal static partial class BackupLog
     [LoggerMessage(EventId = LogEvents.BackupStatusFailed, Level = LogLevel.Debug, Message = "The WAL streaming lag could not be read: {Reason}")]
     public static partial void BackupStatusFailed(this ILogger logger, string reason);
 
+    [LoggerMessage(EventId = LogEvents.WalReceiverStalled, Level = LogLevel.Error, Message = "pg_receivewal has not reported to the server for {Seconds} s (stopped, or hung on the backup location): it is killed and started again")]
+    public static partial void WalReceiverStalled(this ILogger logger, double seconds);
+
+    [LoggerMessage(EventId = LogEvents.SynchronousNamesRestored, Level = LogLevel.Warning, Message = "synchronous_standby_names was changed to '{Names}' behind the synchronous backups; set to the WAL receiver again")]
+    public static partial void SynchronousNamesRestored(this ILogger logger, string names);
+
     [LoggerMessage(EventId = LogEvents.RestorePointSet, Level = LogLevel.Information, Message = "Restore point {Name} set at {Lsn}")]
     public static partial void RestorePointSet(this ILogger logger, string name, string lsn);
 }

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using PgAllInOne.Postgres.Audit;
 
 namespace PgAllInOne.Postgres.Backups;
 
@@ -11,13 +12,16 @@ namespace PgAllInOne.Postgres.Backups;
 /// pg_receivewal streams the WAL through a replication slot (synchronously when asked), pg_basebackup takes a base
 /// backup at once when there is none and then every <see cref="BackupOptions.Interval"/>, pg_verifybackup verifies it,
 /// and the oldest are removed with the WAL only they needed. Operators' actions (a base backup now, a restore point) go
-/// through <see cref="RequestBaseBackup"/> and <see cref="SetRestorePointAsync"/>, the one place where they happen.
+/// through <see cref="RequestBaseBackupAsync"/> and <see cref="SetRestorePointAsync"/>, the one place where they happen.
 /// </summary>
 public sealed partial class BackupService : IAsyncDisposable
 {
     private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RetryPause = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan RestorePointWait = TimeSpan.FromSeconds(10);
+
+    // pg_receivewal reports every second (--status-interval 1): three missed reports at least before it is taken as stuck.
+    private static readonly TimeSpan ShortestStall = TimeSpan.FromSeconds(3);
 
     private readonly BackupOptions options;
     private readonly NpgsqlDataSource owner;
@@ -28,11 +32,18 @@ public sealed partial class BackupService : IAsyncDisposable
     private readonly WalLagTracker lag = new();
     private readonly SemaphoreSlim requested = new(0, 1);
     private readonly Lock requests = new();
+    private readonly Lock refusals = new();
     private readonly Meter meter = new(PostgresTelemetry.Name);
     private readonly CancellationTokenSource stopping = new();
     private readonly DateTimeOffset since;
     private BackupTool? tool;
     private BaseBackupTaker? taker;
+    private WalReceiver? receiver;
+    private ReceiverWatchdog? watchdog;
+    private double replyAgeSeconds = double.NaN; // NaN: the receiver has no replication connection
+    private volatile string? synchronousNames;
+    private TimeSpan refusedBefore;
+    private DateTimeOffset? refusingSince;
     private string? pendingId;
     private string? runningId;
     private ulong receiverFlushed;
@@ -50,15 +61,16 @@ public sealed partial class BackupService : IAsyncDisposable
         this.logger = logger;
         this.dataDirectory = dataDirectory;
         OwnerConnectionString = ownerConnectionString;
-        owner = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(ownerConnectionString) { ApplicationName = "pgallinone-backup", MaxPoolSize = 3, Multiplexing = false }.ConnectionString).Build();
+        owner = new NpgsqlDataSourceBuilder(OwnConnectionString(ownerConnectionString)).Build();
         Catalog = new BackupCatalog(options.Directory!, new BackupTool(EmbeddedPostgres.FindBinDirectory() ?? "/usr/bin"));
         since = time.GetUtcNow();
         meter.CreateObservableGauge("pgaio.backup.newest_verified_age", () => NewestVerifiedAge().TotalSeconds, unit: "s", description: "Age of the newest verified base backup (while there is none: time since backups were started).");
         meter.CreateObservableGauge("pgaio.backup.wal_lag", () => lag.Lag.TotalSeconds, unit: "s", description: "How long ago the server had flushed WAL that the backup directory still lacks (0: it has everything).");
+        meter.CreateObservableCounter("pgaio.backup.writes_refused", () => WritesRefused().TotalSeconds, unit: "s", description: "Time during which synchronous backups refused writes because the backup location was behind (rate > 0: refusing now or lately).");
         if (options.Synchronous)
         {
             // Until the receiver has caught up for the first time, a write could not be acknowledged.
-            gate.Close("Backups are synchronous and the WAL receiver is not streaming yet; nothing was written, try again.");
+            gate.Close("Backups are synchronous and the WAL receiver is not streaming yet");
         }
     }
 
@@ -79,7 +91,9 @@ public sealed partial class BackupService : IAsyncDisposable
         Directory.CreateDirectory(Catalog.BaseDirectory);
         Directory.CreateDirectory(Catalog.WalDirectory);
         var connection = ReplicationConnection.From(OwnerConnectionString);
-        taker = new BaseBackupTaker(tool, Catalog, connection, time);
+        // pg_basebackup streams the WAL of its span on a replication connection of its own: under the receiver's name it
+        // could be taken for the synchronous standby (acknowledging commits it does not keep in wal/) or for the receiver.
+        taker = new BaseBackupTaker(tool, Catalog, ReplicationConnection.From(OwnerConnectionString, ReplicationConnection.BaseBackupName), time);
 
         await using (var slot = owner.CreateCommand(SqlResource.Own("BackupCreateSlot.sql")))
         {
@@ -87,14 +101,28 @@ public sealed partial class BackupService : IAsyncDisposable
             await slot.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var receiver = new WalReceiver(tool, Catalog, connection, options.Synchronous, time, logger).RunAsync(stopping.Token);
+        receiver = new WalReceiver(tool, Catalog, connection, options.Synchronous, time, logger);
+        watchdog = new ReceiverWatchdog(options.SynchronousTimeout > ShortestStall ? options.SynchronousTimeout : ShortestStall, time);
+        var receiving = receiver.RunAsync(stopping.Token);
         await SetSynchronousAsync(owner, options.Synchronous, cancellationToken);
         logger.BackupsStarted(Catalog.Directory, options.Synchronous ? "synchronous" : "asynchronous", options.Interval, options.Keep);
-        running = Task.WhenAll(receiver, WatchAsync(stopping.Token), ScheduleAsync(stopping.Token));
+        running = Task.WhenAll(receiving, WatchAsync(stopping.Token), ScheduleAsync(stopping.Token));
+    }
+
+    /// <summary>
+    /// Asks for a base backup now on behalf of <paramref name="actor"/> and records it in the audit trail once accepted
+    /// (the backup is not a transaction: the entry follows its acceptance); answers its id.
+    /// </summary>
+    public async Task<string> RequestBaseBackupAsync(AuditActor actor, CancellationToken cancellationToken)
+    {
+        var id = RequestBaseBackup();
+        await using var connection = await owner.OpenConnectionAsync(cancellationToken);
+        await AuditTrail.AppendAsync(connection, AuditActions.BackupStarted, id, actor, cancellationToken);
+        return id;
     }
 
     /// <summary>Asks for a base backup now; answers its id (the one already asked for or being taken, if any).</summary>
-    public string RequestBaseBackup()
+    private string RequestBaseBackup()
     {
         lock (requests)
         {
@@ -116,17 +144,25 @@ public sealed partial class BackupService : IAsyncDisposable
     /// Sets a named restore point and answers once the WAL receiver has it in the backup directory (or throws when it does
     /// not within a few seconds), so that a 2xx means that a restore can stop there.
     /// </summary>
-    public async Task<RestorePoint> SetRestorePointAsync(string name, CancellationToken cancellationToken)
+    /// <remarks>The point is set in one transaction with its audit entry for <paramref name="actor"/> (target: its name).</remarks>
+    public async Task<RestorePoint> SetRestorePointAsync(string name, AuditActor actor, CancellationToken cancellationToken)
     {
         string lsn;
         DateTimeOffset at;
-        await using (var command = owner.CreateCommand(SqlResource.Own("BackupRestorePoint.sql")))
+        await using (var connection = await owner.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            lsn = reader.GetString(0);
-            at = reader.GetFieldValue<DateTimeOffset>(1);
+            await using (var command = new NpgsqlCommand(SqlResource.Own("BackupRestorePoint.sql"), connection))
+            {
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                lsn = reader.GetString(0);
+                at = reader.GetFieldValue<DateTimeOffset>(1);
+            }
+
+            await AuditTrail.AppendAsync(connection, AuditActions.RestorePointSet, name, actor, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
         var point = new RestorePoint(name, at, lsn);
@@ -145,6 +181,15 @@ public sealed partial class BackupService : IAsyncDisposable
         Catalog.AddRestorePoint(point);
         logger.RestorePointSet(name, lsn);
         return point;
+    }
+
+    /// <summary>How long synchronous backups have refused writes since the silo started, the refusal going on now included.</summary>
+    public TimeSpan WritesRefused()
+    {
+        lock (refusals)
+        {
+            return refusedBefore + (refusingSince is { } from ? time.GetUtcNow() - from : TimeSpan.Zero);
+        }
     }
 
     /// <summary>Age of the newest verified base backup; while there is none, the time since backups were started (so that an alert on it fires when none ever succeeds).</summary>
@@ -177,6 +222,24 @@ public sealed partial class BackupService : IAsyncDisposable
 
     /// <summary>Valid names for a restore point: what recovery_target_name can be given without quoting surprises.</summary>
     public static bool IsValidRestorePointName(string? name) => name is not null && RestorePointName().IsMatch(name);
+
+    /// <summary>
+    /// For a silo without backups: clears a synchronous_standby_names left naming the receiver (see
+    /// <see cref="SetSynchronousAsync"/>), unless a receiver is connected, that is another silo's synchronous backups run.
+    /// </summary>
+    public static async Task ClearLeftoverSynchronousAsync(NpgsqlDataSource owner, CancellationToken cancellationToken)
+    {
+        await using (var connected = owner.CreateCommand(SqlResource.Own("BackupReceiverConnected.sql")))
+        {
+            connected.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ReplicationConnection.ReceiverName });
+            if ((bool)(await connected.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return;
+            }
+        }
+
+        await SetSynchronousAsync(owner, synchronous: false, cancellationToken);
+    }
 
     /// <summary>
     /// synchronous_standby_names as configured: set to the receiver, or cleared when it names ours and backups are
@@ -213,6 +276,8 @@ public sealed partial class BackupService : IAsyncDisposable
             try
             {
                 await ObserveAsync(cancellationToken);
+                Watch();
+                await KeepSynchronousAsync(cancellationToken);
             }
             catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
             {
@@ -235,12 +300,40 @@ public sealed partial class BackupService : IAsyncDisposable
     {
         await using var command = owner.CreateCommand(SqlResource.Own("BackupStatus.sql"));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ReplicationConnection.ReceiverName });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = options.Synchronous });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var server = WalFiles.ParseLsn(reader.GetString(0));
         var received = reader.IsDBNull(1) ? 0UL : WalFiles.ParseLsn(reader.GetString(1));
+        Volatile.Write(ref replyAgeSeconds, reader.IsDBNull(3) ? double.NaN : Math.Max(0, reader.GetDouble(3)));
+        synchronousNames = reader.GetString(4);
         Volatile.Write(ref receiverFlushed, received);
         lag.Observe(time.GetUtcNow(), server, received);
+    }
+
+    // A receiver that has stopped reporting (stopped, hung on the backup location, its connection gone while it waits)
+    // is killed and started again: a synchronous commit waits for it otherwise without end, and so do the direct writes
+    // (users, documents, keys) that the write gate does not see.
+    private void Watch()
+    {
+        var age = Volatile.Read(ref replyAgeSeconds);
+        if (watchdog is not null && watchdog.Observe(double.IsNaN(age) ? null : TimeSpan.FromSeconds(age)))
+        {
+            logger.WalReceiverStalled(watchdog.Bound.TotalSeconds);
+            receiver?.Restart();
+        }
+    }
+
+    // Synchronous backups hold only while synchronous_standby_names names the receiver: set again at once when something
+    // changed it (another silo starting without backups while the receiver was away, an operator), so that commits are
+    // never acknowledged without the backup for longer than a status interval.
+    private async Task KeepSynchronousAsync(CancellationToken cancellationToken)
+    {
+        if (options.Synchronous && synchronousNames is { } names && names != ReplicationConnection.ReceiverName)
+        {
+            logger.SynchronousNamesRestored(names);
+            await SetSynchronousAsync(owner, synchronous: true, cancellationToken);
+        }
     }
 
     // With synchronous backups a write waits in PostgreSQL until the receiver has flushed it: once the receiver is further
@@ -254,10 +347,15 @@ public sealed partial class BackupService : IAsyncDisposable
 
         if (lag.Lag >= options.SynchronousTimeout)
         {
-            gate.Close($"Backups are synchronous and the backup location has not taken the WAL for {lag.Lag.TotalSeconds:0} s; nothing was written, try again.");
+            gate.Close($"Backups are synchronous and the backup location has not taken the WAL for {lag.Lag.TotalSeconds:0} s");
             if (!behind)
             {
                 behind = true;
+                lock (refusals)
+                {
+                    refusingSince = time.GetUtcNow();
+                }
+
                 logger.BackupBehind(lag.Lag.TotalSeconds);
             }
         }
@@ -267,6 +365,12 @@ public sealed partial class BackupService : IAsyncDisposable
             if (behind)
             {
                 behind = false;
+                lock (refusals)
+                {
+                    refusedBefore += time.GetUtcNow() - refusingSince!.Value;
+                    refusingSince = null;
+                }
+
                 logger.BackupCaughtUp();
             }
         }
@@ -375,6 +479,15 @@ public sealed partial class BackupService : IAsyncDisposable
                 }
             }
         }
+    }
+
+    // The service's own commits (audit entries, settings) never wait for the receiver it watches: with synchronous backups
+    // a stalled receiver would hold them without end. What must be in the backup (a restore point) is waited for here.
+    private static string OwnConnectionString(string ownerConnectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ownerConnectionString) { ApplicationName = "pgallinone-backup", MaxPoolSize = 3, Multiplexing = false };
+        builder.Options = $"{builder.Options} -c synchronous_commit=local".Trim();
+        return builder.ConnectionString;
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")]

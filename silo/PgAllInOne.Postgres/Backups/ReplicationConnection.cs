@@ -14,6 +14,9 @@ public sealed class ReplicationConnection
     /// <summary>The application name (and replication slot) of the WAL receiver: what synchronous_standby_names names.</summary>
     public const string ReceiverName = "pgaio_backup";
 
+    /// <summary>The application name of pg_basebackup: never the receiver's, so never a synchronous standby.</summary>
+    public const string BaseBackupName = "pgaio_basebackup";
+
     private ReplicationConnection(string connectionString, string? password)
     {
         ConnectionString = connectionString;
@@ -53,6 +56,12 @@ public sealed class ReplicationConnection
         if (source.SslMode is SslMode.Require or SslMode.VerifyCA or SslMode.VerifyFull)
         {
             Add(libpq, "sslmode", source.SslMode.ToString().ToLowerInvariant().Replace("verifyca", "verify-ca", StringComparison.Ordinal).Replace("verifyfull", "verify-full", StringComparison.Ordinal));
+        }
+
+        if (!string.IsNullOrEmpty(source.RootCertificate))
+        {
+            // libpq would look in ~/.postgresql/root.crt: the authority the silo verifies the server with, for its programs too.
+            Add(libpq, "sslrootcert", source.RootCertificate);
         }
 
         return new ReplicationConnection(libpq.ToString().TrimEnd(), source.Password);

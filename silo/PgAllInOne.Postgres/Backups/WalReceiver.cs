@@ -12,6 +12,26 @@ namespace PgAllInOne.Postgres.Backups;
 internal sealed class WalReceiver(BackupTool tool, BackupCatalog catalog, ReplicationConnection connection, bool synchronous, TimeProvider time, ILogger logger)
 {
     private static readonly TimeSpan RestartPause = TimeSpan.FromSeconds(1);
+    private Process? current;
+
+    /// <summary>
+    /// Kills the running pg_receivewal (SIGKILL: it takes a stopped or hung process too) so that a new one is started; what
+    /// it had reported flushed is in the directory, and the slot keeps the rest on the server.
+    /// </summary>
+    public void Restart()
+    {
+        try
+        {
+            if (Volatile.Read(ref current) is { HasExited: false } process)
+            {
+                process.Kill();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // it exited meanwhile: it is being started again anyway
+        }
+    }
 
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -29,6 +49,7 @@ internal sealed class WalReceiver(BackupTool tool, BackupCatalog catalog, Replic
                 .. synchronous ? ["--synchronous"] : Array.Empty<string>(),
             ];
             using var process = tool.Start("pg_receivewal", arguments, connection.Environment);
+            Volatile.Write(ref current, process);
             process.StandardInput.Close();
             var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
             _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);

@@ -66,7 +66,7 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
     }
 
     private const string OutcomeUnknown =
-        "The connection to PostgreSQL was lost as this write was committed, and PostgreSQL could not be asked in time whether it was stored: it may have been. Retry with the same Idempotency-Key: that stores it once, or answers with what was stored. Without one, read back what it would have changed before sending it again.";
+        "This write was being committed when its answer was lost (the connection to PostgreSQL dropped, or synchronous backups stopped confirming commits), and whether it was stored could not be told in time: it may have been. Retry with the same Idempotency-Key: that stores it once, or answers with what was stored. Without one, read back what it would have changed before sending it again.";
 
     private const string CallOutcomeUnknown =
         "The silo that had this write stopped, or did not answer in time, so whether it was stored is not known. Retry with the same Idempotency-Key: that stores it once, or answers with what was stored. Without one, read back what it would have changed before sending it again.";

@@ -38,6 +38,9 @@ public sealed class EmbeddedSiloProcess : IDisposable
 
     public int HttpPort { get; }
 
+    /// <summary>The silo's own process (the PostgreSQL programs it runs are its children).</summary>
+    public int ProcessId => process.Id;
+
     public IReadOnlyList<string> Output => [.. output];
 
     public HttpClient Http()

@@ -16,6 +16,7 @@ public sealed class AlertRulesTests
     [
         "PgaioSiloDown", "PgaioPostgresUnreachable", "PgaioPostgresNoStandby", "PgaioStandbyLagHigh",
         "PgaioHttpServerErrors", "PgaioHttp503RateHigh", "PgaioGroupCommitQueueNearFull", "PgaioBackupTooOld",
+        "PgaioBackupRefusingWrites",
     ];
 
     private static readonly string[] Severities = ["critical", "warning"];

@@ -15,7 +15,7 @@ public sealed class GrafanaDashboardMetricsTests(PostgresFixture postgres)
     private static readonly string[] NotOnAPlainSilo =
     [
         "up", "pgaio_postgres_standby_lag_seconds", "pgaio_postgres_standby_reads_total",
-        "pgaio_backup_newest_verified_age_seconds", "pgaio_backup_wal_lag_seconds",
+        "pgaio_backup_newest_verified_age_seconds", "pgaio_backup_wal_lag_seconds", "pgaio_backup_writes_refused_seconds_total",
     ];
 
     [Fact]

@@ -23,10 +23,18 @@ public sealed class SiloApp : WebApplicationFactory<PgAllInOne.Silo.Api.ApiOptio
 
     /// <param name="connectionString">The owner's; the silo serves on the run's serving login (settings may name others).</param>
     /// <param name="clock">The data features' clock (<see cref="PgAllInOne.Grains.DataClock"/>); Orleans keeps real time.</param>
-    public static async Task<SiloApp> StartAsync(string connectionString, IDictionary<string, string?>? extra = null, TimeProvider? clock = null)
-    {
+    public static Task<SiloApp> StartAsync(string connectionString, IDictionary<string, string?>? extra = null, TimeProvider? clock = null) =>
         // The two roles of a production silo (the given connection is the owner's): every HTTP test runs on the serving rights.
-        var settings = PostgresServer.TwoRoles(connectionString);
+        StartAsync(PostgresServer.TwoRoles(connectionString), extra, clock);
+
+    /// <summary>
+    /// The embedded default: no connection string, so the silo starts its own PostgreSQL in <see cref="DataDirectory"/>
+    /// (what a feature that needs the whole server needs, such as backups; slower than a database of the run's server).
+    /// </summary>
+    public static Task<SiloApp> StartEmbeddedAsync(IDictionary<string, string?>? extra = null) => StartAsync(new Dictionary<string, string?>(), extra, clock: null);
+
+    private static async Task<SiloApp> StartAsync(Dictionary<string, string?> settings, IDictionary<string, string?>? extra, TimeProvider? clock)
+    {
         settings["Silo:Port"] = "0";
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

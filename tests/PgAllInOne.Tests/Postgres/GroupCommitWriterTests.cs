@@ -11,7 +11,8 @@ namespace PgAllInOne.Tests.Postgres;
 /// <summary>
 /// The one group-commit writer's policy, pinned once on a real PostgreSQL with a writer of numbers into a table that
 /// refuses negative ones: many callers share one commit; a refused batch is split until only the writes PostgreSQL
-/// refuses fail; an unreachable database fails the batch; a full queue refuses at once, a closed one refuses too.
+/// refuses fail; an unreachable database fails the batch; a full queue refuses at once, a closed one refuses too; a
+/// closed write gate refuses at once, and answers a batch already on its way as of unknown outcome without waiting.
 /// Each failure is also shown as what the grains hand on (<see cref="DatabaseFailure.Translate"/>).
 /// </summary>
 public sealed class GroupCommitWriterTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
@@ -109,6 +110,38 @@ public sealed class GroupCommitWriterTests(PostgresFixture postgres) : IClassFix
         Assert.IsType<SiloUnavailableException>(DatabaseFailure.Translate(closed)); // HTTP 503
     }
 
+    [Fact]
+    public async Task AClosingGate_AnswersTheBatchOnItsWay_AsOfUnknownOutcome_AtOnce_AndRefusesTheRest_UntilItOpens()
+    {
+        await using var dataSource = await NumbersDatabaseAsync();
+        using var gate = new WriteGate();
+        await using var writer = new NumberWriter(dataSource, gate: gate);
+        var plug = writer.Hold();
+        var onItsWay = writer.WriteAsync(1);
+        await writer.Held; // its commit is under way (held before it reaches PostgreSQL, as a commit waiting there would be)
+        var queued = writer.WriteAsync(2);
+
+        gate.Close("The backup location has not taken the WAL for 5 s");
+
+        // Answered without waiting for the commit: it may be stored, and is told so.
+        var unknown = await Assert.ThrowsAsync<CommitOutcomeUnknownException>(() => onItsWay.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.StartsWith("The backup location has not taken the WAL for 5 s; the numbers of this request were being committed and may be stored", unknown.Message, StringComparison.Ordinal);
+        Assert.IsType<WriteOutcomeUnknownException>(DatabaseFailure.Translate(unknown)); // HTTP 503 "Outcome unknown"
+        var refusedAtOnce = writer.WriteAsync(3);
+        Assert.True(refusedAtOnce.IsFaulted);
+        Assert.Equal("The backup location has not taken the WAL for 5 s; nothing was written, try again.", (await Assert.ThrowsAsync<GroupCommitRefusedException>(() => refusedAtOnce)).Message);
+
+        plug.SetResult();
+        // The queued write reaches its flush with the gate closed: refused, nothing sent; the held commit ends as it would.
+        Assert.IsType<OverloadedException>(DatabaseFailure.Translate(await Assert.ThrowsAsync<GroupCommitRefusedException>(() => queued))); // HTTP 503 with Retry-After
+        Assert.Equal(1L, await CountAsync(dataSource)); // flushes follow one another: the held one had ended
+        Assert.Equal([[1]], writer.Committed);
+
+        gate.Open();
+        Assert.Equal(4, await writer.WriteAsync(4));
+        Assert.Equal(2L, await CountAsync(dataSource));
+    }
+
     /// <summary>Holds the writer's one flusher on a first write, starts the others so that they queue, then lets it go.</summary>
     private static async Task<List<Task<int>>> BehindAPlugAsync(NumberWriter writer, Func<List<Task<int>>> start)
     {
@@ -138,8 +171,8 @@ public sealed class GroupCommitWriterTests(PostgresFixture postgres) : IClassFix
     private sealed record PendingNumber(int Value) : PendingWrite<int>;
 
     /// <summary>A writer of the kind the product has (one INSERT per batch), with one flusher, that records what it tried and what committed.</summary>
-    private sealed class NumberWriter(NpgsqlDataSource dataSource, int capacity = 10_000)
-        : GroupCommitWriter<PendingNumber, int>("numbers", new CommitLog(dataSource, TimeSpan.FromSeconds(5), TimeProvider.System, NullLogger<CommitLog>.Instance), concurrency: 1, maxWeightPerCommit: 1_000, static _ => 1, capacity)
+    private sealed class NumberWriter(NpgsqlDataSource dataSource, int capacity = 10_000, WriteGate? gate = null)
+        : GroupCommitWriter<PendingNumber, int>("numbers", new CommitLog(dataSource, TimeSpan.FromSeconds(5), TimeProvider.System, NullLogger<CommitLog>.Instance, gate), concurrency: 1, maxWeightPerCommit: 1_000, static _ => 1, capacity)
     {
         private readonly ConcurrentQueue<int[]> commits = new();
         private readonly ConcurrentQueue<int[]> committed = new();

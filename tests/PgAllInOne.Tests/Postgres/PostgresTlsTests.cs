@@ -30,6 +30,35 @@ public sealed class PostgresTlsTests(TlsPostgres postgres) : IClassFixture<TlsPo
     }
 
     [Theory]
+    [InlineData("own", "t")]
+    [InlineData("foreign", "")]
+    public async Task TheBackupsPrograms_VerifyTheServer_WithTheSilosRootCertificate(string authority, string ssl)
+    {
+        // What pg_receivewal and pg_basebackup are given (libpq; a replication connection names no database), tried with
+        // psql of the same binaries.
+        var connection = PgAllInOne.Postgres.Backups.ReplicationConnection.From(postgres.VerifyFull("localhost", authority == "own" ? postgres.AuthorityFile : postgres.ForeignAuthorityFile));
+        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(EmbeddedPostgres.FindBinDirectory()!, "psql"), ["--no-psqlrc", "--tuples-only", "--no-align", "--dbname", connection.ConnectionString + " dbname=postgres", "--command", "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (name, value) in connection.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var psql = System.Diagnostics.Process.Start(start)!;
+        var output = await psql.StandardOutput.ReadToEndAsync();
+        var error = await psql.StandardError.ReadToEndAsync();
+        await psql.WaitForExitAsync();
+        Assert.True(output.Trim() == ssl && (psql.ExitCode == 0) == (ssl == "t"), $"psql exit {psql.ExitCode}: {output}{error}");
+        if (ssl == "")
+        {
+            Assert.Contains("certificate verify failed", error, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData("localhost", "foreign", "does not chain to Root Certificate")]
     [InlineData("127.0.0.1", "own", "it is for localhost, not for host '127.0.0.1'")]
     public async Task ACertificateThatDoesNotVerify_StopsTheDatabaseStart_WithOneLineNamingTheServerAndWhy(string host, string authority, string reason)

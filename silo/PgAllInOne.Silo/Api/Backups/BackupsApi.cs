@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using PgAllInOne.Api.Contracts.Backups;
 using PgAllInOne.GrainInterfaces.Errors;
 using PgAllInOne.Postgres.Backups;
+using PgAllInOne.Silo.Api.Audit;
 using PgAllInOne.Silo.Api.OpenApi;
 using PgAllInOne.Silo.Auth;
 
@@ -19,7 +20,7 @@ public static class BackupsApi
     public static RouteGroupBuilder MapBackupsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/backups").WithTags("Backups").RequireAuthorization(ApiRoles.Admin);
-        group.MapPost("/", Start).ProducesProblem(503)
+        group.MapPost("/", StartAsync).ProducesProblem(503)
             .WithExamples(BackupsContract.BackupStarted);
         group.MapGet("/", ListAsync).ProducesProblem(503)
             .WithExamples(BackupsContract.BackupList, BackupsContract.BaseBackupView, BackupsContract.RestoreWindowView, BackupsContract.RestorePointView);
@@ -29,7 +30,7 @@ public static class BackupsApi
         return group;
     }
 
-    private static Results<Accepted<BackupStarted>, ProblemHttpResult> Start(HttpContext context, IServiceProvider services)
+    private static async Task<Results<Accepted<BackupStarted>, ProblemHttpResult>> StartAsync(HttpContext context, IServiceProvider services, CancellationToken cancellationToken)
     {
         if (services.GetService<BackupService>() is not { } backups)
         {
@@ -37,7 +38,7 @@ public static class BackupsApi
         }
 
         // The one place where an operator starts a base backup.
-        var id = backups.RequestBaseBackup();
+        var id = await backups.RequestBaseBackupAsync(HttpAuditActor.Of(context), cancellationToken);
         return TypedResults.Accepted("/api/backups", new BackupStarted(id));
     }
 
@@ -79,7 +80,7 @@ public static class BackupsApi
         try
         {
             // The one place where an operator sets a restore point.
-            var point = await backups.SetRestorePointAsync(request.Name!, cancellationToken);
+            var point = await backups.SetRestorePointAsync(request.Name!, HttpAuditActor.Of(context), cancellationToken);
             return TypedResults.Created("/api/backups", new RestorePointView(point.Name, point.Time, point.Lsn));
         }
         catch (BackupUnavailableException unavailable)
