@@ -125,6 +125,9 @@ public sealed class StandbyReadTests(PatroniSilos cluster, ITestOutputHelper out
         (await http.GetAsync("/api/analytics/events?groupBy=type&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z")).EnsureSuccessStatusCode();
         (await http.GetAsync("/api/dashboard/database")).EnsureSuccessStatusCode();
         Assert.Equal(0, await ServedAsync(http, standbys[0]) + await ServedAsync(http, standbys[1]));
+
+        // It leaves the cluster as a silo does on SIGTERM, so that no grain of the tests after it waits for it to be declared dead.
+        Assert.Equal(0, await silo.TerminateAsync());
     }
 
     private static async Task SearchAsync(HttpClient http, int times)
