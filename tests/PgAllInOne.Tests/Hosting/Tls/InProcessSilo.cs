@@ -113,27 +113,4 @@ public sealed class InProcessSilo : IAsyncDisposable
         public void OnFatalException(object? sender, string? context, Exception? exception) =>
             log.Lines.Enqueue($"Fatal {context}: {exception?.Message}");
     }
-
-    /// <summary>Keeps every log line in memory.</summary>
-    private sealed class LogLines : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(LogLines lines, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines.Lines.Enqueue($"{logLevel} {category}[{eventId.Id}]: {formatter(state, exception)}");
-        }
-    }
 }
