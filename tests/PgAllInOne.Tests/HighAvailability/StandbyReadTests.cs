@@ -67,15 +67,7 @@ public sealed class StandbyReadTests(PatroniSilos cluster, ITestOutputHelper out
         }
 
         // Caught up again, they serve reads again.
-        var resumed = await ServedAsync(http, standbys[0]) + await ServedAsync(http, standbys[1]);
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                await SearchAsync(http, 10);
-                return await ServedAsync(http, standbys[0]) + await ServedAsync(http, standbys[1]) > resumed;
-            },
-            "the standbys to serve reads again",
-            TimeSpan.FromSeconds(20));
+        await StandbysServeMoreAsync(http, standbys, "the standbys to serve reads again");
     }
 
     [Fact]
@@ -111,15 +103,7 @@ public sealed class StandbyReadTests(PatroniSilos cluster, ITestOutputHelper out
 
         // The same reads through a silo that prefers standbys are served by them, so they are there to serve.
         var preferring = cluster.Clients()[2];
-        var servedBefore = await ServedAsync(preferring, standbys[0]) + await ServedAsync(preferring, standbys[1]);
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                await SearchAsync(preferring, 10);
-                return await ServedAsync(preferring, standbys[0]) + await ServedAsync(preferring, standbys[1]) > servedBefore;
-            },
-            "the standbys to serve the silos that prefer them",
-            TimeSpan.FromSeconds(20));
+        await StandbysServeMoreAsync(preferring, standbys, "the standbys to serve the silos that prefer them");
 
         await SearchAsync(http, 20);
         (await http.GetAsync("/api/analytics/events?groupBy=type&from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z")).EnsureSuccessStatusCode();
@@ -128,6 +112,20 @@ public sealed class StandbyReadTests(PatroniSilos cluster, ITestOutputHelper out
 
         // It leaves the cluster as a silo does on SIGTERM, so that no grain of the tests after it waits for it to be declared dead.
         Assert.Equal(0, await silo.TerminateAsync());
+    }
+
+    // Searches until the standbys have served more of this silo's reads than before.
+    private static async Task StandbysServeMoreAsync(HttpClient http, IReadOnlyList<PatroniNode> standbys, string description)
+    {
+        var before = await ServedAsync(http, standbys[0]) + await ServedAsync(http, standbys[1]);
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                await SearchAsync(http, 10);
+                return await ServedAsync(http, standbys[0]) + await ServedAsync(http, standbys[1]) > before;
+            },
+            description,
+            TimeSpan.FromSeconds(20));
     }
 
     private static async Task SearchAsync(HttpClient http, int times)
