@@ -64,12 +64,15 @@ internal static class DrillWrites
         return new Written(users, (int)events, (int)readings, (int)records);
     }
 
-    /// <summary>pgaio restore from <paramref name="backups"/> into <paramref name="folder"/>; its time and output go to the test's output.</summary>
-    public static async Task<string> RestoreAsync(string backups, string folder, ITestOutputHelper output, params string[] target)
+    /// <summary>
+    /// pgaio restore from <paramref name="backups"/> into <paramref name="folder"/>, which ends telling how to serve the
+    /// folder (<paramref name="serveWith"/>); its time and output go to the test's output.
+    /// </summary>
+    public static async Task<string> RestoreAsync(string backups, string folder, string serveWith, ITestOutputHelper output, params string[] target)
     {
         var started = Stopwatch.GetTimestamp();
         var run = await CliRunner.RunRawAsync(["restore", "--backup-dir", backups, "--data-dir", folder, .. target]);
-        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(run.ExitCode == 0 && run.Output.Contains(serveWith, StringComparison.Ordinal), run.ToString());
         output.WriteLine($"restore {string.Join(' ', target)}: {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s\n{run.Output.Trim()}");
         return folder;
     }

@@ -113,7 +113,7 @@ public sealed class RestoreDrillTests(ITestOutputHelper output) : IDisposable
     }
 
     private Task<string> RestoreAsync(string name, params string[] target) =>
-        DrillWrites.RestoreAsync(Path.Combine(root.Path, "backups"), Path.Combine(root.Path, name), output, target);
+        DrillWrites.RestoreAsync(Path.Combine(root.Path, "backups"), Path.Combine(root.Path, name), "serve it with: --Silo:DataDirectory=", output, target);
 
     // What the restored data folder holds, read from its own PostgreSQL started as the silo starts it.
     private async Task<Written> ReadAsync(string dataDirectory, bool amcheck = false)
