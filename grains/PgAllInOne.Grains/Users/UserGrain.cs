@@ -37,11 +37,11 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, S
         }
     }
 
-    public Task<UserView?> Get() => Task.FromResult(user);
+    public async Task<UserView?> Get() => user ?? await FindAsync();
 
     public async Task<UserView> PatchProfile(JsonElement mergePatch, long? expectedVersion = null)
     {
-        var current = user ?? throw NotFound();
+        var current = user ?? await FindAsync() ?? throw NotFound();
         UserValidation.RequireObject(mergePatch, "patch");
         if (expectedVersion is { } expected && expected != current.Version)
         {
@@ -75,7 +75,7 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, S
 
     public async Task<int> RecordEvents(IReadOnlyList<NewEvent> events, IdempotencyKey? idempotencyKey = null)
     {
-        _ = user ?? throw NotFound();
+        _ = user ?? await FindAsync() ?? throw NotFound();
         var normalized = UserValidation.Normalize(events);
         var now = clock.GetUtcNow();
         var key = IdempotentRequests.Events(idempotencyKey, id, events, now);
@@ -104,11 +104,11 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, S
         return events.Count;
     }
 
-    public Task<IReadOnlyList<UserEvent>> Events(EventQuery query)
+    public async Task<IReadOnlyList<UserEvent>> Events(EventQuery query)
     {
-        _ = user ?? throw NotFound();
+        _ = user ?? await FindAsync() ?? throw NotFound();
         UserValidation.Validate(query);
-        return reads.ReadAsync(source => ReadEventsAsync(source, query), writtenAt);
+        return await reads.ReadAsync(source => ReadEventsAsync(source, query), writtenAt);
     }
 
     private async Task<IReadOnlyList<UserEvent>> ReadEventsAsync(NpgsqlDataSource dataSource, EventQuery query)
@@ -136,6 +136,10 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, S
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? UserRows.Read(reader) : null;
     }
+
+    // The registry creates users, not this grain: an activation that found no row looks again whenever it is asked, so
+    // a user created after it (say, polled for before its creation) is found, never a missing row remembered.
+    private async Task<UserView?> FindAsync() => user = await DatabaseFailure.TranslatedAsync(() => ReadAsync(CancellationToken.None));
 
     private NotFoundException NotFound() => new($"There is no user {id}.");
 }

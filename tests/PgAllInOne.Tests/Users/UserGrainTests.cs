@@ -116,6 +116,21 @@ public sealed class UserGrainTests(SharedSilo shared) : IClassFixture<SharedSilo
     }
 
     [Fact]
+    public async Task AUserAskedForBeforeItsCreation_IsFound_OnceCreated()
+    {
+        var first = await CreateAsync("before.next");
+        var next = User(first.Id + 1);
+        Assert.Null(await next.Get()); // the activation finds no row yet
+
+        var created = await CreateAsync("the.next");
+
+        Assert.Equal(first.Id + 1, created.Id); // the id asked for before (the class's tests run one at a time on a database of its own)
+        Assert.Equal("the.next", (await next.Get())?.Username);
+        Assert.Equal(1, await next.RecordEvents([new NewEvent("after.creation")]));
+        Assert.Single(await next.Events(new EventQuery()));
+    }
+
+    [Fact]
     public async Task ABatchWithOneBadEvent_StoresNothing()
     {
         var id = (await CreateAsync("careful")).Id;
