@@ -31,6 +31,7 @@ public sealed class PatroniFailoverTests(PatroniSilos cluster, ITestOutputHelper
         var standbyReadsBefore = await cluster.StandbyReadsAsync();
         var leader = await cluster.LeaderAsync();
 
+        output.WriteLine($"the Patroni cluster started in {cluster.StartTime.TotalSeconds:F1} s");
         var killedAt = load.Now;
         leader.KillNine();
         await Eventually.TrueAsync(() => probe.BackAfter(killedAt) is not null, "a new primary to take writes", TimeSpan.FromSeconds(60));

@@ -199,17 +199,26 @@ public class PatroniCluster
         }
     }
 
-    /// <summary>True when <paramref name="node"/> commits a transaction that writes (its commit waits for a synchronous standby, as the silos' do) within a second.</summary>
+    /// <summary>
+    /// True when <paramref name="node"/> commits a transaction that writes, replicated as the silos' are (its commit waits
+    /// for the synchronous standby), within a second.
+    /// </summary>
     public static async Task<bool> TakesWritesAsync(PatroniNode node)
     {
         try
         {
             // Pooled: probed every 50 ms, a new backend each time would cost the machine more than the probe measures.
             await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(To(node, "postgres")) { Timeout = 1, CommandTimeout = 1, Pooling = true }.ConnectionString);
+            // A commit still waiting for the synchronous standby when the timeout cancels it is kept locally and answered
+            // as a success, with this warning: not a replicated write.
+            var unreplicated = false;
+            connection.Notice += (_, e) => unreplicated |= e.Notice.MessageText.Contains("synchronous replication", StringComparison.Ordinal);
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("SELECT txid_current()", connection);
+            // A transactional message is written to the WAL, so that its commit waits for the synchronous standby; a
+            // transaction that wrote none (txid_current() alone) commits without waiting for any standby.
+            await using var command = new NpgsqlCommand("SELECT pg_logical_emit_message(true, 'pgaio-probe', '')", connection);
             await command.ExecuteScalarAsync();
-            return true;
+            return !unreplicated;
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException or IOException or InvalidOperationException)
         {
