@@ -5,6 +5,7 @@ using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Analytics;
 using PgAllInOne.GrainInterfaces.Devices;
+using PgAllInOne.Grains.Compaction;
 using PgAllInOne.Grains.Partitions;
 using PgAllInOne.Grains.Rollups;
 
@@ -15,7 +16,9 @@ namespace PgAllInOne.Benchmarks.Load;
 /// with generate_series into the partitions of their days and months; then each analytic query on a cache miss through
 /// the product (a silo with a zero cache TTL; one slice, and the default fan-out) beside the same aggregate as one SQL
 /// statement, warm buffers both, medians of interleaved rounds; the rollups' speed-ups on device range queries; bytes
-/// per reading; the ingest cost of the rollup queue (COPY batches with its trigger on and off, interleaved).
+/// per reading; the ingest cost of the rollup queue (COPY batches with its trigger on and off, interleaved); then the
+/// older half of the days compacted: bytes per reading raw and compacted, and raw-path range reads (45 s buckets, which
+/// no rollup answers) over a compacted day beside the same over a raw day, interleaved.
 /// </summary>
 internal static class AnalyticsScaleScenario
 {
@@ -27,7 +30,7 @@ internal static class AnalyticsScaleScenario
         var end = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-1);
         var start = end - (Cadence * (rows / Devices));
         Console.WriteLine($"rows {rows:N0} readings and {rows:N0} events over [{start:yyyy-MM-dd HH:mm}, {end:yyyy-MM-dd}), {Environment.ProcessorCount} cores");
-        var keep = new Dictionary<string, string?> { ["Analytics:CacheTtl"] = "00:00:00", ["Maintenance:MetricRetentionDays"] = "36500", ["Rollups:Interval"] = "1.00:00:00" };
+        var keep = new Dictionary<string, string?> { ["Analytics:CacheTtl"] = "00:00:00", ["Maintenance:MetricRetentionDays"] = "36500", ["Rollups:Interval"] = "1.00:00:00", ["Metrics:CompressAfter"] = "36500.00:00:00" };
         await using var single = BenchmarkSilo.Start(new Dictionary<string, string?>(keep) { ["Analytics:MaxSlices"] = "1" });
         await using var fanOut = BenchmarkSilo.Start(new Dictionary<string, string?>(keep) { ["Analytics:MaxSlices"] = "16" });
         await using var dataSource = NpgsqlDataSource.Create(BenchmarkPostgres.ConnectionString);
@@ -92,6 +95,51 @@ internal static class AnalyticsScaleScenario
         var rollupBytes = await ScalarAsync<long>(dataSource, "SELECT pg_total_relation_size('metrics_1m') + pg_total_relation_size('metrics_1h')");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw readings: {bytes / (double)rows:0.0} bytes per reading with indexes; rollups (1 m + 1 h) add {rollupBytes / (double)rows:0.0} bytes per reading"));
         await IngestCostAsync(dataSource, end, rounds);
+        await CompactionAsync(dataSource, start, end, rounds);
+    }
+
+    // The days before the middle of the range compacted (as the maintenance job would with CompressAfter there); a raw day
+    // and a compacted day of the same readings read alike.
+    private static async Task CompactionAsync(NpgsqlDataSource dataSource, DateTimeOffset start, DateTimeOffset end, int rounds)
+    {
+        var middle = new DateTimeOffset(start.UtcDateTime.Date, TimeSpan.Zero).AddDays(Math.Max(2, (int)(end - start).TotalDays / 2));
+        var watch = Stopwatch.StartNew();
+        var report = await new MetricCompaction(dataSource, Options.Create(new MetricsOptions { CompressAfter = TimeSpan.FromHours(1) })).RunOnceAsync(middle + TimeSpan.FromHours(1));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"compaction: {report.Compacted.Count} days, {report.Readings:N0} readings in {watch.Elapsed.TotalSeconds:0.0} s ({report.Readings / watch.Elapsed.TotalSeconds:N0} readings/s)"));
+        await ExecuteAsync(dataSource, "VACUUM ANALYZE");
+
+        // A day partition's name ends in its day (metrics_p2026_11_22, metrics_compact_p2026_11_22): the days of
+        // [from, to) of both tables, the emptied raw partitions of compacted days included.
+        async Task<double> BytesAsync(DateTimeOffset from, DateTimeOffset to) => await ScalarAsync<double>(dataSource, string.Create(CultureInfo.InvariantCulture, $"""
+            SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0)::float8 FROM pg_inherits
+            WHERE inhparent IN ('metrics'::regclass, 'metrics_compact'::regclass) AND inhrelid::regclass::text <> 'metrics_default'
+              AND right(inhrelid::regclass::text, 10) >= '{from:yyyy_MM_dd}' AND right(inhrelid::regclass::text, 10) < '{to:yyyy_MM_dd}'
+            """));
+        var compactBytes = await BytesAsync(start, middle);
+        var rawBytes = await BytesAsync(middle, end);
+        var compactReadings = await ScalarAsync<long>(dataSource, string.Create(CultureInfo.InvariantCulture, $"SELECT count(*) FROM metric_readings('{start:O}', '{middle:O}')"));
+        var rawReadings = await ScalarAsync<long>(dataSource, string.Create(CultureInfo.InvariantCulture, $"SELECT count(*) FROM metric_readings('{middle:O}', '{end:O}')"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bytes per reading (heap, TOAST, indexes): raw {rawBytes / rawReadings:0.0} ({rawReadings:N0} readings), compacted {compactBytes / compactReadings:0.0} ({compactReadings:N0} readings): {rawBytes / rawReadings / (compactBytes / compactReadings):0.0}x smaller"));
+
+        Console.WriteLine("| raw-path read (45 s buckets, the product's reader) | raw day (ms) | compacted day (ms) | ratio |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        var (rawDay, compactedDay) = (end.AddDays(-1), middle.AddDays(-1));
+        foreach (var (name, device, perDevice) in new[] { ("one device, one day", (string?)"device-3", false), ("all devices per device, one day", null, true) })
+        {
+            var times = new List<double>[] { [], [] };
+            for (var round = 0; round <= rounds; round++)
+            {
+                var onRaw = await TimeAsync(() => RollupReader.MetricBucketsAsync(dataSource, "temp", device, perDevice, withLast: true, rawDay, rawDay.AddDays(1), TimeSpan.FromSeconds(45)));
+                var onCompacted = await TimeAsync(() => RollupReader.MetricBucketsAsync(dataSource, "temp", device, perDevice, withLast: true, compactedDay, compactedDay.AddDays(1), TimeSpan.FromSeconds(45)));
+                if (round > 0)
+                {
+                    times[0].Add(onRaw);
+                    times[1].Add(onCompacted);
+                }
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {Median(times[0]):0.0} | {Median(times[1]):0.0} | {Median(times[1]) / Median(times[0]):0.00} |"));
+        }
     }
 
     private static async Task LoadAsync(NpgsqlDataSource dataSource, long rows, DateTimeOffset start, DateTimeOffset end)

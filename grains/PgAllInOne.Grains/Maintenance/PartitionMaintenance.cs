@@ -9,7 +9,7 @@ namespace PgAllInOne.Grains.Maintenance;
 /// <summary>
 /// Keeps the partitioned tables ready: monthly <c>events</c> partitions and daily <c>metrics</c> partitions created
 /// ahead of time, a partition for every period whose rows wait in a default partition (the rows moved into it),
-/// metric partitions past retention dropped whole (with their rollups), expired records deleted, the group commit log
+/// metric partitions past retention dropped whole (raw and compacted, with their rollups), expired records deleted, the group commit log
 /// purged past its window, idempotency keys past theirs, audit entries past their retention deleted. One silo at a time, under an advisory lock, on the
 /// owner's connection; the DDL itself goes through <see cref="PartitionCatalog"/>.
 /// </summary>
@@ -42,12 +42,17 @@ public sealed class PartitionMaintenance(NpgsqlDataSource dataSource, IOptions<M
             await CreateAheadAsync(connection, PartitionScheme.Events, Enumerable.Range(0, options.Value.EventMonthsAhead + 1).Select(i => month.AddMonths(i)), created, cancellationToken);
             await CreateAheadAsync(connection, PartitionScheme.Metrics, Enumerable.Range(0, options.Value.MetricDaysAhead + 1).Select(today.AddDays), created, cancellationToken);
 
-            foreach (var name in await PartitionCatalog.ListAsync(connection, PartitionScheme.Metrics, cancellationToken))
+            // A day past retention goes whole: its raw partition and its compacted one (under the compaction's lock).
+            await PartitionCatalog.LockAsync(connection, PartitionScheme.MetricsCompact, cancellationToken);
+            foreach (var scheme in new[] { PartitionScheme.Metrics, PartitionScheme.MetricsCompact })
             {
-                if (PartitionScheme.Metrics.TryParse(name, out var day) && day.AddDays(1) <= retainedFrom)
+                foreach (var name in (await PartitionCatalog.ListAsync(connection, scheme, cancellationToken)).Order(StringComparer.Ordinal))
                 {
-                    await PartitionCatalog.DropAsync(connection, PartitionScheme.Metrics, name, cancellationToken);
-                    dropped.Add(name);
+                    if (scheme.TryParse(name, out var day) && day.AddDays(1) <= retainedFrom)
+                    {
+                        await PartitionCatalog.DropAsync(connection, scheme, name, cancellationToken);
+                        dropped.Add(name);
+                    }
                 }
             }
 

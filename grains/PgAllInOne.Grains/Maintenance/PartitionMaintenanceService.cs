@@ -7,14 +7,16 @@ using Npgsql;
 namespace PgAllInOne.Grains.Maintenance;
 
 /// <summary>
-/// Runs <see cref="PartitionMaintenance"/> on the owner's connection (DDL, and deletions the serving role may not make) once the silo has started (hosted services start after the Orleans silo
-/// is active), then every <see cref="MaintenanceOptions.Interval"/> of <paramref name="clock"/>.
+/// Runs <see cref="PartitionMaintenance"/> and then <see cref="Compaction.MetricCompaction"/> on the owner's connection
+/// (DDL, and deletions the serving role may not make) once the silo has started (hosted services start after the Orleans
+/// silo is active), then every <see cref="MaintenanceOptions.Interval"/> of <paramref name="clock"/>.
 /// </summary>
 internal sealed partial class PartitionMaintenanceService(
     [FromKeyedServices(PgAllInOne.Postgres.PostgresDatabase.AdminKey)] NpgsqlDataSource dataSource,
     IOptions<MaintenanceOptions> options,
     IOptions<Audit.AuditOptions> audit,
     IOptions<Idempotency.IdempotencyOptions> idempotency,
+    IOptions<Compaction.MetricsOptions> metrics,
     [FromKeyedServices(DataClock.Key)] TimeProvider clock,
     ILogger<PartitionMaintenanceService> log) : BackgroundService
 {
@@ -31,6 +33,13 @@ internal sealed partial class PartitionMaintenanceService(
                 {
                     Ran(log, report.Created.Count, report.Dropped.Count, report.ExpiredRecords, report.PurgedCommits, report.PurgedIdempotencyKeys, report.ExpiredAuditEntries);
                 }
+
+                // After retention: the days it dropped are not compacted first.
+                var compaction = await new Compaction.MetricCompaction(dataSource, metrics).RunOnceAsync(clock.GetUtcNow(), stoppingToken);
+                if (compaction.Compacted.Count > 0)
+                {
+                    Compacted(log, compaction.Compacted.Count, compaction.Readings, compaction.Deferred.Count);
+                }
             }
             catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
             {
@@ -42,6 +51,9 @@ internal sealed partial class PartitionMaintenanceService(
 
     [LoggerMessage(EventId = LogEvents.MaintenanceRound, Level = LogLevel.Information, Message = "Maintenance: {Created} partitions created, {Dropped} dropped past retention, {Expired} expired records deleted, {Purged} old commit log entries and {PurgedKeys} idempotency keys past their window purged, {ExpiredAudit} audit entries past retention deleted")]
     private static partial void Ran(ILogger logger, int created, int dropped, int expired, int purged, int purgedKeys, int expiredAudit);
+
+    [LoggerMessage(EventId = LogEvents.CompactionRound, Level = LogLevel.Information, Message = "Compaction: {Days} metric days rewritten compactly ({Readings} readings moved); {Deferred} of them keep their raw pages until a later round")]
+    private static partial void Compacted(ILogger logger, int days, long readings, int deferred);
 
     [LoggerMessage(EventId = LogEvents.MaintenanceRoundFailed, Level = LogLevel.Warning, Message = "Maintenance round failed; the next round tries again")]
     private static partial void Failed(ILogger logger, Exception exception);

@@ -146,6 +146,10 @@ public sealed class PartitionCatalog(NpgsqlDataSource ddlSource, TimeProvider cl
     public static Task CreateAsync(NpgsqlConnection connection, PartitionScheme scheme, DateOnly period, CancellationToken cancellationToken) =>
         ExecuteTemplateAsync(connection, "Partitions/CreatePartition.sql", scheme, period, cancellationToken);
 
+    /// <summary>Creates the period's partition empty and attaches it (a table without a default partition).</summary>
+    public static Task AttachEmptyAsync(NpgsqlConnection connection, PartitionScheme scheme, DateOnly period, CancellationToken cancellationToken) =>
+        ExecuteTemplateAsync(connection, "Partitions/AttachEmptyPartition.sql", scheme, period, cancellationToken);
+
     /// <summary>Detaches and drops a whole partition.</summary>
     public static async Task DropAsync(NpgsqlConnection connection, PartitionScheme scheme, string partition, CancellationToken cancellationToken)
     {

@@ -4,21 +4,26 @@ namespace PgAllInOne.Grains.Partitions;
 
 /// <summary>
 /// How a range-partitioned table is cut: <c>events</c> by UTC month of <c>occurred_at</c>, <c>metrics</c> by UTC day
-/// of <c>time</c>; a partition is named after its period (<c>events_p2026_11</c>, <c>metrics_p2026_11_22</c>).
+/// of <c>time</c>, <c>metrics_compact</c> by UTC day of <c>hour</c>; a partition is named after its period
+/// (<c>events_p2026_11</c>, <c>metrics_p2026_11_22</c>, <c>metrics_compact_p2026_11_22</c>).
 /// </summary>
 public sealed class PartitionScheme
 {
-    public static readonly PartitionScheme Events = new("events", "occurred_at", monthly: true);
+    public static readonly PartitionScheme Events = new("events", "occurred_at", monthly: true, 1);
 
-    public static readonly PartitionScheme Metrics = new("metrics", "time", monthly: false);
+    public static readonly PartitionScheme Metrics = new("metrics", "time", monthly: false, 2);
+
+    /// <summary>Compacted readings (no default partition: only the maintenance job writes them, into days it creates).</summary>
+    public static readonly PartitionScheme MetricsCompact = new("metrics_compact", "hour", monthly: false, 3);
 
     private readonly bool monthly;
 
-    private PartitionScheme(string parent, string column, bool monthly)
+    private PartitionScheme(string parent, string column, bool monthly, int lockNumber)
     {
         Parent = parent;
         Column = column;
         this.monthly = monthly;
+        DdlLockKey = 0x7067_6169_6f70_7400 + lockNumber;
     }
 
     public string Parent { get; }
@@ -27,8 +32,8 @@ public sealed class PartitionScheme
 
     public string Default => Parent + "_default";
 
-    // A fixed number per table for the advisory lock that serializes its partition DDL across silos ("pgaiopt" + 1 or 2).
-    internal long DdlLockKey => 0x7067_6169_6f70_7400 + (monthly ? 1 : 2);
+    // A fixed number per table for the advisory lock that serializes its partition DDL across silos ("pgaiopt" + 1, 2, 3).
+    internal long DdlLockKey { get; }
 
     private string Format => monthly ? "yyyy_MM" : "yyyy_MM_dd";
 

@@ -36,6 +36,8 @@ public sealed class SiloApp : WebApplicationFactory<PgAllInOne.Silo.Api.ApiOptio
     private static async Task<SiloApp> StartAsync(Dictionary<string, string?> settings, IDictionary<string, string?>? extra, TimeProvider? clock)
     {
         settings["Silo:Port"] = "0";
+        // Tests hold stored readings against SQL over the raw table: no compaction of their past days unless asked for.
+        settings["Metrics:CompressAfter"] = "36500.00:00:00";
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

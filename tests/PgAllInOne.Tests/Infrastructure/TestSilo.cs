@@ -31,6 +31,8 @@ public sealed class TestSilo : IAsyncDisposable
         var configuration = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = connectionString,
+            // Tests hold stored readings against SQL over the raw table: no compaction of their past days unless asked for.
+            ["Metrics:CompressAfter"] = "36500.00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -56,6 +56,8 @@ public sealed class ServingRoleTests(PostgresFixture postgres, ITestOutputHelper
             "DELETE FROM events",
             "UPDATE events SET type = 'forged'",
             "DELETE FROM metrics",
+            "DELETE FROM metrics_compact",
+            "INSERT INTO metrics_compact (hour, device_id, metric, times, vals) VALUES (now(), 'forged', 'temp', '{}', '{}')",
             "DELETE FROM orleansquery",
             "DELETE FROM events_default",
             "SELECT * FROM metrics_default",
@@ -110,6 +112,7 @@ public sealed class ServingRoleTests(PostgresFixture postgres, ITestOutputHelper
         Assert.Equal("SELECT", grants["orleansquery"]);
         Assert.Equal("INSERT, SELECT", grants["events"]);
         Assert.Equal("INSERT, SELECT", grants["metrics"]);
+        Assert.Equal("SELECT", grants["metrics_compact"]); // the maintenance job (the owner) writes compacted readings
         Assert.Equal("INSERT, SELECT, UPDATE", grants["api_keys"]);
         Assert.DoesNotContain(grants.Values, privileges => privileges.Contains("TRUNCATE", StringComparison.Ordinal) || privileges.Contains("TRIGGER", StringComparison.Ordinal) || privileges.Contains("REFERENCES", StringComparison.Ordinal));
     }

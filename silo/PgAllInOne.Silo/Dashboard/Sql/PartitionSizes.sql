@@ -2,6 +2,6 @@ SELECT parent.relname AS table_name, child.relname AS partition, pg_total_relati
 FROM pg_inherits
 JOIN pg_class parent ON parent.oid = pg_inherits.inhparent
 JOIN pg_class child ON child.oid = pg_inherits.inhrelid
-WHERE parent.relname IN ('events', 'metrics')
+WHERE parent.relname IN ('events', 'metrics', 'metrics_compact')
 ORDER BY parent.relname, child.relname DESC
 LIMIT 200
