@@ -62,6 +62,15 @@ if (args is ["backup-cost", ..])
     return;
 }
 
+if (args is ["ha", ..])
+{
+    // On a Patroni cluster of three nodes: analytics with standby reads beside the primary only, writes with a
+    // synchronous standby beside the same primary alone (HaScenario).
+    var seconds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
+    await PgAllInOne.Benchmarks.Load.HaScenario.RunAsync(TimeSpan.FromSeconds(seconds));
+    return;
+}
+
 if (args is ["soak", ..])
 {
     // Mixed traffic at half of the peak for a long while (default 10 minutes): memory, threads, connections, latency per minute.

@@ -41,17 +41,38 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, S
 
     public async Task<UserView> PatchProfile(JsonElement mergePatch, long? expectedVersion = null)
     {
-        var current = user ?? await FindAsync() ?? throw NotFound();
         UserValidation.RequireObject(mergePatch, "patch");
-        if (expectedVersion is { } expected && expected != current.Version)
+        for (var attempt = 1; ; attempt++)
         {
-            throw new VersionMismatchException($"User {id} is at version {current.Version}, not {expected}.");
-        }
+            var current = user ?? await FindAsync() ?? throw NotFound();
+            if (expectedVersion is { } expected && expected != current.Version)
+            {
+                throw new VersionMismatchException($"User {id} is at version {current.Version}, not {expected}.");
+            }
 
-        var profile = JsonMergePatch.Apply(current.Profile, mergePatch);
+            if (await UpdateProfileAsync(current, JsonMergePatch.Apply(current.Profile, mergePatch)) is { } updated)
+            {
+                user = updated;
+                writtenAt = reads.Now();
+                return user;
+            }
+
+            // The row is not at the version this activation holds: another activation (during a membership change) wrote
+            // first, or a write of ours whose commit was cut (a failover) was stored after all. Reload; a patch that named
+            // no version applies to what is stored, one that named a version is refused.
+            user = await ReadAsync(CancellationToken.None);
+            if (expectedVersion is not null || attempt == 3)
+            {
+                throw new VersionMismatchException($"User {id} changed meanwhile; it is now at version {user?.Version}.");
+            }
+        }
+    }
+
+    private async Task<UserView?> UpdateProfileAsync(UserView current, JsonElement profile)
+    {
         UserValidation.RequireObject(profile, "profile");
         UserView? updated = null;
-        var changed = await AuditTrail.RunAsync(dataSource, AuditActions.UserProfileReplaced, $"users/{id}", AuditRequestContext.Current, async connection =>
+        await AuditTrail.RunAsync(dataSource, AuditActions.UserProfileReplaced, $"users/{id}", AuditRequestContext.Current, async connection =>
         {
             await using var command = new NpgsqlCommand(GrainsSql.Get("Users/UpdateProfile.sql"), connection);
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
@@ -61,16 +82,7 @@ public sealed class UserGrain(NpgsqlDataSource dataSource, EventWriter writer, S
             updated = await reader.ReadAsync() ? UserRows.Read(reader) : null;
             return updated is not null;
         });
-        if (!changed)
-        {
-            // Another activation (during a membership change) wrote first: reload and let the caller retry.
-            user = await ReadAsync(CancellationToken.None);
-            throw new VersionMismatchException($"User {id} changed meanwhile; it is now at version {user?.Version}.");
-        }
-
-        user = updated!;
-        writtenAt = reads.Now();
-        return user;
+        return updated;
     }
 
     public async Task<int> RecordEvents(IReadOnlyList<NewEvent> events, IdempotencyKey? idempotencyKey = null)

@@ -12,7 +12,7 @@ namespace PgAllInOne.Tests.HighAvailability;
 /// Writers and readers through the HTTP facade of every silo, each request after the last: events, metric readings
 /// (their device grain's state is written with them), profile patches and record upserts; analytic, search and record
 /// queries and event listings. Every answer is kept (status, when sent, when answered); every acknowledged write is kept
-/// by a value of its own, so that <see cref="LostAsync"/> can look for each one in the database.
+/// by a value of its own, so that <see cref="CheckAsync"/> can look for each one in the database.
 /// </summary>
 internal sealed class HaLoad : IDisposable
 {
@@ -27,6 +27,7 @@ internal sealed class HaLoad : IDisposable
     private readonly long[] profileUsers;
     private readonly ConcurrentQueue<Answer> answers = new();
     private readonly ConcurrentBag<(string Kind, string Key, long Value)> acknowledged = [];
+    private readonly ConcurrentDictionary<(string Kind, string Key), bool> keys = new();
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly CancellationTokenSource stop = new();
     private List<Task> running = [];
@@ -67,7 +68,12 @@ internal sealed class HaLoad : IDisposable
 
     public int AcknowledgedWrites => acknowledged.Count;
 
-    public void Dispose() => stop.Dispose();
+    /// <summary>Stops it too, for a test that failed before stopping it: nothing goes on into the next test.</summary>
+    public void Dispose()
+    {
+        stop.Cancel();
+        stop.Dispose();
+    }
 
     public async Task StopAsync()
     {
@@ -91,14 +97,18 @@ internal sealed class HaLoad : IDisposable
         k => k,
         k => answers.Where(a => a.Kind == k && a.IsSuccess && a.SentAt >= after).Select(a => (TimeSpan?)a.AnsweredAt).DefaultIfEmpty(null).Min());
 
-    /// <summary>Acknowledged writes that the database does not hold, looked for one by one.</summary>
-    public async Task<List<string>> LostAsync(string connectionString)
+    /// <summary>
+    /// Every write of this load looked for in the database, row by row: the acknowledged ones it does not hold (lost), and
+    /// any value it holds more than once (stored twice; events and metric readings are rows of their own, records and
+    /// profile keys cannot repeat). Read from the primary.
+    /// </summary>
+    public async Task<(List<string> Lost, List<string> Duplicated)> CheckAsync(string connectionString)
     {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        var stored = new HashSet<(string, string, long)>();
-        foreach (var group in acknowledged.GroupBy(a => (a.Kind, a.Key)))
+        await using var dataSource = NpgsqlDataSource.Create(connectionString + ";Target Session Attributes=primary");
+        var stored = new Dictionary<(string, string, long), int>();
+        foreach (var (kind, key) in keys.Keys)
         {
-            var sql = group.Key.Kind switch
+            var sql = kind switch
             {
                 "event" => "SELECT (data->>'n')::bigint FROM events WHERE user_id = $1::text::bigint",
                 "metric" => "SELECT value::bigint FROM metrics WHERE device_id = $1",
@@ -106,19 +116,23 @@ internal sealed class HaLoad : IDisposable
                 _ => "SELECT (data->>'n')::bigint FROM records WHERE id LIKE $1 || '-%'",
             };
             await using var command = dataSource.CreateCommand(sql);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = group.Key.Key });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                stored.Add((group.Key.Kind, group.Key.Key, reader.GetInt64(0)));
+                var row = (kind, key, reader.GetInt64(0));
+                stored[row] = stored.GetValueOrDefault(row) + 1;
             }
         }
 
-        return [.. acknowledged.Where(a => !stored.Contains(a)).Select(a => $"{a.Kind} {a.Key} #{a.Value}")];
+        return (
+            [.. acknowledged.Where(a => !stored.ContainsKey(a)).Select(a => $"{a.Kind} {a.Key} #{a.Value}")],
+            [.. stored.Where(s => s.Value > 1).Select(s => $"{s.Key.Item1} {s.Key.Item2} #{s.Key.Item3} ×{s.Value}")]);
     }
 
     private async Task WriteAsync(string kind, Func<long, Task<HttpResponseMessage>> send, string key)
     {
+        keys[(kind, key)] = true;
         await Task.Yield();
         for (long n = 1; !stop.IsCancellationRequested; n++)
         {

@@ -8,15 +8,25 @@ namespace PgAllInOne.Tests.HighAvailability;
 
 /// <summary>
 /// The high-availability tests' shared world: a Patroni cluster of three PostgreSQL nodes and three silo processes given
-/// its three hosts, as an operator would configure them. Each scenario starts from <see cref="HealthyAsync"/>, whatever
-/// the one before left, so that their order does not matter.
+/// its three hosts, as an operator would configure them. Each test first waits for what it needs (at most
+/// <see cref="HealthyAsync"/>), so that it passes whatever the test before left; the failover scenarios run in order, each
+/// leaving what the next one starts from.
 /// </summary>
-public sealed class PatroniSilos : PatroniCluster
+public sealed class PatroniSilos : PatroniCluster, IAsyncLifetime
 {
     /// <summary>The standbys' lag bound the silos are given: short, so that a test can outlast it.</summary>
     public static readonly TimeSpan MaxStandbyLag = TimeSpan.FromSeconds(2);
 
     private readonly List<SiloProcess> silos = [];
+
+    /// <summary>
+    /// Plain <c>synchronous_mode</c>, as shipped; <c>PGAIO_PATRONI_STRICT=1</c> starts the cluster with
+    /// <c>synchronous_mode_strict</c> instead, to measure its write gap with the same scenarios (benchmarks/README.md).
+    /// </summary>
+    public PatroniSilos()
+        : base(strict: Environment.GetEnvironmentVariable("PGAIO_PATRONI_STRICT") == "1")
+    {
+    }
 
     public IReadOnlyList<SiloProcess> Silos => silos;
 
@@ -48,7 +58,7 @@ public sealed class PatroniSilos : PatroniCluster
         }
 
         await Task.WhenAll(silos.Select(s => s.WaitUntilReadyAsync()));
-        await Eventually.TrueAsync(async () => (await Task.WhenAll(silos.Select(async s => CountRoles(await ReadyAsync(s))))).All(r => r == (1, 2)), "every silo to see one primary and two standbys");
+        await Eventually.TrueAsync(async () => (await Task.WhenAll(silos.Select(async s => CountRoles(await ReadyAsync(s))))).All(r => r == (1, 2)), "every silo to see one primary and two standbys", interval: PollInterval);
     }
 
     /// <summary>The silo's /readyz body.</summary>
@@ -65,8 +75,8 @@ public sealed class PatroniSilos : PatroniCluster
         }
     }
 
-    /// <summary>Standby reads served so far by each host, from every silo's /metrics.</summary>
-    public async Task<long> StandbyReadsAsync()
+    /// <summary>Standby reads served so far by every host (or by <paramref name="node"/>), from every silo's /metrics.</summary>
+    public async Task<long> StandbyReadsAsync(PatroniNode? node = null)
     {
         long total = 0;
         foreach (var silo in silos.Where(s => s.IsRunning))
@@ -75,6 +85,7 @@ public sealed class PatroniSilos : PatroniCluster
             var text = await http.GetStringAsync("/metrics");
             total += text.Split('\n')
                 .Where(l => l.StartsWith("pgaio_postgres_standby_reads_total{", StringComparison.Ordinal))
+                .Where(l => node is null || l.Contains($"host=\"{node.Host}\"", StringComparison.Ordinal))
                 .Sum(l => (long)double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
         }
 

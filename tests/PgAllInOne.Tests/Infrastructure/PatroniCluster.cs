@@ -15,9 +15,10 @@ namespace PgAllInOne.Tests.Infrastructure;
 /// account (PostgreSQL refuses root; setpriv keeps the real process id, which a backgrounded runuser does not), in a
 /// throwaway folder. Synchronous replication (<c>synchronous_mode</c>, or <c>synchronous_mode_strict</c> when asked),
 /// <c>failsafe_mode</c> (a primary that loses etcd but still reaches every other node stays primary), pg_rewind for a
-/// node that comes back. The database <c>pgaio</c> holds every migration.
+/// node that comes back. The database <c>pgaio</c> holds every migration. Free of the test framework (a fixture derives
+/// from it): the benchmarks link this file to measure on the same cluster.
 /// </summary>
-public class PatroniCluster : IAsyncLifetime
+public class PatroniCluster
 {
     public const string Database = "pgaio";
 
@@ -32,6 +33,12 @@ public class PatroniCluster : IAsyncLifetime
     }
 
     protected PatroniCluster(bool strict) => this.strict = strict;
+
+    /// <summary>
+    /// How often the cluster's state is asked while waiting for it: each round asks every node's REST API and opens
+    /// connections, which on a small machine slows the very Patroni and PostgreSQL being waited for.
+    /// </summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
     public IReadOnlyList<PatroniNode> Nodes { get; private set; } = [];
 
@@ -119,8 +126,33 @@ public class PatroniCluster : IAsyncLifetime
                 return false;
             },
             "a Patroni leader",
-            TimeSpan.FromSeconds(60));
+            TimeSpan.FromSeconds(60),
+            PollInterval);
         return leader!;
+    }
+
+    /// <summary>The synchronous standby now (Patroni's REST /sync answers 200).</summary>
+    public async Task<PatroniNode> SyncStandbyAsync()
+    {
+        PatroniNode? sync = null;
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                foreach (var node in Nodes)
+                {
+                    if (await node.AnswersAsync("/sync"))
+                    {
+                        sync = node;
+                        return true;
+                    }
+                }
+
+                return false;
+            },
+            "a synchronous standby",
+            TimeSpan.FromSeconds(30),
+            PollInterval);
+        return sync!;
     }
 
     /// <summary>
@@ -150,7 +182,8 @@ public class PatroniCluster : IAsyncLifetime
                 return primaries == 1 && replicas == 2 && sync == 1 && await StreamingAsync() == 2;
             },
             "the Patroni cluster to be healthy (a leader, two streaming replicas, one synchronous)",
-            within ?? TimeSpan.FromSeconds(60));
+            within ?? TimeSpan.FromSeconds(60),
+            PollInterval);
     }
 
     /// <summary>A planned switchover to <paramref name="candidate"/>, through Patroni's REST API.</summary>
@@ -166,16 +199,26 @@ public class PatroniCluster : IAsyncLifetime
         }
     }
 
-    /// <summary>True when <paramref name="node"/> commits a transaction that writes (its commit waits for a synchronous standby, as the silos' do) within a second.</summary>
+    /// <summary>
+    /// True when <paramref name="node"/> commits a transaction that writes, replicated as the silos' are (its commit waits
+    /// for the synchronous standby), within a second.
+    /// </summary>
     public static async Task<bool> TakesWritesAsync(PatroniNode node)
     {
         try
         {
-            await using var connection = new NpgsqlConnection(To(node, "postgres") + ";Timeout=1;Command Timeout=1");
+            // Pooled: probed every 50 ms, a new backend each time would cost the machine more than the probe measures.
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(To(node, "postgres")) { Timeout = 1, CommandTimeout = 1, Pooling = true }.ConnectionString);
+            // A commit still waiting for the synchronous standby when the timeout cancels it is kept locally and answered
+            // as a success, with this warning: not a replicated write.
+            var unreplicated = false;
+            connection.Notice += (_, e) => unreplicated |= e.Notice.MessageText.Contains("synchronous replication", StringComparison.Ordinal);
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("SELECT txid_current()", connection);
+            // A transactional message is written to the WAL, so that its commit waits for the synchronous standby; a
+            // transaction that wrote none (txid_current() alone) commits without waiting for any standby.
+            await using var command = new NpgsqlCommand("SELECT pg_logical_emit_message(true, 'pgaio-probe', '')", connection);
             await command.ExecuteScalarAsync();
-            return true;
+            return !unreplicated;
         }
         catch (Exception exception) when (exception is NpgsqlException or TimeoutException or IOException or InvalidOperationException)
         {

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using PgAllInOne.GrainInterfaces.Analytics;
+using PgAllInOne.GrainInterfaces.Users;
+using PgAllInOne.Grains.Maintenance;
+using PgAllInOne.Postgres;
+using PgAllInOne.Tests.Infrastructure;
+
+namespace PgAllInOne.Benchmarks.Load;
+
+/// <summary>
+/// PostgreSQL high availability on the tests' Patroni cluster (three PostgreSQL 15 nodes on this machine, plain
+/// <c>synchronous_mode</c>, fsync off as in the tests), with silos in this process given its three hosts:
+/// <list type="bullet">
+/// <item>Analytics on a cache miss (cache TTL 0: the OLAP workers' partial queries every time), 8 readers, through a
+/// silo reading from standbys (<c>Postgres:StandbyReads=prefer</c>) beside one reading the primary only (<c>off</c>),
+/// alternated round by round on the same rows.</item>
+/// <item>Writes (single events through user grains and grain state writes, 32 writers each) with a synchronous standby,
+/// then with both standbys killed: the same primary as one node, whose commits wait for no standby (the anchor).</item>
+/// </list>
+/// </summary>
+internal static class HaScenario
+{
+    private const int Writers = 32;
+    private const int Readers = 8;
+    private const int Rounds = 2;
+    private const long Events = 300_000;
+    private static readonly DateTimeOffset From = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static async Task RunAsync(TimeSpan duration)
+    {
+        var cluster = new PatroniCluster();
+        try
+        {
+            await cluster.InitializeAsync();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Patroni cluster (etcd + 3 nodes) ready in {cluster.StartTime.TotalSeconds:F1} s"));
+            await SeedEventsAsync(cluster);
+
+            var common = new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = cluster.ConnectionString, ["Analytics:CacheTtl"] = "00:00:00" };
+            await using var standbys = BenchmarkSilo.Start(new Dictionary<string, string?>(common) { ["Silo:ClusterId"] = "ha-prefer" });
+            await using var primaryOnly = BenchmarkSilo.Start(new Dictionary<string, string?>(common) { ["Silo:ClusterId"] = "ha-off", ["Postgres:StandbyReads"] = "off" });
+            await SeesTwoStandbysAsync(standbys);
+
+            var analytics = new List<(string Reads, double PerSecond)>();
+            for (var round = 0; round < Rounds; round++)
+            {
+                foreach (var (name, silo) in new[] { ("standbys", standbys), ("primary only", primaryOnly) })
+                {
+                    var perSecond = await MeasureAsync(Enumerable.Range(0, Readers).Select(r => Query(silo, r)).ToArray(), duration);
+                    analytics.Add((name, perSecond));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"analytics round {round + 1}, {name,-12}: {perSecond,7:0.0} queries/s"));
+                }
+            }
+
+            var (syncEvents, syncStates) = await WritesAsync(standbys, "sync", duration);
+            var leader = await cluster.LeaderAsync();
+            foreach (var node in cluster.Nodes.Where(n => n != leader))
+            {
+                node.KillNine();
+            }
+
+            // Plain synchronous_mode: Patroni lets the primary commit alone once no standby is left to wait for.
+            await Eventually.TrueAsync(() => PatroniCluster.TakesWritesAsync(leader), "the primary to commit without a standby", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
+            var (oneEvents, oneStates) = await WritesAsync(standbys, "one", duration);
+
+            Console.WriteLine();
+            Console.WriteLine("| analytics on a cache miss, 8 readers | queries/s (rounds) | ratio to primary only |");
+            Console.WriteLine("|---|---|---|");
+            var primaryMean = analytics.Where(a => a.Reads == "primary only").Average(a => a.PerSecond);
+            foreach (var group in analytics.GroupBy(a => a.Reads))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {group.Key} | {string.Join(", ", group.Select(g => g.PerSecond.ToString("0.0", CultureInfo.InvariantCulture)))} | {group.Average(g => g.PerSecond) / primaryMean:0.00} |"));
+            }
+
+            Console.WriteLine();
+            Console.WriteLine("| writes, 32 writers | single events/s | ratio | state writes/s | ratio |");
+            Console.WriteLine("|---|---|---|---|---|");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| one node (the primary, standbys killed) | {oneEvents:0} | 1.00 | {oneStates:0} | 1.00 |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| three nodes, synchronous standby | {syncEvents:0} | {syncEvents / oneEvents:0.00} | {syncStates:0} | {syncStates / oneStates:0.00} |"));
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
+    // Events over four months for the analytic queries (partitions first, as the maintenance job makes them).
+    private static async Task SeedEventsAsync(PatroniCluster cluster)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString + ";Target Session Attributes=primary");
+        await new PartitionMaintenance(dataSource, Options.Create(new MaintenanceOptions { EventMonthsAhead = 4 })).RunOnceAsync(From);
+        await using var insert = dataSource.CreateCommand($"""
+            INSERT INTO events (user_id, type, occurred_at)
+            SELECT 1 + i % 5000, (ARRAY['click','view','buy','login','logout','share','like','search'])[1 + (i * 31) % 8],
+                   TIMESTAMPTZ '2026-01-01 00:00:00+00' + i * interval '30 seconds'
+            FROM generate_series(1::bigint, {Events}) AS i;
+            ANALYZE events;
+            """);
+        insert.CommandTimeout = 600;
+        await insert.ExecuteNonQueryAsync();
+    }
+
+    // Until the silo has seen both standbys close enough to serve reads (its topology asks every host twice a second).
+    private static Task SeesTwoStandbysAsync(BenchmarkSilo silo)
+    {
+        var topology = silo.Services.GetRequiredService<PostgresTopology>();
+        return Eventually.TrueAsync(
+            () => Task.FromResult(topology.Hosts.Count(h => h is { Role: HostRole.Standby, Lag: { } lag } && lag < TimeSpan.FromSeconds(2)) == 2),
+            "the silo to see two standbys",
+            TimeSpan.FromSeconds(60),
+            TimeSpan.FromMilliseconds(200));
+    }
+
+    // Each reader asks for another window, so that no two queries share a cached result.
+    private static Func<Task> Query(BenchmarkSilo silo, int reader)
+    {
+        var i = reader * 1_000_000;
+        return () => silo.Grains.QueryAnalyticsAsync(AnalyticsQuery.Events("type", From.AddSeconds(i++), From.AddMonths(4)));
+    }
+
+    private static async Task<(double Events, double States)> WritesAsync(BenchmarkSilo silo, string run, TimeSpan duration)
+    {
+        var users = new IUserGrain[Writers];
+        for (var i = 0; i < Writers; i++)
+        {
+            var created = await silo.Grains.GetGrain<IUserRegistryGrain>("bench").Create(new NewUser($"ha{run}{i}", $"ha{run}{i}@example.com"));
+            users[i] = silo.Grains.GetGrain<IUserGrain>(created.Id);
+        }
+
+        var tallies = Enumerable.Range(0, Writers).Select(i => silo.Grains.GetGrain<ITallyGrain>($"ha-{run}-{i}")).ToArray();
+        var events = users.Select(u => (Func<Task>)(() => u.RecordEvents([new NewEvent("click")]))).ToArray();
+        var states = tallies.Select(t => (Func<Task>)(() => t.Add(1))).ToArray();
+        await MeasureAsync(events, TimeSpan.FromSeconds(1));
+        var eventsPerSecond = await MeasureAsync(events, duration);
+        await MeasureAsync(states, TimeSpan.FromSeconds(1));
+        var statesPerSecond = await MeasureAsync(states, duration);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"writes, {run,-4}: events/s {eventsPerSecond,7:0} state writes/s {statesPerSecond,7:0}"));
+        return (eventsPerSecond, statesPerSecond);
+    }
+
+    // Each caller calls in a loop for the duration; completed calls per second over all of them.
+    private static async Task<double> MeasureAsync(Func<Task>[] callers, TimeSpan duration)
+    {
+        var stop = Stopwatch.StartNew();
+        var counts = await Task.WhenAll(callers.Select(call => Task.Run(async () =>
+        {
+            long done = 0;
+            while (stop.Elapsed < duration)
+            {
+                await call();
+                done++;
+            }
+
+            return done;
+        })));
+        return counts.Sum() / stop.Elapsed.TotalSeconds;
+    }
+}
