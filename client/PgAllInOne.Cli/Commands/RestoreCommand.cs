@@ -42,7 +42,10 @@ public static class RestoreCommand
                     console.MarkupLine($"PostgreSQL: {Markup.Escape(stoppedAt)}");
                 }
 
-                console.MarkupLine($"took {result.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s; serve it with: --Silo:DataDirectory={Markup.Escape(Path.GetFullPath(data))}");
+                var took = result.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+                console.MarkupLine(result.OfEmbeddedServer
+                    ? $"took {took} s; serve it with: --Silo:DataDirectory={Markup.Escape(Path.GetFullPath(data))}"
+                    : $"took {took} s; a backup of another server than a silo's own: start PostgreSQL on it with pg_ctl -D {Markup.Escape(result.ClusterDirectory)} start (as the postgres account)");
                 return 0;
             }
             catch (Exception exception) when (exception is BackupException or CliUsageException)

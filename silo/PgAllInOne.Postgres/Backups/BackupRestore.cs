@@ -64,7 +64,8 @@ public sealed partial class BackupRestore(BackupTool tool)
                 }
             }
 
-            return new RestoreResult(chosen.Id, cluster, stoppedAt, Stopwatch.GetElapsedTime(started));
+            var embedded = File.Exists(Path.Combine(catalog.Directory, BackupCatalog.PasswordFile));
+            return new RestoreResult(chosen.Id, cluster, stoppedAt, Stopwatch.GetElapsedTime(started), embedded);
         }
         catch
         {
@@ -202,8 +203,7 @@ public sealed partial class BackupRestore(BackupTool tool)
         var autoConf = Path.Combine(cluster, "postgresql.auto.conf");
         var original = File.Exists(autoConf) ? await File.ReadAllLinesAsync(autoConf, cancellationToken) : [];
 
-        // A synchronous standby named by the backed-up server is not there for the restored one: no write would be acknowledged.
-        var kept = original.Where(l => !l.TrimStart().StartsWith("synchronous_standby_names", StringComparison.Ordinal)).ToList();
+        var kept = await RestoredSettings.ForAsync(cluster, original, cancellationToken);
         var recovery = new List<string>(kept) { "restore_command = 'false'", "recovery_target_action = 'promote'" };
         if (target.Time is { } time)
         {

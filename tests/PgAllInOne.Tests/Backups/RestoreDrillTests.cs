@@ -40,12 +40,12 @@ public sealed class RestoreDrillTests(ITestOutputHelper output) : IDisposable
             using var http = silo.Http();
             await Eventually.TrueAsync(async () => (await http.GetFromJsonAsync<JsonElement>("/api/backups")).GetProperty("backups").EnumerateArray().Any(b => b.GetProperty("verified").GetBoolean()), "a verified base backup", TimeSpan.FromSeconds(60));
 
-            before = await WriteAsync(http, "before");
+            before = await DrillWrites.WriteAsync(http, "before");
             var point = await http.PostAsJsonAsync("/api/backups/restore-points", new { name = "drill-point" });
             Assert.Equal(HttpStatusCode.Created, point.StatusCode);
             t = DateTimeOffset.UtcNow;
             await Task.Delay(50);
-            after = await WriteAsync(http, "after");
+            after = await DrillWrites.WriteAsync(http, "after");
 
             var list = await http.GetFromJsonAsync<JsonElement>("/api/backups");
             var window = list.GetProperty("window");
@@ -111,66 +111,15 @@ public sealed class RestoreDrillTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"refused: {lines[0]}");
     }
 
-    private async Task<string> RestoreAsync(string name, params string[] target)
-    {
-        var folder = Path.Combine(root.Path, name);
-        var started = Stopwatch.GetTimestamp();
-        var run = await CliRunner.RunRawAsync(["restore", "--backup-dir", Path.Combine(root.Path, "backups"), "--data-dir", folder, .. target]);
-        Assert.True(run.ExitCode == 0, run.ToString());
-        output.WriteLine($"restore {string.Join(' ', target)}: {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s\n{run.Output.Trim()}");
-        return folder;
-    }
-
-    // 3 users with 2 batches of 5 events each, 3 batches of 20 readings of one device, 5 records: each acknowledged (2xx).
-    private static async Task<Written> WriteAsync(HttpClient http, string phase)
-    {
-        var users = new List<long>();
-        for (var u = 0; u < 3; u++)
-        {
-            var created = await http.PostAsJsonAsync("/api/users", new { username = $"{phase}-{u}-{Guid.NewGuid():N}"[..40], email = $"{phase}{u}{Guid.NewGuid():N}@example.com" });
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
-            users.Add(id);
-            for (var batch = 0; batch < 2; batch++)
-            {
-                var events = Enumerable.Range(0, 5).Select(i => new { type = $"{phase}-event", data = new { batch, i } }).ToArray();
-                Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync($"/api/users/{id}/events", events)).StatusCode);
-            }
-        }
-
-        for (var batch = 0; batch < 3; batch++)
-        {
-            var readings = Enumerable.Range(0, 20).Select(i => new { metric = $"{phase}-temperature", value = (batch * 20) + i }).ToArray();
-            Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsJsonAsync("/api/devices/drill-device/metrics", readings)).StatusCode);
-        }
-
-        for (var r = 0; r < 5; r++)
-        {
-            Assert.True((await http.PutAsJsonAsync($"/api/records/{phase}-record-{r}", new { data = new { phase, r } })).IsSuccessStatusCode);
-        }
-
-        return new Written(users, 30, 60, 5);
-    }
+    private Task<string> RestoreAsync(string name, params string[] target) =>
+        DrillWrites.RestoreAsync(Path.Combine(root.Path, "backups"), Path.Combine(root.Path, name), "serve it with: --Silo:DataDirectory=", output, target);
 
     // What the restored data folder holds, read from its own PostgreSQL started as the silo starts it.
     private async Task<Written> ReadAsync(string dataDirectory, bool amcheck = false)
     {
         await using var server = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = dataDirectory }, NullLogger.Instance);
         await using var source = NpgsqlDataSource.Create(server.ConnectionString);
-        var users = new List<long>();
-        await using (var command = source.CreateCommand("SELECT DISTINCT user_id FROM events ORDER BY 1"))
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                users.Add(reader.GetInt64(0));
-            }
-        }
-
-        var events = await CountAsync(source, "SELECT count(*) FROM events");
-        var readings = await CountAsync(source, "SELECT count(*) FROM metrics WHERE device_id = 'drill-device'");
-        var records = await CountAsync(source, "SELECT count(*) FROM records WHERE id LIKE '%-record-%'");
-        Assert.Equal(events, users.Count * 10);
+        var written = await DrillWrites.ReadAsync(source);
         if (amcheck)
         {
             var connection = new NpgsqlConnectionStringBuilder(server.ConnectionString);
@@ -186,26 +135,6 @@ public sealed class RestoreDrillTests(ITestOutputHelper output) : IDisposable
             output.WriteLine("pg_amcheck --heapallindexed --all: clean");
         }
 
-        return new Written(users, (int)events, (int)readings, (int)records);
-    }
-
-    private static async Task<long> CountAsync(NpgsqlDataSource source, string sql)
-    {
-        await using var command = source.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    /// <summary>What a phase wrote (users and the counts of their rows); two are equal when they hold the same users and counts.</summary>
-    private sealed record Written(IReadOnlyList<long> UserIds, int Events, int Readings, int Records)
-    {
-        public int EventsPerUser => UserIds.Count == 0 ? 0 : Events / UserIds.Count;
-
-        public static Written operator +(Written a, Written b) => new([.. a.UserIds, .. b.UserIds], a.Events + b.Events, a.Readings + b.Readings, a.Records + b.Records);
-
-        public bool Equals(Written? other) => other is not null && UserIds.Order().SequenceEqual(other.UserIds.Order()) && (Events, Readings, Records) == (other.Events, other.Readings, other.Records);
-
-        public override int GetHashCode() => HashCode.Combine(UserIds.Count, Events, Readings, Records);
-
-        public override string ToString() => $"{UserIds.Count} users [{string.Join(',', UserIds)}], {Events} events, {Readings} readings, {Records} records";
+        return written;
     }
 }
