@@ -21,8 +21,7 @@ namespace PgAllInOne.Tests.Backups;
 /// into a folder that is not empty, to a time outside the window, or from a broken backup is refused with one line and
 /// exit code 1, touching nothing.
 /// </summary>
-[Trait("Category", "EndToEnd")]
-[Collection(RunsAloneCollection.Name)] // runs alone: it kills a server of its own, and times its restores
+[Trait("Category", "EndToEnd")] // beside other classes: the server it kills is its own, and its restores' times are reported, not bounded
 public sealed class RestoreDrillTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempFolder root = new("pgaio-drill");

@@ -18,45 +18,26 @@ namespace PgAllInOne.Tests.Cluster;
 /// </summary>
 [Trait("Category", "EndToEnd")]
 [Collection(RunsAloneCollection.Name)] // runs alone: it kills silos and bounds how soon every grain answers again
-public sealed class ClusterFaultTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterFaultTests(ClusterFaultTests.ThreeSilos cluster, ITestOutputHelper output) : IClassFixture<ClusterFaultTests.ThreeSilos>, IAsyncLifetime
 {
     private const int Devices = 60;
-    private readonly List<SiloProcess> silos = [];
-    private string database = "";
-    private IHost client = null!;
 
-    private IGrainFactory Grains => client.Services.GetRequiredService<IGrainFactory>();
+    private List<SiloProcess> Silos => cluster.Silos;
 
-    public async Task InitializeAsync()
-    {
-        database = await postgres.CreateDatabaseAsync();
-        // The database holds every migration already: the three start together, and the first to start writes the admin key.
-        silos.AddRange(Enumerable.Range(0, 3).Select(_ => SiloProcess.Start(database)));
-        await Task.WhenAll(silos.Select(s => s.WaitUntilReadyAsync()));
+    private IGrainFactory Grains => cluster.Grains;
 
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddPgAllInOneClient(options =>
-        {
-            options.ConnectionString = database;
-            options.ResponseTimeout = TimeSpan.FromSeconds(2);
-        });
-        client = builder.Build();
-        await client.StartAsync();
-    }
+    // The three silos are the class's: a test starts with the three running and active (the one a test before it
+    // killed or stopped is started again), and counts the dead in membership from there.
+    public Task InitializeAsync() => cluster.AllThreeActiveAsync();
 
-    public async Task DisposeAsync()
-    {
-        await client.StopAsync();
-        client.Dispose();
-        silos.ForEach(s => s.Dispose());
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task AfterKillNine_OfOneOfThreeSilos_UnderLoad_EveryGrainAnswersAgainWithinFiveSeconds()
     {
         await EveryDeviceAnswersAsync("d");
         Assert.Equal(3, await CountAsync("SELECT count(*) FROM orleans_membership WHERE status = 3"));
+        var deadBefore = await CountAsync("SELECT count(*) FROM orleans_membership WHERE status = 6");
 
         using var load = new CancellationTokenSource();
         var traffic = Task.Run(async () =>
@@ -67,7 +48,7 @@ public sealed class ClusterFaultTests(PostgresFixture postgres, ITestOutputHelpe
             }
         });
 
-        silos[1].Kill();
+        Silos[1].Kill();
         var watch = Stopwatch.StartNew();
 
         // A round asks every grain once; a new round starts every 100 ms without waiting for the last, whose calls to
@@ -96,18 +77,19 @@ public sealed class ClusterFaultTests(PostgresFixture postgres, ITestOutputHelpe
         output.WriteLine($"kill -9 to every grain answering: {elapsed.TotalSeconds:F1} s");
 
         Assert.True(elapsed < TimeSpan.FromSeconds(5), $"grains answered again only after {elapsed.TotalSeconds:F1} s");
-        await Eventually.TrueAsync(async () => await CountAsync("SELECT count(*) FROM orleans_membership WHERE status = 6") == 1, "the killed silo to be declared dead");
+        await Eventually.TrueAsync(async () => await CountAsync("SELECT count(*) FROM orleans_membership WHERE status = 6") == deadBefore + 1, "the killed silo to be declared dead");
     }
 
     [Fact]
     public async Task AfterSigterm_TheSiloLeavesAsDead_AndTheClientCarriesOn_ThenItComesBack()
     {
-        Assert.Equal(0, await silos[2].TerminateAsync());
-        Assert.Equal(1, await CountAsync("SELECT count(*) FROM orleans_membership WHERE status = 6"));
+        var deadBefore = await CountAsync("SELECT count(*) FROM orleans_membership WHERE status = 6");
+        Assert.Equal(0, await Silos[2].TerminateAsync());
+        Assert.Equal(deadBefore + 1, await CountAsync("SELECT count(*) FROM orleans_membership WHERE status = 6"));
         await EveryDeviceAnswersAsync("d");
 
-        silos[2].Restart();
-        await silos[2].WaitUntilReadyAsync();
+        Silos[2].Restart();
+        await Silos[2].WaitUntilReadyAsync();
         Assert.Equal(3, await CountAsync("SELECT count(*) FROM orleans_membership WHERE status = 3"));
 
         // The restarted silo is a gateway again and takes grains: the client's calls reach every silo.
@@ -118,8 +100,8 @@ public sealed class ClusterFaultTests(PostgresFixture postgres, ITestOutputHelpe
     [Fact]
     public async Task ARollingRestart_UnderHttpAndClientLoad_StoresEveryKeyedWriteExactlyOnce_AndAnswersNo500()
     {
-        var key = silos.Select(s => s.AdminKey).FirstOrDefault(k => k is not null) ?? throw new InvalidOperationException("No silo wrote an admin key.");
-        var clients = silos.Select(s => s.Http(key, TimeSpan.FromSeconds(15))).ToList();
+        var key = Silos.Select(s => s.AdminKey).FirstOrDefault(k => k is not null) ?? throw new InvalidOperationException("No silo wrote an admin key.");
+        var clients = Silos.Select(s => s.Http(key, TimeSpan.FromSeconds(15))).ToList();
         var users = new List<long>();
         for (var u = 0; u < 3; u++)
         {
@@ -192,14 +174,14 @@ public sealed class ClusterFaultTests(PostgresFixture postgres, ITestOutputHelpe
         })).ToList();
 
         var restartTimes = new List<TimeSpan>();
-        for (var s = 0; s < silos.Count; s++)
+        for (var s = 0; s < Silos.Count; s++)
         {
             await Task.Delay(1000);
             Volatile.Write(ref restarting, s);
-            Assert.Equal(0, await silos[s].TerminateAsync());
+            Assert.Equal(0, await Silos[s].TerminateAsync());
             var watch = Stopwatch.StartNew();
-            silos[s].Restart();
-            await silos[s].WaitUntilReadyAsync();
+            Silos[s].Restart();
+            await Silos[s].WaitUntilReadyAsync();
             restartTimes.Add(watch.Elapsed);
             Volatile.Write(ref restarting, -1);
         }
@@ -214,7 +196,7 @@ public sealed class ClusterFaultTests(PostgresFixture postgres, ITestOutputHelpe
             $"client: {acknowledgedReadings.Sum()} acknowledged, failures {string.Join(", ", clientFailures.Select(p => $"{p.Key}×{p.Value}"))}");
 
         // Where the answers were lost: each silo logs why it answered 503.
-        output.WriteLine(string.Join("\n", silos.SelectMany(s => s.Output).Where(line => line.Contains("answered 503", StringComparison.Ordinal)).Take(20)));
+        output.WriteLine(string.Join("\n", Silos.SelectMany(s => s.Output).Where(line => line.Contains("answered 503", StringComparison.Ordinal)).Take(20)));
 
         // A 503 says whether the write may be stored ("Outcome unknown") or is not ("Unavailable", "Overloaded"); never a 500.
         Assert.All(statuses.Keys, answer => Assert.True(
@@ -264,30 +246,14 @@ public sealed class ClusterFaultTests(PostgresFixture postgres, ITestOutputHelpe
         return http.SendAsync(request);
     }
 
-    // The client's response timeout is short (2 s), to measure recovery; on a loaded machine a first call may exceed it.
-    // The management grain answers from whichever silo holds it; under the 2 s response timeout a busy machine may time
-    // a call out, which says nothing about membership: it is asked again.
-    private Task ThreeActiveSilosAsync() => Eventually.TrueAsync(
-        async () =>
-        {
-            try
-            {
-                return (await Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count == 3;
-            }
-            catch (TimeoutException)
-            {
-                return false;
-            }
-        },
-        "three active silos",
-        TimeSpan.FromSeconds(30));
+    private Task ThreeActiveSilosAsync() => cluster.ThreeActiveSilosAsync();
 
     private Task EveryDeviceAnswersAsync(string prefix) => Eventually.TrueAsync(
         async () => (await Task.WhenAll(Enumerable.Range(0, Devices).Select(i => Answers(Grains.GetGrain<IDeviceGrain>($"{prefix}{i}").Latest())))).All(ok => ok),
         $"every {prefix}* device grain to answer",
         TimeSpan.FromSeconds(30));
 
-    private Task<long> CountAsync(string sql) => Sql.CountAsync(database, sql);
+    private Task<long> CountAsync(string sql) => Sql.CountAsync(cluster.Database, sql);
 
     private static async Task<bool> Answers(Task call)
     {
@@ -303,4 +269,71 @@ public sealed class ClusterFaultTests(PostgresFixture postgres, ITestOutputHelpe
     }
 
     private static Task Swallow(Task call) => Answers(call);
+
+    /// <summary>
+    /// Three silo processes on one database, found by Orleans' ADO.NET clustering, and a .NET app's cluster client
+    /// (AddPgAllInOneClient) in this process, for the class's tests.
+    /// </summary>
+    public sealed class ThreeSilos : IAsyncLifetime
+    {
+        private IHost client = null!;
+
+        public List<SiloProcess> Silos { get; } = [];
+
+        public string Database { get; private set; } = "";
+
+        public IGrainFactory Grains => client.Services.GetRequiredService<IGrainFactory>();
+
+        public async Task InitializeAsync()
+        {
+            Database = await (await PostgresServer.InstanceAsync()).CreateDatabaseAsync();
+            // The database holds every migration already: the three start together, and the first to start writes the admin key.
+            Silos.AddRange(Enumerable.Range(0, 3).Select(_ => SiloProcess.Start(Database)));
+            await Task.WhenAll(Silos.Select(s => s.WaitUntilReadyAsync()));
+
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.Services.AddPgAllInOneClient(options =>
+            {
+                options.ConnectionString = Database;
+                options.ResponseTimeout = TimeSpan.FromSeconds(2);
+            });
+            client = builder.Build();
+            await client.StartAsync();
+        }
+
+        public async Task DisposeAsync()
+        {
+            await client.StopAsync();
+            client.Dispose();
+            Silos.ForEach(s => s.Dispose());
+        }
+
+        /// <summary>Starts again the silos a test before killed or stopped, and waits until the three are active.</summary>
+        public async Task AllThreeActiveAsync()
+        {
+            var stopped = Silos.Where(s => !s.IsRunning).ToList();
+            stopped.ForEach(s => s.Restart());
+            await Task.WhenAll(stopped.Select(s => s.WaitUntilReadyAsync()));
+            await ThreeActiveSilosAsync();
+        }
+
+        // The client's response timeout is short (2 s), to measure recovery; on a loaded machine a first call may exceed it.
+        // The management grain answers from whichever silo holds it; under the 2 s response timeout a busy machine may time
+        // a call out, which says nothing about membership: it is asked again.
+        public Task ThreeActiveSilosAsync() => Eventually.TrueAsync(
+            async () =>
+            {
+                try
+                {
+                    return (await Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count == 3;
+                }
+                catch (TimeoutException)
+                {
+                    return false;
+                }
+            },
+            "three active silos",
+            TimeSpan.FromSeconds(30));
+    }
 }

@@ -5,8 +5,11 @@ using static PgAllInOne.Tests.Http.HttpApiTests;
 
 namespace PgAllInOne.Tests.Http;
 
-/// <summary>API keys: the first admin key, roles on every endpoint, key management on every silo, rate limits.</summary>
-public sealed class AuthTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
+/// <summary>
+/// API keys: the first admin key, roles on every endpoint, key management on every silo, rate limits. One silo for the
+/// class (its tests one after another, each with keys of its own); the rate limit has a silo of its own.
+/// </summary>
+public sealed class AuthTests(SharedSiloApp shared, PostgresFixture postgres) : IClassFixture<SharedSiloApp>, IClassFixture<PostgresFixture>
 {
     // Every endpoint of API.md with the weakest role that may call it.
     private static readonly (string Method, string Path, string? Body, string Role)[] Endpoints =
@@ -39,16 +42,8 @@ public sealed class AuthTests(PostgresFixture postgres) : IClassFixture<Postgres
 
     private static readonly string[] Roles = ["reader", "writer", "admin"];
 
-    private string database = "";
-    private SiloApp app = null!;
-
-    public async Task InitializeAsync()
-    {
-        database = await postgres.CreateDatabaseAsync();
-        app = await SiloApp.StartAsync(database);
-    }
-
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    private readonly string database = shared.Database;
+    private readonly SiloApp app = shared.App;
 
     [Fact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]

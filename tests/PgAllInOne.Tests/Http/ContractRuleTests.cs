@@ -7,26 +7,15 @@ using static PgAllInOne.Tests.Http.HttpApiTests;
 namespace PgAllInOne.Tests.Http;
 
 /// <summary>One rule per thing: a metric name, an aggregate, a document's language mean the same on every endpoint.</summary>
-public sealed class ContractRuleTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>, IAsyncLifetime
+/// <remarks>One silo for the class, its tests one after another, each on devices, metric names and search words of its own.</remarks>
+public sealed class ContractRuleTests(SharedSiloApp shared) : IClassFixture<SharedSiloApp>, IDisposable
 {
     private const string Range = "from=2026-10-01T00:00:00Z&to=2026-10-02T00:00:00Z&bucket=1h";
 
-    private string database = "";
-    private SiloApp app = null!;
-    private HttpClient http = null!;
+    private readonly string database = shared.Database;
+    private readonly HttpClient http = shared.App.Admin();
 
-    public async Task InitializeAsync()
-    {
-        database = await postgres.CreateDatabaseAsync();
-        app = await SiloApp.StartAsync(database);
-        http = app.Admin();
-    }
-
-    public async Task DisposeAsync()
-    {
-        http.Dispose();
-        await app.DisposeAsync();
-    }
+    public void Dispose() => http.Dispose();
 
     [Fact]
     public async Task AMetricName_Is1To100Characters_WhenStored_Ranged_AndAnalysed()

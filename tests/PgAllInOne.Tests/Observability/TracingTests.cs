@@ -9,10 +9,13 @@ using PgAllInOne.Tests.Infrastructure;
 
 namespace PgAllInOne.Tests.Observability;
 
-/// <summary>One trace from an HTTP request on one silo, through the grain call served by another, down to its SQL.</summary>
+/// <summary>
+/// One trace from an HTTP request on one silo, through the grain call served by another, down to its SQL. The listener
+/// hears every activity of the process, other tests' too: the request's is found by its path and its silo's port, the
+/// rest by that request's trace and spans.
+/// </summary>
 [Trait("Category", "EndToEnd")] // two silos behind HTTP (a trace across them); seconds, not milliseconds
-[Collection(RunsAloneCollection.Name)] // runs alone: it listens to every activity of the process
-public sealed class TracingTests : IDisposable
+public sealed class TracingTests : IClassFixture<PostgresFixture>, IDisposable
 {
     private readonly ConcurrentQueue<Activity> activities = new();
     private readonly ActivityListener listener;
@@ -64,10 +67,12 @@ public sealed class TracingTests : IDisposable
         using var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/users/{id}/profile") { Content = JsonContent.Create(new { traced = true }) };
         Assert.True((await http.SendAsync(patch)).IsSuccessStatusCode);
 
-        // The only request since the clear: its server activity is the root of the trace.
-        await Eventually.TrueAsync(() => activities.Any(a => a.Source.Name == "Microsoft.AspNetCore"), "the request's activity to end");
-        var request = activities.Single(a => a.Source.Name == "Microsoft.AspNetCore");
-        var patches = activities.Where(a => a.Source.Name == "Microsoft.Orleans.Application" && a.DisplayName.EndsWith("IUserGrain/PatchProfile", StringComparison.Ordinal)).ToList();
+        // The request's server activity, on the front silo; every span below it is of its trace.
+        bool IsTheRequest(Activity a) => a.Source.Name == "Microsoft.AspNetCore" && a.GetTagItem("url.path") as string == $"/api/users/{id}/profile"
+            && Convert.ToInt32(a.GetTagItem("server.port"), System.Globalization.CultureInfo.InvariantCulture) == front.BaseAddress.Port;
+        await Eventually.TrueAsync(() => activities.Any(IsTheRequest), "the request's activity to end");
+        var request = activities.Single(IsTheRequest);
+        var patches = activities.Where(a => a.Source.Name == "Microsoft.Orleans.Application" && a.TraceId == request.TraceId && a.DisplayName.EndsWith("IUserGrain/PatchProfile", StringComparison.Ordinal)).ToList();
         var call = Assert.Single(patches, a => a.Kind == ActivityKind.Client);
         var received = Assert.Single(patches, a => a.Kind == ActivityKind.Server);
         var sql = activities.Where(a => a.Source.Name == "Npgsql" && a.ParentSpanId == received.SpanId).ToList();
