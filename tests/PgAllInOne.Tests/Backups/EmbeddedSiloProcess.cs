@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using PgAllInOne.Tests.Infrastructure;
 
 namespace PgAllInOne.Tests.Backups;
@@ -17,14 +16,14 @@ public sealed class EmbeddedSiloProcess : IDisposable
     public EmbeddedSiloProcess(string dataDirectory, params string[] settings)
     {
         DataDirectory = dataDirectory;
-        HttpPort = FreePort();
+        HttpPort = Ports.Free();
         process = Processes.StartDotnet(
             "PgAllInOne.Silo.dll",
             new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning", ["Logging__LogLevel__PgAllInOne.Postgres.Backups"] = "Information" },
             [
                 $"--Urls=http://127.0.0.1:{HttpPort}",
-                $"--Silo:Port={FreePort()}",
-                $"--Silo:GatewayPort={FreePort()}",
+                $"--Silo:Port={Ports.Free()}",
+                $"--Silo:GatewayPort={Ports.Free()}",
                 $"--Silo:DataDirectory={dataDirectory}",
                 .. settings,
             ]);
@@ -112,12 +111,5 @@ public sealed class EmbeddedSiloProcess : IDisposable
         {
             output.Enqueue(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

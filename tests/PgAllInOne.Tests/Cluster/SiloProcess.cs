@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using PgAllInOne.Tests.Infrastructure;
 
 namespace PgAllInOne.Tests.Cluster;
@@ -51,11 +50,11 @@ public sealed class SiloProcess : IDisposable
     /// <summary>What the silo has printed so far (standard output and error), line by line.</summary>
     public IReadOnlyList<string> Output => [.. output];
 
-    public static SiloProcess Start(string connectionString) => new(connectionString, FreePort(), FreePort(), FreePort(), "Warning", []);
+    public static SiloProcess Start(string connectionString) => new(connectionString, Ports.Free(), Ports.Free(), Ports.Free(), "Warning", []);
 
     /// <summary>A silo that logs from <paramref name="logLevel"/> up, with more settings (<c>--Key=value</c>) on its command line.</summary>
     public static SiloProcess Start(string connectionString, string logLevel, params string[] settings) =>
-        new(connectionString, FreePort(), FreePort(), FreePort(), logLevel, settings);
+        new(connectionString, Ports.Free(), Ports.Free(), Ports.Free(), logLevel, settings);
 
     /// <summary>The silo's resident memory (VmRSS), in bytes.</summary>
     public long ResidentBytes()
@@ -148,12 +147,5 @@ public sealed class SiloProcess : IDisposable
         {
             // the oldest lines go: a long run under load must not grow the test's memory without end
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

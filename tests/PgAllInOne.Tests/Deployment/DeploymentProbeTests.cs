@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using PgAllInOne.Tests.Infrastructure;
 
 using static PgAllInOne.Tests.Deployment.DeploymentFiles;
@@ -25,7 +24,7 @@ public sealed class DeploymentProbeTests(PostgresFixture postgres) : IClassFixtu
         Assert.Contains(DeploymentFileTests.Liveness, paths);
 
         // silo1's environment from docker-compose.yml, with the addresses of this machine instead of the compose network.
-        var port = FreePort();
+        var port = Ports.Free();
         // Its connection strings come from secret files as in compose: here files of this machine's two roles.
         Directory.CreateDirectory(data.Path);
         var database = await postgres.CreateDatabaseAsync();
@@ -117,12 +116,5 @@ public sealed class DeploymentProbeTests(PostgresFixture postgres) : IClassFixtu
         {
             return null;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

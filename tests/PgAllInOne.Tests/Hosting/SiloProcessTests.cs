@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 using PgAllInOne.Tests.Infrastructure;
 
@@ -20,7 +19,7 @@ public sealed class SiloProcessTests : IDisposable
     [Fact]
     public async Task TheSiloOnItsEmbeddedDefault_BecomesReady_AndOnSigtermStopsItsPostgres()
     {
-        var port = FreePort();
+        var port = Ports.Free();
         using var silo = StartSilo(null, $"--Urls=http://127.0.0.1:{port}", $"--Silo:DataDirectory={Folder}", "--Silo:Port=0");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 
@@ -44,7 +43,7 @@ public sealed class SiloProcessTests : IDisposable
     public async Task AnInvalidSetting_StopsTheSiloWithAMessageNamingTheKey(string source)
     {
         var environment = source == "command line" ? null : new Dictionary<string, string> { ["PGAIO__Silo__Port"] = "70000" };
-        string[] arguments = [$"--Urls=http://127.0.0.1:{FreePort()}", $"--Silo:DataDirectory={Folder}"];
+        string[] arguments = [$"--Urls=http://127.0.0.1:{Ports.Free()}", $"--Silo:DataDirectory={Folder}"];
         using var silo = StartSilo(environment, environment is null ? [.. arguments, "--Silo:Port=70000"] : arguments);
         var output = silo.StandardOutput.ReadToEndAsync();
         var errors = silo.StandardError.ReadToEndAsync();
@@ -84,14 +83,6 @@ public sealed class SiloProcessTests : IDisposable
             await Task.Delay(200);
         }
     }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
 
     private static int Kill(int pid, int signal)
     {

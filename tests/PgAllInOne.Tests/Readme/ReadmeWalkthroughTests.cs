@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using PgAllInOne.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -112,7 +111,7 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output) : I
     {
         foreach (var port in new[] { "8080", "8081", "11111", "11112", "30000", "30001" })
         {
-            ports[port] = FreePort().ToString(CultureInfo.InvariantCulture);
+            ports[port] = Ports.Free().ToString(CultureInfo.InvariantCulture);
         }
 
         File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(home.Path, "curl")).FullName, ".curlrc"), "--fail\n--silent\n--show-error\n");
@@ -163,13 +162,6 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output) : I
         }
 
         throw new InvalidOperationException("The repository root (PgAllInOne.sln) was not found above the test's folder.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex(@"\b(8080|8081|11111|11112|30000|30001)\b")]

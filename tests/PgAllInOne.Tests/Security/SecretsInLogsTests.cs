@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
@@ -35,7 +34,7 @@ public sealed class SecretsInLogsTests(PostgresFixture postgres) : IClassFixture
     public async Task TheEmbeddedDefault_AtTrace_ThroughEveryFeature_LogsNoSecret_AndWritesTheJoinStringsToPrivateFiles()
     {
         var data = Path.Combine(temp.Path, "data");
-        var port = FreePort();
+        var port = Ports.Free();
         var secrets = new List<string>();
         using var silo = Start(new Dictionary<string, string>(), $"--Urls=http://127.0.0.1:{port}", $"--Silo:DataDirectory={data}", "--Silo:Port=0", "--Silo:GatewayPort=0");
         try
@@ -83,7 +82,7 @@ public sealed class SecretsInLogsTests(PostgresFixture postgres) : IClassFixture
         var servingFile = Path.Combine(temp.Path, "serving-connection");
         await File.WriteAllTextAsync(adminFile, owner + "\n");
         await File.WriteAllTextAsync(servingFile, serving + "\n");
-        var port = FreePort();
+        var port = Ports.Free();
         var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__PostgresAdmin_FILE"] = adminFile,
@@ -117,7 +116,7 @@ public sealed class SecretsInLogsTests(PostgresFixture postgres) : IClassFixture
     public async Task ASecretFileThatCannotBeRead_StopsTheSilo_NamingTheSetting()
     {
         var missing = Path.Combine(temp.Path, "no-such-secret");
-        using var silo = Start(new Dictionary<string, string> { ["ConnectionStrings__Postgres_FILE"] = missing }, $"--Urls=http://127.0.0.1:{FreePort()}");
+        using var silo = Start(new Dictionary<string, string> { ["ConnectionStrings__Postgres_FILE"] = missing }, $"--Urls=http://127.0.0.1:{Ports.Free()}");
         using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await silo.WaitForExitAsync(exited.Token);
         await Task.Delay(200); // the last lines of the asynchronous readers
@@ -255,12 +254,5 @@ public sealed class SecretsInLogsTests(PostgresFixture postgres) : IClassFixture
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery}: {(int)response.StatusCode} {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
