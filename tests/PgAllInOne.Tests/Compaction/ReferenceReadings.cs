@@ -71,13 +71,16 @@ internal static class ReferenceReadings
         await batch.ExecuteNonQueryAsync();
     }
 
-    /// <summary>What the product's reader answers must equal: the aggregate over the reference rows.</summary>
-    public static async Task<ImmutableArray<MetricPartial>> BucketsAsync(NpgsqlDataSource dataSource, string metric, string? device, bool perDevice, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket)
+    /// <summary>
+    /// What the product's reader answers must equal: the aggregate as one statement over the rows of
+    /// <paramref name="table"/> (the reference rows, or the raw <c>metrics</c> themselves).
+    /// </summary>
+    public static async Task<ImmutableArray<MetricPartial>> BucketsAsync(NpgsqlDataSource dataSource, string metric, string? device, bool perDevice, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, string table = "reference")
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = dataSource.CreateCommand($"""
             SELECT date_bin($1, time, TIMESTAMPTZ '2000-01-01 00:00:00+00'), CASE WHEN $4 THEN device_id END, count(*), sum(value), min(value), max(value),
                    (array_agg(value ORDER BY time DESC, value DESC))[1], max(time)
-            FROM reference WHERE metric = $2 AND ($3::text IS NULL OR device_id = $3) AND time >= $5 AND time < $6
+            FROM {table} WHERE metric = $2 AND ($3::text IS NULL OR device_id = $3) AND time >= $5 AND time < $6
             GROUP BY 1, 2 ORDER BY 1, 2
             """);
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = bucket });

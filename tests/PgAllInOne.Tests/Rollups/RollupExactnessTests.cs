@@ -7,6 +7,7 @@ using PgAllInOne.Grains.Maintenance;
 using PgAllInOne.Grains.Rollups;
 using PgAllInOne.Postgres;
 using PgAllInOne.Tests.Infrastructure;
+using PgAllInOne.Tests.Compaction;
 
 namespace PgAllInOne.Tests.Rollups;
 
@@ -58,7 +59,7 @@ public sealed class RollupExactnessTests(PostgresFixture postgres) : IClassFixtu
                 string? device = random.Next(2) == 0 ? Devices[random.Next(Devices.Length)] : null;
                 var perDevice = device is null && random.Next(2) == 0;
                 var through = await RollupReader.MetricBucketsAsync(dataSource, metric, device, perDevice, withLast: true, from, to, bucket);
-                var expected = await RawMetricsAsync(dataSource, metric, device, perDevice, from, to, bucket);
+                var expected = await ReferenceReadings.BucketsAsync(dataSource, metric, device, perDevice, from, to, bucket, table: "metrics");
                 var firstDifference = Enumerable.Range(0, Math.Max(expected.Length, through.Length)).FirstOrDefault(k => k >= expected.Length || k >= through.Length || expected[k] != through[k], -1);
                 Assert.True(firstDifference < 0, $"{metric} {device} {perDevice} [{from:O}, {to:O}) by {bucket}: at {firstDifference} raw {expected.ElementAtOrDefault(firstDifference)}, through rollups {through.ElementAtOrDefault(firstDifference)} ({expected.Length} vs {through.Length} rows)");
 
@@ -133,30 +134,6 @@ public sealed class RollupExactnessTests(PostgresFixture postgres) : IClassFixtu
         batch.BatchCommands.Add(events);
         await batch.ExecuteNonQueryAsync();
         await batch.Connection!.DisposeAsync();
-    }
-
-    private static async Task<ImmutableArray<MetricPartial>> RawMetricsAsync(NpgsqlDataSource dataSource, string metric, string? device, bool perDevice, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket)
-    {
-        await using var command = dataSource.CreateCommand("""
-            SELECT date_bin($1, time, TIMESTAMPTZ '2000-01-01 00:00:00+00'), CASE WHEN $4 THEN device_id END, count(*), sum(value), min(value), max(value),
-                   (array_agg(value ORDER BY time DESC, value DESC))[1], max(time)
-            FROM metrics WHERE metric = $2 AND ($3::text IS NULL OR device_id = $3) AND time >= $5 AND time < $6
-            GROUP BY 1, 2 ORDER BY 1, 2
-            """);
-        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = bucket });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = metric });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)device ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = perDevice });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to });
-        var rows = ImmutableArray.CreateBuilder<MetricPartial>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(new MetricPartial(reader.GetFieldValue<DateTimeOffset>(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetFieldValue<DateTimeOffset>(7)));
-        }
-
-        return rows.DrainToImmutable();
     }
 
     private static async Task<List<EventGroupRow>> RawEventsAsync(NpgsqlDataSource dataSource, string groupBy, string? type, DateTimeOffset from, DateTimeOffset to)
