@@ -52,10 +52,10 @@ internal static class BackupCostScenario
             }
 
             var tallies = Enumerable.Range(0, Writers).Select(i => silo.Grains.GetGrain<ITallyGrain>($"bk-{run}-{i}")).ToArray();
-            await Measure(users.Select(u => (Func<Task>)(() => u.RecordEvents([new NewEvent("click")]))).ToArray(), TimeSpan.FromSeconds(1));
-            var events = await Measure(users.Select(u => (Func<Task>)(() => u.RecordEvents([new NewEvent("click")]))).ToArray(), duration);
-            await Measure(tallies.Select(t => (Func<Task>)(() => t.Add(1))).ToArray(), TimeSpan.FromSeconds(1));
-            var states = await Measure(tallies.Select(t => (Func<Task>)(() => t.Add(1))).ToArray(), duration);
+            await ClosedLoop.RateAsync(users.Select(u => (Func<Task>)(() => u.RecordEvents([new NewEvent("click")]))).ToArray(), TimeSpan.FromSeconds(1));
+            var events = await ClosedLoop.RateAsync(users.Select(u => (Func<Task>)(() => u.RecordEvents([new NewEvent("click")]))).ToArray(), duration);
+            await ClosedLoop.RateAsync(tallies.Select(t => (Func<Task>)(() => t.Add(1))).ToArray(), TimeSpan.FromSeconds(1));
+            var states = await ClosedLoop.RateAsync(tallies.Select(t => (Func<Task>)(() => t.Add(1))).ToArray(), duration);
             results.Add((name, events, states));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-6} events/s {events,9:0} state writes/s {states,9:0}"));
         }
@@ -73,23 +73,5 @@ internal static class BackupCostScenario
         {
             Directory.Delete(settings["Backup:Directory"]!, recursive: true);
         }
-    }
-
-    // Each writer calls in a loop for the duration; completed calls per second over all of them.
-    private static async Task<double> Measure(Func<Task>[] writers, TimeSpan duration)
-    {
-        var stop = Stopwatch.StartNew();
-        var counts = await Task.WhenAll(writers.Select(write => Task.Run(async () =>
-        {
-            long done = 0;
-            while (stop.Elapsed < duration)
-            {
-                await write();
-                done++;
-            }
-
-            return done;
-        })));
-        return counts.Sum() / stop.Elapsed.TotalSeconds;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -49,7 +48,7 @@ internal static class HaScenario
             {
                 foreach (var (name, silo) in new[] { ("standbys", standbys), ("primary only", primaryOnly) })
                 {
-                    var perSecond = await MeasureAsync(Enumerable.Range(0, Readers).Select(r => Query(silo, r)).ToArray(), duration);
+                    var perSecond = await ClosedLoop.RateAsync(Enumerable.Range(0, Readers).Select(r => Query(silo, r)).ToArray(), duration);
                     analytics.Add((name, perSecond));
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"analytics round {round + 1}, {name,-12}: {perSecond,7:0.0} queries/s"));
                 }
@@ -133,29 +132,11 @@ internal static class HaScenario
         var tallies = Enumerable.Range(0, Writers).Select(i => silo.Grains.GetGrain<ITallyGrain>($"ha-{run}-{i}")).ToArray();
         var events = users.Select(u => (Func<Task>)(() => u.RecordEvents([new NewEvent("click")]))).ToArray();
         var states = tallies.Select(t => (Func<Task>)(() => t.Add(1))).ToArray();
-        await MeasureAsync(events, TimeSpan.FromSeconds(1));
-        var eventsPerSecond = await MeasureAsync(events, duration);
-        await MeasureAsync(states, TimeSpan.FromSeconds(1));
-        var statesPerSecond = await MeasureAsync(states, duration);
+        await ClosedLoop.RateAsync(events, TimeSpan.FromSeconds(1));
+        var eventsPerSecond = await ClosedLoop.RateAsync(events, duration);
+        await ClosedLoop.RateAsync(states, TimeSpan.FromSeconds(1));
+        var statesPerSecond = await ClosedLoop.RateAsync(states, duration);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"writes, {run,-4}: events/s {eventsPerSecond,7:0} state writes/s {statesPerSecond,7:0}"));
         return (eventsPerSecond, statesPerSecond);
-    }
-
-    // Each caller calls in a loop for the duration; completed calls per second over all of them.
-    private static async Task<double> MeasureAsync(Func<Task>[] callers, TimeSpan duration)
-    {
-        var stop = Stopwatch.StartNew();
-        var counts = await Task.WhenAll(callers.Select(call => Task.Run(async () =>
-        {
-            long done = 0;
-            while (stop.Elapsed < duration)
-            {
-                await call();
-                done++;
-            }
-
-            return done;
-        })));
-        return counts.Sum() / stop.Elapsed.TotalSeconds;
     }
 }
