@@ -4,6 +4,7 @@ using Npgsql;
 using Orleans.Runtime;
 using PgAllInOne.Grains.Analytics;
 using PgAllInOne.GrainInterfaces.Analytics;
+using PgAllInOne.OrleansExtensions;
 using PgAllInOne.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -280,6 +281,29 @@ public sealed class QueryCacheTests(PostgresFixture postgres, ITestOutputHelper 
         Killed,
         Restarting,
         Back,
+    }
+
+    [Fact]
+    public async Task WhileItsSavedCopyCannotBeRead_AQueryIsAnsweredFromTheWorkers_NotCached_AndCachedAgainOnceItCan()
+    {
+        // Reads of grain state (only the cache grain's here) lose their answer, as they do while there is no primary.
+        await using var proxy = CommitCuttingProxy.Start(database, OrleansExtensionsSql.Get("GrainStorage/ReadGrainState.sql"));
+        await using var silo = await TestSilo.StartAsync(proxy.ConnectionString);
+        await AddEventsAsync(3);
+
+        proxy.CutNextCommits(2); // the activation's read, then the miss's read again
+        var first = await silo.Grains.QueryAnalyticsAsync(ByType);
+        var cuts = proxy.Cuts;
+        await AddEventsAsync(1);
+        var second = await silo.Grains.QueryAnalyticsAsync(ByType); // read now: nothing saved, computed, kept and saved
+        await AddEventsAsync(1);
+        var third = await silo.Grains.QueryAnalyticsAsync(ByType);
+
+        Assert.Equal(2, cuts);
+        Assert.Equal((false, 3L), (first.Hit, first.Result.Events.Sum(r => r.Count)));
+        Assert.Equal((false, 4L), (second.Hit, second.Result.Events.Sum(r => r.Count)));
+        Assert.Equal((true, 4L), (third.Hit, third.Result.Events.Sum(r => r.Count)));
+        await Eventually.TrueAsync(async () => await Sql.CountAsync(database, "SELECT count(*) FROM grain_state WHERE grain_type = 'querycache'") == 1, "the result to be saved");
     }
 
     private static double Percentile(double[] sorted, double fraction) => sorted[(int)Math.Ceiling(fraction * sorted.Length) - 1];

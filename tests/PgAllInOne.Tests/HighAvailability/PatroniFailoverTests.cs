@@ -41,11 +41,11 @@ public sealed class PatroniFailoverTests(PatroniSilos cluster, ITestOutputHelper
         await probe.StopAsync();
         var standbyReads = await cluster.StandbyReadsAsync() - standbyReadsBefore;
 
-        // Analytics answer through the query cache, whose entries are grain state on the primary: they wait for it like
-        // writes. An event listing reads the primary until a standby is seen to hold its grain's last write
-        // (read-your-writes), so one sent just as the primary died may wait for the new primary too (503 + Retry-After,
+        // Analytics included: a query whose cache entry cannot be read from the primary is answered by the OLAP workers
+        // on a standby, uncached. An event listing reads the primary until a standby is seen to hold its grain's last
+        // write (read-your-writes), so one sent just as the primary died may wait for the new primary (503 + Retry-After,
         // checked with every answer).
-        var readsInGap = load.Answers.Where(a => !a.IsWrite && a.Kind is not ("analytics" or "listing") && a.SentAt >= killedAt && a.AnsweredAt <= takesWritesAt).ToList();
+        var readsInGap = ReadsInGap(load, killedAt, takesWritesAt);
         var firstWrites = load.FirstSuccessAfter(takesWritesAt);
         await ReportAndCheckAsync(
             $"kill -9 of the primary {leader.Name}",
@@ -53,10 +53,10 @@ public sealed class PatroniFailoverTests(PatroniSilos cluster, ITestOutputHelper
             probe,
             killedAt,
             $"a new primary took writes {(takesWritesAt - killedAt).TotalSeconds:F1} s after the kill; each kind back after it: {string.Join(", ", firstWrites.Select(f => $"{f.Key} {((f.Value ?? TimeSpan.MaxValue) - takesWritesAt).TotalSeconds:F1} s"))}; " +
-            $"{standbyReads} reads served by standbys; reads during the gap: {readsInGap.Count(r => r.IsSuccess)} of {readsInGap.Count} 2xx");
+            $"{standbyReads} reads served by standbys; reads during the gap: {readsInGap.Count(r => r.IsSuccess)} of {readsInGap.Count} 2xx ({readsInGap.Count(r => r.Kind == "analytics")} analytics)");
 
         Assert.All(firstWrites, f => Assert.True(f.Value is { } back && back - takesWritesAt <= TimeSpan.FromSeconds(3), $"{f.Key} writes came back {((f.Value ?? TimeSpan.MaxValue) - takesWritesAt).TotalSeconds:F1} s after the new primary took writes"));
-        Assert.NotEmpty(readsInGap);
+        Assert.Contains(readsInGap, r => r.Kind == "analytics");
         Assert.All(readsInGap, r => Assert.True(r.IsSuccess, $"{r.Kind} read answered {r.Status} during the failover"));
         Assert.True(standbyReads > 0);
         Assert.Equal(3, await cluster.ActiveSilosAsync());
@@ -87,13 +87,13 @@ public sealed class PatroniFailoverTests(PatroniSilos cluster, ITestOutputHelper
         await load.StopAsync();
         await probe.StopAsync();
 
-        var readsInGap = load.Answers.Where(a => !a.IsWrite && a.Kind is not ("analytics" or "listing") && a.SentAt >= startedAt && a.AnsweredAt <= takesWritesAt).ToList();
+        var readsInGap = ReadsInGap(load, startedAt, takesWritesAt);
         var (gap, patroniGap) = await ReportAndCheckAsync(
             $"switchover {leader.Name} → {candidate.Name}",
             load,
             probe,
             startedAt,
-            $"reads during the gap: {readsInGap.Count(r => r.IsSuccess)} of {readsInGap.Count} 2xx");
+            $"reads during the gap: {readsInGap.Count(r => r.IsSuccess)} of {readsInGap.Count} 2xx ({readsInGap.Count(r => r.Kind == "analytics")} analytics)");
 
         Assert.True(gap <= patroniGap + TimeSpan.FromSeconds(1), $"writes stopped {gap.TotalSeconds:F2} s; Patroni's own gap was {patroniGap.TotalSeconds:F2} s");
         Assert.All(readsInGap, r => Assert.True(r.IsSuccess, $"{r.Kind} read answered {r.Status} during the switchover"));
@@ -156,6 +156,10 @@ public sealed class PatroniFailoverTests(PatroniSilos cluster, ITestOutputHelper
         // failsafe_mode: the primary reaches both standbys, so it stays primary without etcd.
         Assert.True(frozenGap < TimeSpan.FromSeconds(5), $"failsafe mode should keep the primary writable; writes stopped for {frozenGap.TotalSeconds:F2} s");
     }
+
+    // The reads sent after the fault and answered before a primary took writes again, but event listings (see above).
+    private static List<HaLoad.Answer> ReadsInGap(HaLoad load, TimeSpan from, TimeSpan to) =>
+        [.. load.Answers.Where(a => !a.IsWrite && a.Kind != "listing" && a.SentAt >= from && a.AnsweredAt <= to)];
 
     // Until each kind of write has been acknowledged again after the new primary took writes (or 10 s passed), and half a second more.
     private static async Task EveryKindWrittenAfterAsync(HaLoad load, TimeSpan takesWritesAt)
