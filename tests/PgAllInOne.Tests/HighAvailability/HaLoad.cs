@@ -11,7 +11,7 @@ namespace PgAllInOne.Tests.HighAvailability;
 /// <summary>
 /// Writers and readers through the HTTP facade of every silo, each request after the last: events, metric readings
 /// (their device grain's state is written with them), profile patches and record upserts; analytic, search and record
-/// queries and event listings. Every answer is kept (status, when sent, when answered); every acknowledged write is kept
+/// queries, event listings and the dashboard's database view. Every answer is kept (status, when sent, when answered); every acknowledged write is kept
 /// by a value of its own, so that <see cref="CheckAsync"/> can look for each one in the database.
 /// </summary>
 internal sealed class HaLoad : IDisposable
@@ -58,6 +58,7 @@ internal sealed class HaLoad : IDisposable
             load.ReadAsync("search", _ => "/api/search?q=patroni"),
             load.ReadAsync("records", _ => null),
             load.ReadAsync("listing", _ => $"/api/users/{load.eventUsers[0]}/events?limit=5"),
+            load.ReadAsync("dashboard", _ => "/api/dashboard/database", pause: TimeSpan.FromMilliseconds(250)),
         ];
         return load;
     }
@@ -148,7 +149,7 @@ internal sealed class HaLoad : IDisposable
         }
     }
 
-    private async Task ReadAsync(string kind, Func<int, string?> path)
+    private async Task ReadAsync(string kind, Func<int, string?> path, TimeSpan? pause = null)
     {
         await Task.Yield();
         for (var i = 0; !stop.IsCancellationRequested; i++)
@@ -156,7 +157,7 @@ internal sealed class HaLoad : IDisposable
             var answer = await SendAsync(kind, () => path(i) is { } get
                 ? clients[i % clients.Count].GetAsync(get)
                 : clients[i % clients.Count].PostAsJsonAsync("/api/records/query", new { type = tag, limit = 5 }));
-            await Task.Delay(answer.IsSuccess ? 20 : 100);
+            await Task.Delay(answer.IsSuccess ? pause ?? TimeSpan.FromMilliseconds(20) : TimeSpan.FromMilliseconds(100));
         }
     }
 
