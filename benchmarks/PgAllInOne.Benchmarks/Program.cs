@@ -65,9 +65,9 @@ if (args is ["backup-cost", ..])
 if (args is ["ha", ..])
 {
     // On a Patroni cluster of three nodes: analytics with standby reads beside the primary only, writes with a
-    // synchronous standby beside the same primary alone (HaScenario).
+    // synchronous standby beside the same primary alone (HaScenario). "fsync" after the seconds: fsync on on every node.
     var seconds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
-    await PgAllInOne.Benchmarks.Load.HaScenario.RunAsync(TimeSpan.FromSeconds(seconds));
+    await PgAllInOne.Benchmarks.Load.HaScenario.RunAsync(TimeSpan.FromSeconds(seconds), fsync: args is [_, _, "fsync", ..]);
     return;
 }
 

@@ -12,13 +12,15 @@ namespace PgAllInOne.Benchmarks.Load;
 
 /// <summary>
 /// PostgreSQL high availability on the tests' Patroni cluster (three PostgreSQL 15 nodes on this machine, plain
-/// <c>synchronous_mode</c>, fsync off as in the tests), with silos in this process given its three hosts:
+/// <c>synchronous_mode</c>, fsync off as in the tests unless asked for: then on every node, the anchor included), with
+/// silos in this process given its three hosts:
 /// <list type="bullet">
 /// <item>Analytics on a cache miss (cache TTL 0: the OLAP workers' partial queries every time), 8 readers, through a
 /// silo reading from standbys (<c>Postgres:StandbyReads=prefer</c>) beside one reading the primary only (<c>off</c>),
 /// alternated round by round on the same rows.</item>
-/// <item>Writes (single events through user grains and grain state writes, 32 writers each) with a synchronous standby,
-/// then with both standbys killed: the same primary as one node, whose commits wait for no standby (the anchor).</item>
+/// <item>Writes (single events through user grains and grain state writes, 32 writers each) with a synchronous standby
+/// beside the same cluster with Patroni's <c>synchronous_mode</c> switched off (commits wait for no standby; the anchor),
+/// alternated round by round; then once with both standbys killed: the same primary as one node.</item>
 /// </list>
 /// </summary>
 internal static class HaScenario
@@ -29,13 +31,13 @@ internal static class HaScenario
     private const long Events = 300_000;
     private static readonly DateTimeOffset From = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static async Task RunAsync(TimeSpan duration)
+    public static async Task RunAsync(TimeSpan duration, bool fsync)
     {
-        var cluster = new PatroniCluster();
+        var cluster = new PatroniCluster(strict: false, fsync);
         try
         {
             await cluster.InitializeAsync();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Patroni cluster (etcd + 3 nodes) ready in {cluster.StartTime.TotalSeconds:F1} s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Patroni cluster (etcd + 3 nodes, fsync {(fsync ? "on" : "off")}) ready in {cluster.StartTime.TotalSeconds:F1} s"));
             await SeedEventsAsync(cluster);
 
             var common = new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = cluster.ConnectionString, ["Analytics:CacheTtl"] = "00:00:00" };
@@ -54,7 +56,18 @@ internal static class HaScenario
                 }
             }
 
-            var (syncEvents, syncStates) = await WritesAsync(standbys, "sync", duration);
+            // Synchronous replication beside the same cluster without it, alternated (the order turns each round).
+            var writes = new List<(bool Sync, double Events, double States)>();
+            for (var round = 0; round < Rounds; round++)
+            {
+                foreach (var sync in round % 2 == 0 ? new[] { true, false } : [false, true])
+                {
+                    await cluster.SetSynchronousModeAsync(sync);
+                    var (events, states) = await WritesAsync(standbys, $"{(sync ? "sync" : "async")}{round}", duration);
+                    writes.Add((sync, events, states));
+                }
+            }
+
             var leader = await cluster.LeaderAsync();
             foreach (var node in cluster.Nodes.Where(n => n != leader))
             {
@@ -74,17 +87,32 @@ internal static class HaScenario
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {group.Key} | {string.Join(", ", group.Select(g => g.PerSecond.ToString("0.0", CultureInfo.InvariantCulture)))} | {group.Average(g => g.PerSecond) / primaryMean:0.00} |"));
             }
 
+            // Ratios per round (synchronous over asynchronous of the same round), then their median.
+            var synced = writes.Where(w => w.Sync).ToList();
+            var unsynced = writes.Where(w => !w.Sync).ToList();
+            var eventRatio = Median(synced.Zip(unsynced, (s, u) => s.Events / u.Events));
+            var stateRatio = Median(synced.Zip(unsynced, (s, u) => s.States / u.States));
             Console.WriteLine();
-            Console.WriteLine("| writes, 32 writers | single events/s | ratio | state writes/s | ratio |");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| writes, 32 writers (fsync {(fsync ? "on" : "off")}) | single events/s (rounds) | ratio (median of rounds) | state writes/s (rounds) | ratio |"));
             Console.WriteLine("|---|---|---|---|---|");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| one node (the primary, standbys killed) | {oneEvents:0} | 1.00 | {oneStates:0} | 1.00 |"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| three nodes, synchronous standby | {syncEvents:0} | {syncEvents / oneEvents:0.00} | {syncStates:0} | {syncStates / oneStates:0.00} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| three nodes, synchronous_mode off (the anchor) | {Rates(unsynced, w => w.Events)} | 1.00 | {Rates(unsynced, w => w.States)} | 1.00 |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| three nodes, a synchronous standby | {Rates(synced, w => w.Events)} | {eventRatio:0.00} | {Rates(synced, w => w.States)} | {stateRatio:0.00} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| one node (the primary, standbys killed; after the rounds) | {oneEvents:0} | {oneEvents / Median(unsynced.Select(u => u.Events)):0.00} | {oneStates:0} | {oneStates / Median(unsynced.Select(u => u.States)):0.00} |"));
         }
         finally
         {
             await cluster.DisposeAsync();
         }
     }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static string Rates(IEnumerable<(bool Sync, double Events, double States)> writes, Func<(bool Sync, double Events, double States), double> rate) =>
+        string.Join(", ", writes.Select(w => rate(w).ToString("0", CultureInfo.InvariantCulture)));
 
     // Events over four months for the analytic queries (partitions first, as the maintenance job makes them).
     private static async Task SeedEventsAsync(PatroniCluster cluster)

@@ -24,6 +24,7 @@ public class PatroniCluster
 
     private readonly string root = Path.Combine(Path.GetTempPath(), $"pgaio-patroni-{Guid.NewGuid():N}");
     private readonly bool strict;
+    private readonly bool fsync;
     private Process? etcd;
     private int etcdPort;
 
@@ -32,7 +33,17 @@ public class PatroniCluster
     {
     }
 
-    protected PatroniCluster(bool strict) => this.strict = strict;
+    protected PatroniCluster(bool strict)
+        : this(strict, fsync: false)
+    {
+    }
+
+    /// <param name="strict"><c>synchronous_mode_strict</c> rather than plain <c>synchronous_mode</c>.</param>
+    /// <param name="fsync">
+    /// PostgreSQL's <c>fsync</c> on every node, as in production; off by default (the tests lose nothing they need by
+    /// it, and commits then cost what replication adds, not the disk).
+    /// </param>
+    public PatroniCluster(bool strict, bool fsync) => (this.strict, this.fsync) = (strict, fsync);
 
     /// <summary>
     /// How often the cluster's state is asked while waiting for it: each round asks every node's REST API and opens
@@ -239,6 +250,33 @@ public class PatroniCluster
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// Patroni's <c>synchronous_mode</c> switched in its configuration (off: commits wait for no standby, the standbys
+    /// still stream); returns once the leader's <c>synchronous_standby_names</c> shows it.
+    /// </summary>
+    public async Task SetSynchronousModeAsync(bool on)
+    {
+        var leader = await LeaderAsync();
+        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+        {
+            using var body = new StringContent(on ? """{"synchronous_mode":true}""" : """{"synchronous_mode":false}""", Encoding.UTF8, "application/json");
+            using var response = await http.PatchAsync(new Uri($"http://127.0.0.1:{leader.RestPort}/config"), body);
+            response.EnsureSuccessStatusCode();
+        }
+
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                await using var connection = new NpgsqlConnection(To(leader, "postgres"));
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand("SHOW synchronous_standby_names", connection);
+                return ((string)(await command.ExecuteScalarAsync())!).Length > 0 == on;
+            },
+            $"synchronous replication {(on ? "on" : "off")}",
+            TimeSpan.FromSeconds(30),
+            PollInterval);
+    }
+
     /// <summary>SIGSTOP to etcd: it neither answers nor fails, as a hung or cut-off etcd.</summary>
     public void FreezeEtcd() => PatroniNode.Signal("STOP", etcd!.Id);
 
@@ -337,7 +375,7 @@ public class PatroniCluster
                 superuser: {username: postgres, password: postgres}
                 replication: {username: replicator, password: rep}
                 rewind: {username: rewinder, password: rew}
-              parameters: {unix_socket_directories: "{{nodeFolder}}", shared_buffers: 16MB, fsync: "off"}
+              parameters: {unix_socket_directories: "{{nodeFolder}}", shared_buffers: 16MB, fsync: "{{(fsync ? "on" : "off")}}"}
               pg_hba: [local all all trust, host all all 127.0.0.1/32 trust, host replication all 127.0.0.1/32 trust]
             """));
         return new PatroniNode(name, nodeFolder, rest, postgres, config);
