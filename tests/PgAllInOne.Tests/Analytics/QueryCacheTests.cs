@@ -11,6 +11,7 @@ namespace PgAllInOne.Tests.Analytics;
 
 /// <summary>The query-result cache: single flight, TTL, invalidation on every silo, sharing through Redis and life without it.</summary>
 [Collection(RunsAloneCollection.Name)] // runs alone: it bounds latencies while Redis is frozen or down
+[Trait(RunsAloneCollection.Trait, RunsAloneCollection.Value)]
 public sealed class QueryCacheTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly DateTimeOffset From = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
