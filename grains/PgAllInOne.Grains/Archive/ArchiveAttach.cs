@@ -63,14 +63,21 @@ public sealed partial class ArchiveAttach(NpgsqlDataSource dataSource, IOptions<
             throw new ConflictException($"{day:yyyy-MM-dd} is past Maintenance:MetricRetentionDays ({maintenance.Value.MetricRetentionDays}): retention would drop it again. Read its file ({archived.File}) with any Parquet reader instead.");
         }
 
+        // Read once: checked against the record's SHA-256, then decoded while it is copied (a day is a few MB in Parquet).
         var path = Path.Combine(options.Value.ArchiveDirectory, archived.File);
+        byte[] bytes;
         try
         {
-            await MetricArchive.CheckAsync(path, archived, cancellationToken);
+            bytes = await File.ReadAllBytesAsync(path, cancellationToken);
         }
-        catch (FileNotFoundException missing)
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new ConflictException(missing.Message);
+            throw new ConflictException($"The archive file {archived.File} of {day:yyyy-MM-dd} is not in Metrics:ArchiveDirectory.");
+        }
+
+        if (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) != archived.Sha256)
+        {
+            throw new ArchiveFileException($"The archive file {archived.File} of {day:yyyy-MM-dd} changed since it was archived: its SHA-256 is not the recorded {archived.Sha256}.");
         }
 
         // The day's raw partition (retention or an operator may have dropped it): created under the partition DDL lock.
@@ -80,10 +87,10 @@ public sealed partial class ArchiveAttach(NpgsqlDataSource dataSource, IOptions<
             await PartitionCatalog.CreateAsync(connection, PartitionScheme.Metrics, day, cancellationToken);
         }
 
-        var copied = await CopyAsync(connection, path, cancellationToken);
+        var copied = await CopyAsync(connection, new MemoryStream(bytes, writable: false), path, cancellationToken);
         if (copied != archived.Readings)
         {
-            throw new ArchiveFileException($"The archive file {archived.File} changed while it was attached ({copied} readings, {archived.Readings} archived).");
+            throw new ArchiveFileException($"The archive file {archived.File} holds {copied} readings, {archived.Readings} were archived.");
         }
 
         await using (var mark = new NpgsqlCommand(GrainsSql.Get("Archive/MarkAttached.sql"), connection))
@@ -98,13 +105,13 @@ public sealed partial class ArchiveAttach(NpgsqlDataSource dataSource, IOptions<
         return archived with { AttachedAt = now };
     }
 
-    private static async Task<long> CopyAsync(NpgsqlConnection connection, string path, CancellationToken cancellationToken)
+    private static async Task<long> CopyAsync(NpgsqlConnection connection, Stream file, string path, CancellationToken cancellationToken)
     {
         long copied = 0;
         await using var import = await connection.BeginBinaryImportAsync(WithoutComments(GrainsSql.Get("Archive/CopyReadings.sql")), cancellationToken);
         try
         {
-            await foreach (var batch in ArchiveFile.ReadAsync(path, cancellationToken))
+            await foreach (var batch in ArchiveFile.ReadAsync(file, path, cancellationToken))
             {
                 for (var row = 0; row < batch.Count; row++)
                 {
@@ -128,7 +135,7 @@ public sealed partial class ArchiveAttach(NpgsqlDataSource dataSource, IOptions<
         }
         catch (InvalidDataException invalid)
         {
-            throw new ArchiveFileException($"The archive file {Path.GetFileName(path)} became unreadable while it was attached: {invalid.Message}.", invalid);
+            throw new ArchiveFileException($"The archive file {Path.GetFileName(path)} is unreadable: {invalid.Message}.", invalid);
         }
 
         await import.CompleteAsync(cancellationToken);

@@ -80,15 +80,20 @@ internal static class ArchiveFile
     }
 
     /// <summary>The file's readings, a row group at a time; <see cref="InvalidDataException"/> when it is not an archive file.</summary>
-    public static async IAsyncEnumerable<ReadingColumns> ReadAsync(string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public static IAsyncEnumerable<ReadingColumns> ReadAsync(string path, CancellationToken cancellationToken) =>
+        ReadAsync(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous), path, cancellationToken);
+
+    /// <summary>The readings of a file's bytes (<paramref name="stream"/>, disposed at the end), a row group at a time.</summary>
+    public static async IAsyncEnumerable<ReadingColumns> ReadAsync(Stream stream, string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ParquetReader reader;
         try
         {
-            reader = await ParquetReader.CreateAsync(path, cancellationToken: cancellationToken);
+            reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: false, cancellationToken: cancellationToken);
         }
         catch (Exception exception) when (exception is IOException or InvalidOperationException or ArgumentException or NotSupportedException && exception is not FileNotFoundException)
         {
+            await stream.DisposeAsync();
             throw new InvalidDataException($"{Path.GetFileName(path)} is not a readable Parquet file: {exception.Message}", exception);
         }
 
