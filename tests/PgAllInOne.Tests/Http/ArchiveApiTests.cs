@@ -68,11 +68,18 @@ public sealed class ArchiveApiTests(ArchiveApiTests.Silo shared) : IClassFixture
         await AssertProblemAsync(await admin.PostAsync("/api/archive/1999-02-03/attach", null), 404, "1999-02-03 is not an archived day");
         Assert.NotEqual(before, await admin.GetStringAsync(range));
 
-        var attached = await admin.PostAsync($"/api/archive/{name}/attach", null);
-        Assert.Equal(HttpStatusCode.OK, attached.StatusCode);
-        Assert.NotEqual(JsonValueKind.Null, (await attached.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("attachedAt").ValueKind);
+        // pgaio lists the day and attaches it, as an operator would.
+        var list = await Cli.CliRunner.RunAsync(shared.App, "archive", "list");
+        Assert.Equal(0, list.ExitCode);
+        Assert.Contains(Path.GetFileName(file), list.Output, StringComparison.Ordinal);
+        var attached = await Cli.CliRunner.RunAsync(shared.App, "archive", "attach", name);
+        Assert.Equal((0, $"attached {name}: {listed.GetProperty("readings").GetInt64()} readings back from {Path.GetFileName(file)}"), (attached.ExitCode, attached.Output.Trim()));
+        Assert.NotEqual(JsonValueKind.Null, (await admin.GetFromJsonAsync<JsonElement>("/api/archive")).EnumerateArray().Single(archived => archived.GetProperty("day").GetString() == name).GetProperty("attachedAt").ValueKind);
         Assert.Equal(before, await admin.GetStringAsync(range));
         await AssertProblemAsync(await admin.PostAsync($"/api/archive/{name}/attach", null), 409, "its readings are in PostgreSQL already");
+        var again = await Cli.CliRunner.RunAsync(shared.App, "archive", "attach", name);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("409", again.Error, StringComparison.Ordinal);
     }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, int status, string detail)
