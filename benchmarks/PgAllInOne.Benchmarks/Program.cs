@@ -47,6 +47,14 @@ if (args is ["analytics-scale", ..])
     return;
 }
 
+if (args is ["archive-day", ..])
+{
+    // A realistic day archived to Parquet and attached again, beside binary COPY out and in; bytes per reading.
+    var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
+    await PgAllInOne.Benchmarks.Load.ArchiveDayScenario.RunAsync(rounds);
+    return;
+}
+
 if (args is ["http-api", ..])
 {
     var seconds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;

@@ -47,6 +47,11 @@ public static class PgaioCli
             BackupCreateCommand.Create(host),
             BackupListCommand.Create(host),
         });
+        root.Subcommands.Add(new Command("archive", "Metric days archived to Parquet files (Metrics:ArchiveAfter on the silos)")
+        {
+            ArchiveListCommand.Create(host),
+            ArchiveAttachCommand.Create(host),
+        });
         root.Subcommands.Add(RestoreCommand.Create(options, console, ErrorWriter.For(error)));
 
         var invocation = new InvocationConfiguration

@@ -40,8 +40,8 @@ public static class GrainsServiceCollectionExtensions
 
     /// <summary>
     /// Adds the partition upkeep, metric retention, record TTL, audit retention and commit log and idempotency key purge
-    /// job (sections "Maintenance" and "Audit"; the keys' window is <c>Api:IdempotencyWindow</c>) with the compaction of
-    /// cold metric days (section "Metrics"), and the rollup job (section "Rollups").
+    /// job (sections "Maintenance" and "Audit"; the keys' window is <c>Api:IdempotencyWindow</c>) with the compaction and
+    /// archive of cold metric days (section "Metrics"; <see cref="Archive.ArchiveAttach"/> lists and attaches archived days), and the rollup job (section "Rollups").
     /// </summary>
     public static IServiceCollection AddPartitionMaintenance(this IServiceCollection services, IConfiguration configuration)
     {
@@ -54,6 +54,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<Compaction.MetricsOptions>().Bind(configuration.GetSection(Compaction.MetricsOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Compaction.MetricsOptions>, Compaction.MetricsOptionsValidator>();
         services.TryAddKeyedSingleton(DataClock.Key, TimeProvider.System);
+        services.TryAddSingleton(provider => ActivatorUtilities.CreateInstance<Archive.ArchiveAttach>(provider, provider.GetRequiredKeyedService<Npgsql.NpgsqlDataSource>(PgAllInOne.Postgres.PostgresDatabase.AdminKey)));
         services.AddHostedService<PartitionMaintenanceService>();
         services.AddOptions<Rollups.RollupOptions>().Bind(configuration.GetSection(Rollups.RollupOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Rollups.RollupOptions>, Rollups.RollupOptionsValidator>();

@@ -9,6 +9,9 @@ internal static class LogEvents
     public const int MaintenanceRound = 1000;
     public const int MaintenanceRoundFailed = 1001;
     public const int CompactionRound = 1002;
+    public const int ArchiveRound = 1003;
+    public const int ArchiveDayLeft = 1004;
+    public const int ArchiveAttached = 1005;
     public const int RollupRound = 1010;
     public const int RollupRoundFailed = 1011;
     public const int RedisUnavailable = 1110;

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using PgAllInOne.Api.Contracts;
 using PgAllInOne.Api.Contracts.Analytics;
+using PgAllInOne.Api.Contracts.Archive;
 using PgAllInOne.Api.Contracts.Backups;
 using PgAllInOne.Api.Contracts.Cluster;
 using PgAllInOne.Api.Contracts.Devices;
@@ -90,6 +91,12 @@ public sealed class PgaioHttpClient : IDisposable
 
     public Task<BackupList> ListBackupsAsync(CancellationToken cancellationToken) =>
         SendAsync<BackupList>(HttpMethod.Get, "api/backups", null, cancellationToken);
+
+    public Task<IReadOnlyList<ArchivedDayView>> ListArchiveAsync(CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<ArchivedDayView>>(HttpMethod.Get, "api/archive", null, cancellationToken);
+
+    public Task<ArchivedDayView> AttachArchivedDayAsync(string day, CancellationToken cancellationToken) =>
+        SendAsync<ArchivedDayView>(HttpMethod.Post, $"api/archive/{Uri.EscapeDataString(day)}/attach", null, cancellationToken);
 
     public void Dispose() => http.Dispose();
 

@@ -7,7 +7,7 @@ using Npgsql;
 namespace PgAllInOne.Grains.Maintenance;
 
 /// <summary>
-/// Runs <see cref="PartitionMaintenance"/> and then <see cref="Compaction.MetricCompaction"/> on the owner's connection
+/// Runs <see cref="PartitionMaintenance"/>, then <see cref="Compaction.MetricCompaction"/>, then <see cref="Archive.MetricArchive"/> on the owner's connection
 /// (DDL, and deletions the serving role may not make) once the silo has started (hosted services start after the Orleans
 /// silo is active), then every <see cref="MaintenanceOptions.Interval"/> of <paramref name="clock"/>.
 /// </summary>
@@ -18,7 +18,8 @@ internal sealed partial class PartitionMaintenanceService(
     IOptions<Idempotency.IdempotencyOptions> idempotency,
     IOptions<Compaction.MetricsOptions> metrics,
     [FromKeyedServices(DataClock.Key)] TimeProvider clock,
-    ILogger<PartitionMaintenanceService> log) : BackgroundService
+    ILogger<PartitionMaintenanceService> log,
+    ILogger<Archive.MetricArchive> archiveLog) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,8 +41,15 @@ internal sealed partial class PartitionMaintenanceService(
                 {
                     Compacted(log, compaction.Compacted.Count, compaction.Readings, compaction.Deferred.Count);
                 }
+
+                // After compaction: a day past both is compacted, then archived from its compacted rows.
+                var archive = await new Archive.MetricArchive(dataSource, metrics, archiveLog).RunOnceAsync(clock.GetUtcNow(), stoppingToken);
+                if (archive.Archived.Count > 0 || archive.Left.Count > 0)
+                {
+                    Archived(log, archive.Archived.Count, archive.Readings, archive.Left.Count);
+                }
             }
-            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
+            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or IOException or UnauthorizedAccessException)
             {
                 Failed(log, exception);
             }
@@ -54,6 +62,9 @@ internal sealed partial class PartitionMaintenanceService(
 
     [LoggerMessage(EventId = LogEvents.CompactionRound, Level = LogLevel.Information, Message = "Compaction: {Days} metric days rewritten compactly ({Readings} readings moved); {Deferred} of them keep their raw pages until a later round")]
     private static partial void Compacted(ILogger logger, int days, long readings, int deferred);
+
+    [LoggerMessage(EventId = LogEvents.ArchiveRound, Level = LogLevel.Information, Message = "Archive: {Days} metric days written to Parquet files and emptied from PostgreSQL ({Readings} readings); {Left} days left for a later round")]
+    private static partial void Archived(ILogger logger, int days, long readings, int left);
 
     [LoggerMessage(EventId = LogEvents.MaintenanceRoundFailed, Level = LogLevel.Warning, Message = "Maintenance round failed; the next round tries again")]
     private static partial void Failed(ILogger logger, Exception exception);

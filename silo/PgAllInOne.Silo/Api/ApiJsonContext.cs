@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using PgAllInOne.Api.Contracts;
 using PgAllInOne.Api.Contracts.Analytics;
+using PgAllInOne.Api.Contracts.Archive;
 using PgAllInOne.Api.Contracts.Audit;
 using PgAllInOne.Api.Contracts.Backups;
 using PgAllInOne.Api.Contracts.Cluster;
@@ -47,6 +48,8 @@ namespace PgAllInOne.Silo.Api;
 [JsonSerializable(typeof(BackupList))]
 [JsonSerializable(typeof(BackupStarted))]
 [JsonSerializable(typeof(RestorePointView))]
+[JsonSerializable(typeof(ArchivedDayView))]
+[JsonSerializable(typeof(IReadOnlyList<ArchivedDayView>))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 [JsonSerializable(typeof(Health.ProbeStatus))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

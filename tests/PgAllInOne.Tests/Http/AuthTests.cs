@@ -38,6 +38,8 @@ public sealed class AuthTests(SharedSiloApp shared, PostgresFixture postgres) : 
         ("POST", "/api/keys", """{"name":"k","role":"reader"}""", "admin"),
         ("GET", "/api/keys", null, "admin"),
         ("DELETE", "/api/keys/999", null, "admin"),
+        ("GET", "/api/archive", null, "admin"),
+        ("POST", "/api/archive/2026-01-01/attach", null, "admin"),
     ];
 
     private static readonly string[] Roles = ["reader", "writer", "admin"];
