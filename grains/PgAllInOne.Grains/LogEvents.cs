@@ -12,6 +12,7 @@ internal static class LogEvents
     public const int ArchiveRound = 1003;
     public const int ArchiveDayLeft = 1004;
     public const int ArchiveAttached = 1005;
+    public const int ArchiveRoundFailed = 1006;
     public const int RollupRound = 1010;
     public const int RollupRoundFailed = 1011;
     public const int RedisUnavailable = 1110;

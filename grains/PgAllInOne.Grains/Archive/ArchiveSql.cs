@@ -34,6 +34,14 @@ internal static class ArchiveSql
         return (reader.GetInt64(0), reader.GetString(1));
     }
 
+    /// <summary>Whether hours of the day wait in the rollup queue (not yet folded into the rollups).</summary>
+    public static async Task<bool> HoursQueuedAsync(NpgsqlConnection connection, DateOnly day, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(GrainsSql.Get("Archive/HoursQueued.sql"), connection);
+        AddDay(command, day);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>The day as the [from, to) parameters of <c>metric_readings</c>.</summary>
     public static void AddDay(NpgsqlCommand command, DateOnly day)
     {

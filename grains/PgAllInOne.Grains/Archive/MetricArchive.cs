@@ -18,7 +18,8 @@ namespace PgAllInOne.Grains.Archive;
 /// PostgreSQL (the file without a record is written again by the next round); after it, every reading is in the file only.
 /// A day written to after it was archived is archived again as the file's next generation (the earlier file's readings
 /// and the new ones); an attached day (<see cref="ArchiveAttach"/>) is left alone for ArchiveAfter from its attach. The
-/// day's rollups stay. One silo at a time (a session advisory lock held for the round); runs on the owner's connection.
+/// day's rollups stay and answer for it while it is archived: a day with hours in the rollup queue (written since the
+/// rollup job last folded them) waits until they are folded. One silo at a time (a session advisory lock held for the round); runs on the owner's connection.
 /// </summary>
 public sealed partial class MetricArchive(NpgsqlDataSource dataSource, IOptions<MetricsOptions> options, ILogger<MetricArchive>? log = null)
 {
@@ -29,6 +30,8 @@ public sealed partial class MetricArchive(NpgsqlDataSource dataSource, IOptions<
 
     /// <summary>Called once a day's file is durable and verified, before the day's transaction (tests: a death there).</summary>
     internal Func<DateOnly, Task>? BeforeEmptying { get; init; }
+
+    private const string QueuedReason = "hours of it wait in the rollup queue; it is archived once the rollup job has folded them (the rollups answer for an archived day)";
 
     /// <summary>The file name of a day's generation: <c>metrics_2026_11_01.parquet</c>, then <c>metrics_2026_11_01.g2.parquet</c>, …</summary>
     public static string FileName(DateOnly day, int generation) =>
@@ -102,6 +105,12 @@ public sealed partial class MetricArchive(NpgsqlDataSource dataSource, IOptions<
         {
             await using (var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken))
             {
+                if (await ArchiveSql.HoursQueuedAsync(connection, day, cancellationToken))
+                {
+                    DayLeft(logger, day, QueuedReason);
+                    return null;
+                }
+
                 (inDatabase, fingerprint) = await ArchiveSql.FingerprintAsync(connection, day, cancellationToken);
                 if (inDatabase == 0)
                 {
@@ -169,6 +178,11 @@ public sealed partial class MetricArchive(NpgsqlDataSource dataSource, IOptions<
             if (await ArchiveSql.FingerprintAsync(connection, day, cancellationToken) != (readings, fingerprint))
             {
                 return "readings were written into it while its file was written";
+            }
+
+            if (await ArchiveSql.HoursQueuedAsync(connection, day, cancellationToken))
+            {
+                return QueuedReason;
             }
 
             await using (var save = new NpgsqlCommand(GrainsSql.Get("Archive/SaveArchivedDay.sql"), connection))

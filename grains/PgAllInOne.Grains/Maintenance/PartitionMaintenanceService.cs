@@ -42,20 +42,36 @@ internal sealed partial class PartitionMaintenanceService(
                     Compacted(log, compaction.Compacted.Count, compaction.Readings, compaction.Deferred.Count);
                 }
 
-                // After compaction: a day past both is compacted, then archived from its compacted rows.
-                var archive = await new Archive.MetricArchive(dataSource, metrics, archiveLog).RunOnceAsync(clock.GetUtcNow(), stoppingToken);
-                if (archive.Archived.Count > 0 || archive.Left.Count > 0)
-                {
-                    Archived(log, archive.Archived.Count, archive.Readings, archive.Left.Count);
-                }
+                await ArchiveAsync(stoppingToken);
             }
-            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or IOException or UnauthorizedAccessException)
+            catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
             {
                 Failed(log, exception);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    // After compaction: a day past both is compacted, then archived from its compacted rows. Whatever an archive round
+    // meets (a file system, a Parquet encoder), the silo goes on: the next round tries again, every reading still stored.
+    private async Task ArchiveAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var archive = await new Archive.MetricArchive(dataSource, metrics, archiveLog).RunOnceAsync(clock.GetUtcNow(), stoppingToken);
+            if (archive.Archived.Count > 0 || archive.Left.Count > 0)
+            {
+                Archived(log, archive.Archived.Count, archive.Readings, archive.Left.Count);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            ArchiveFailed(log, exception);
+        }
+    }
+
+    [LoggerMessage(EventId = LogEvents.ArchiveRoundFailed, Level = LogLevel.Warning, Message = "Archive round failed; every reading it had not archived is still in PostgreSQL, and the next round tries again")]
+    private static partial void ArchiveFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = LogEvents.MaintenanceRound, Level = LogLevel.Information, Message = "Maintenance: {Created} partitions created, {Dropped} dropped past retention, {Expired} expired records deleted, {Purged} old commit log entries and {PurgedKeys} idempotency keys past their window purged, {ExpiredAudit} audit entries past retention deleted")]
     private static partial void Ran(ILogger logger, int created, int dropped, int expired, int purged, int purgedKeys, int expiredAudit);

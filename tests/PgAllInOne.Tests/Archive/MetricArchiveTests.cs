@@ -55,12 +55,16 @@ public sealed class MetricArchiveTests(PostgresFixture postgres, ITestOutputHelp
 
     private static readonly DateOnly Day1 = new(2026, 3, 1);
 
+    /// <summary>The rollup job folds every queued hour (a day is archived only once its rollups hold all its readings).</summary>
+    private static Task FoldAsync(NpgsqlDataSource dataSource, DateTimeOffset? now = null) =>
+        new RollupJob(dataSource, Options.Create(new RollupOptions { MaxHoursPerRound = 24 * 7 })).RunOnceAsync(now ?? Now);
+
     [Fact]
     public async Task ArchivedDays_CompactedOrRaw_HoldExactlyTheirReadings_AndAttachRestoresThemAsBefore_RollupsUnchanged()
     {
         await using var dataSource = await DatabaseAsync(postgres, T0, days: 3);
         await InsertAsync(dataSource, new Random(21), 3000, T0, TimeSpan.FromDays(3));
-        await new RollupJob(dataSource, Options.Create(new RollupOptions())).RunOnceAsync(Now);
+        await FoldAsync(dataSource);
         // 03-01 compacted, 03-02 and 03-03 raw.
         await new MetricCompaction(dataSource, Options.Create(new MetricsOptions { CompressAfter = TimeSpan.FromDays(3.5) })).RunOnceAsync(Now);
         Assert.True(await ScalarAsync<long>(dataSource, "SELECT count(*) FROM metrics_compact") > 0);
@@ -93,7 +97,7 @@ public sealed class MetricArchiveTests(PostgresFixture postgres, ITestOutputHelp
         Assert.Equal(0L, await DifferenceAsync(dataSource, Stored, Reference));
         Assert.Equal(device, await ScalarAsync<string>(dataSource, DeviceDigest));
         await Assert.ThrowsAsync<ConflictException>(() => Attach(dataSource).AttachAsync(Day1, Now)); // attached already: nothing doubled
-        await new RollupJob(dataSource, Options.Create(new RollupOptions())).RunOnceAsync(Now + TimeSpan.FromMinutes(10));
+        await FoldAsync(dataSource, Now + TimeSpan.FromMinutes(10));
         Assert.Equal(rollups, await ScalarAsync<string>(dataSource, RollupDigest)); // the hours attach queued, folded again alike
 
         // Attached days stay in PostgreSQL for ArchiveAfter from their attach, then are archived again (the next generation).
@@ -109,8 +113,11 @@ public sealed class MetricArchiveTests(PostgresFixture postgres, ITestOutputHelp
     {
         await using var dataSource = await DatabaseAsync(postgres, T0, days: 1);
         await InsertAsync(dataSource, new Random(22), 400, T0, TimeSpan.FromDays(1));
+        await FoldAsync(dataSource);
         await Archive(dataSource).RunOnceAsync(Now);
         await InsertAsync(dataSource, new Random(23), 30, T0, TimeSpan.FromDays(1));
+        Assert.Equal([Day1], (await Archive(dataSource).RunOnceAsync(Now)).Left); // its late hours not folded yet
+        await FoldAsync(dataSource);
 
         var report = await Archive(dataSource).RunOnceAsync(Now);
 
@@ -127,6 +134,7 @@ public sealed class MetricArchiveTests(PostgresFixture postgres, ITestOutputHelp
     {
         await using var dataSource = await DatabaseAsync(postgres, T0, days: 1);
         await InsertAsync(dataSource, new Random(24), 500, T0, TimeSpan.FromDays(1));
+        await FoldAsync(dataSource);
 
         // Dead once the file is durable: the file is there, unrecorded; the readings are all in PostgreSQL.
         await Assert.ThrowsAsync<InvalidOperationException>(() => Archive(dataSource, _ => throw new InvalidOperationException("the silo died")).RunOnceAsync(Now));
@@ -169,6 +177,7 @@ public sealed class MetricArchiveTests(PostgresFixture postgres, ITestOutputHelp
     {
         await using var dataSource = await DatabaseAsync(postgres, T0, days: 1);
         await InsertAsync(dataSource, new Random(25), 300, T0, TimeSpan.FromDays(1));
+        await FoldAsync(dataSource);
 
         var raced = await Archive(dataSource, _ => InsertAsync(dataSource, new Random(26), 1, T0, TimeSpan.FromDays(1))).RunOnceAsync(Now);
 
@@ -177,6 +186,8 @@ public sealed class MetricArchiveTests(PostgresFixture postgres, ITestOutputHelp
         Assert.Empty(await Attach(dataSource).ListAsync());
         Assert.Empty(Directory.GetFiles(folder.Path));
         Assert.Equal(0L, await DifferenceAsync(dataSource, Stored, Reference));
+        Assert.Equal([Day1], (await Archive(dataSource).RunOnceAsync(Now)).Left); // the raced reading's hour waits in the rollup queue
+        await FoldAsync(dataSource);
         Assert.Equal(301L, (await Archive(dataSource).RunOnceAsync(Now)).Readings);
         await Attach(dataSource).AttachAsync(Day1, Now);
         Assert.Equal(0L, await DifferenceAsync(dataSource, Stored, Reference));
@@ -187,6 +198,7 @@ public sealed class MetricArchiveTests(PostgresFixture postgres, ITestOutputHelp
     {
         await using var dataSource = await DatabaseAsync(postgres, T0, days: 1);
         await InsertAsync(dataSource, new Random(27), 300, T0, TimeSpan.FromDays(1));
+        await FoldAsync(dataSource);
         await Archive(dataSource).RunOnceAsync(Now);
         var file = Path.Combine(folder.Path, "metrics_2026_03_01.parquet");
         var good = await File.ReadAllBytesAsync(file);
@@ -223,6 +235,7 @@ public sealed class MetricArchiveTests(PostgresFixture postgres, ITestOutputHelp
     {
         await using var dataSource = await DatabaseAsync(postgres, T0, days: 3);
         await InsertAsync(dataSource, new Random(28), 300, T0, TimeSpan.FromDays(3));
+        await FoldAsync(dataSource);
         var clock = new FakeTimeProvider(T0 + TimeSpan.FromDays(3) + TimeSpan.FromHours(12));
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();

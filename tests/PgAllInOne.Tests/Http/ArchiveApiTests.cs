@@ -48,8 +48,14 @@ public sealed class ArchiveApiTests(ArchiveApiTests.Silo shared) : IClassFixture
 
         var options = Options.Create(new MetricsOptions { CompressAfter = TimeSpan.FromDays(1), ArchiveAfter = TimeSpan.FromDays(1), ArchiveDirectory = shared.Folder.Path });
         await using var owner = NpgsqlDataSource.Create(shared.Database);
-        var report = await new MetricArchive(owner, options).RunOnceAsync(DateTimeOffset.UtcNow);
-        Assert.Contains(day, report.Archived);
+        // The day is archived once the rollup job has folded its hours (the silo's job, or this one: whichever comes first).
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                await new PgAllInOne.Grains.Rollups.RollupJob(owner, Options.Create(new PgAllInOne.Grains.Rollups.RollupOptions())).RunOnceAsync(DateTimeOffset.UtcNow);
+                return (await new MetricArchive(owner, options).RunOnceAsync(DateTimeOffset.UtcNow)).Archived.Contains(day);
+            },
+            "the day archived");
 
         var listed = (await admin.GetFromJsonAsync<JsonElement>("/api/archive")).EnumerateArray().Single(archived => archived.GetProperty("day").GetString() == name);
         Assert.Equal(Path.GetFileName(file), listed.GetProperty("file").GetString());
