@@ -66,8 +66,9 @@ public sealed class QueryCacheGrain(
         await saving; // one state write at a time
         var computed = await ComputeAsync(query);
 
-        // An invalidation while computing: the rows read may predate it, so the result is answered but not kept.
-        if (generations.Current == generation)
+        // An invalidation while computing: the rows read may predate it, so the result is answered but not kept. With a
+        // zero TTL no result is ever served again: nothing to keep, save or share.
+        if (generations.Current == generation && ttl > TimeSpan.Zero)
         {
             Keep(computed, generation);
             saved.State = new CachedResultState { Result = computed, Generation = generation.Shared };
