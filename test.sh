@@ -33,9 +33,34 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# The classes that run alone (faults, failovers, timing bounds, the process's meters: [Trait("Runs", "Alone")]) get a
+# test process of their own at normal priority; every other class runs in parallel in a second one at a lower priority
+# (nice). The timed tests have the CPU when they need it, and the parallel ones use what the timed ones leave while they
+# wait on a failover or a dark spell, instead of starting only after them. A --filter given here applies to both.
+filter=""
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --filter) filter="$2"; shift 2 ;;
+    --filter=*) filter="${1#--filter=}"; shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+lane_filter() { if [ -n "$filter" ]; then echo "($filter)&($1)"; else echo "$1"; fi; }
+
+dotnet build PgAllInOne.sln -c Release
+
 results=$(mktemp -d)
 status=0
-dotnet test PgAllInOne.sln -c Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" || status=$?
+lane() { # name, priority, filter: one test process; its lines prefixed with its name
+  nice -n "$2" dotnet test PgAllInOne.sln -c Release --no-build --logger "trx;LogFileName=$1.trx" --results-directory "$results" \
+    --filter "$(lane_filter "$3")" ${args[@]+"${args[@]}"} 2>&1 | sed -u "s/^/[$1] /"
+}
+lane parallel 10 'Runs!=Alone' &
+parallel=$!
+trap 'kill 0' INT TERM
+lane alone 0 'Runs=Alone' || status=$?
+wait $parallel || status=$?
 
 # One plain summary line across all test projects.
 passed=0; failed=0

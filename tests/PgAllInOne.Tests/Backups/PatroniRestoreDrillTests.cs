@@ -20,6 +20,7 @@ namespace PgAllInOne.Tests.Backups;
 /// </summary>
 [Trait("Category", "EndToEnd")]
 [Collection(PatroniCollection.Name)]
+[Trait(RunsAloneCollection.Trait, RunsAloneCollection.Value)]
 public sealed class PatroniRestoreDrillTests(PatroniSilos cluster, ITestOutputHelper output) : IDisposable
 {
     // A backup of a server that is not a silo's embedded one restores into a folder for PostgreSQL itself.

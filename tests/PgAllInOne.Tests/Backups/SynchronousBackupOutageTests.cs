@@ -22,6 +22,7 @@ namespace PgAllInOne.Tests.Backups;
 /// </summary>
 [Trait("Category", "EndToEnd")]
 [Collection(RunsAloneCollection.Name)] // runs alone: it bounds answer times
+[Trait(RunsAloneCollection.Trait, RunsAloneCollection.Value)]
 public sealed class SynchronousBackupOutageTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan SynchronousTimeout = TimeSpan.FromSeconds(2);

@@ -18,6 +18,7 @@ namespace PgAllInOne.Tests.Cluster;
 /// </summary>
 [Trait("Category", "EndToEnd")]
 [Collection(RunsAloneCollection.Name)] // runs alone: it kills silos and bounds how soon every grain answers again
+[Trait(RunsAloneCollection.Trait, RunsAloneCollection.Value)]
 public sealed class ClusterFaultTests(ClusterFaultTests.ThreeSilos cluster, ITestOutputHelper output) : IClassFixture<ClusterFaultTests.ThreeSilos>, IAsyncLifetime
 {
     private const int Devices = 60;

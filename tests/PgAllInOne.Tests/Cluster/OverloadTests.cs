@@ -13,6 +13,7 @@ namespace PgAllInOne.Tests.Cluster;
 /// </summary>
 [Trait("Category", "EndToEnd")]
 [Collection(RunsAloneCollection.Name)] // runs alone: it measures rates and latencies
+[Trait(RunsAloneCollection.Trait, RunsAloneCollection.Value)]
 public sealed class OverloadTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int PoolSize = 8;

@@ -11,6 +11,7 @@ namespace PgAllInOne.Tests.Cluster;
 /// </summary>
 [Trait("Category", "EndToEnd")]
 [Collection(RunsAloneCollection.Name)] // runs alone: it stops a server of its own, and the silo must not be starved meanwhile
+[Trait(RunsAloneCollection.Trait, RunsAloneCollection.Value)]
 public sealed class PostgresOutageLogTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private const string Lost = "is unreachable";

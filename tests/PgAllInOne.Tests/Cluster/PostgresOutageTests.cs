@@ -14,6 +14,7 @@ namespace PgAllInOne.Tests.Cluster;
 /// <summary>Three silo processes whose PostgreSQL crashes (pg_ctl -m immediate) under load and is back 10 s later.</summary>
 [Trait("Category", "EndToEnd")]
 [Collection(RunsAloneCollection.Name)] // runs alone: it crashes a server of its own, and timing matters
+[Trait(RunsAloneCollection.Trait, RunsAloneCollection.Value)]
 public sealed class PostgresOutageTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     // Longer than a writer asks after a commit whose answer the crash cut (half of the silos' 30 s request timeout): such a

@@ -6,6 +6,7 @@ namespace PgAllInOne.Tests.Deployment;
 /// <summary>The Grafana dashboard and the alert rules against what a real silo's /metrics exposes after some traffic.</summary>
 [Trait("Category", "EndToEnd")] // a silo under traffic, then every dashboard panel and alert rule against its /metrics
 [Collection(RunsAloneCollection.Name)] // runs alone: the meters are the process's, and silos beside it would add their series to its /metrics
+[Trait(RunsAloneCollection.Trait, RunsAloneCollection.Value)]
 public sealed class GrafanaDashboardMetricsTests(PostgresFixture postgres)
 {
     /// <summary>

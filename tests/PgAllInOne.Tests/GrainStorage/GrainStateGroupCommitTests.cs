@@ -8,6 +8,7 @@ namespace PgAllInOne.Tests.GrainStorage;
 /// <see cref="PostgresGrainStorageTests"/>'s subject that must run with no other silo writing grain state beside it.
 /// </summary>
 [Collection(RunsAloneCollection.Name)] // runs alone: it counts group commits on the process's meter
+[Trait(RunsAloneCollection.Trait, RunsAloneCollection.Value)]
 public sealed class GrainStateGroupCommitTests(SharedSilo shared) : IClassFixture<SharedSilo>
 {
     private IStatefulGrain Tally(string key) => shared.Silo.Grains.GetGrain<IStatefulGrain>(key);

@@ -15,6 +15,7 @@ namespace PgAllInOne.Tests.HighAvailability;
 /// </summary>
 [Trait("Category", "EndToEnd")]
 [Collection(PatroniCollection.Name)]
+[Trait(RunsAloneCollection.Trait, RunsAloneCollection.Value)]
 [TestCaseOrderer(InDeclarationOrder.Name, InDeclarationOrder.Assembly)]
 public sealed class PatroniFailoverTests(PatroniSilos cluster, ITestOutputHelper output)
 {

@@ -16,6 +16,7 @@ namespace PgAllInOne.Tests.HighAvailability;
 /// </summary>
 [Trait("Category", "EndToEnd")]
 [Collection(PatroniCollection.Name)]
+[Trait(RunsAloneCollection.Trait, RunsAloneCollection.Value)]
 public sealed class StandbyReadTests(PatroniSilos cluster, ITestOutputHelper output)
 {
     [Fact]

@@ -16,6 +16,7 @@ namespace PgAllInOne.Tests.Http;
 /// </summary>
 [Trait("Category", "EndToEnd")] // a silo host behind a faulty network, for seconds at a time
 [Collection(RunsAloneCollection.Name)] // runs alone: its dark spell is timed against the writers' bound
+[Trait(RunsAloneCollection.Trait, RunsAloneCollection.Value)]
 public sealed class LostCommitHttpTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Clients = 16;

@@ -24,6 +24,7 @@ namespace PgAllInOne.Tests.Idempotency;
 /// </summary>
 [Trait("Category", "EndToEnd")] // a silo behind a faulty network, for seconds at a time
 [Collection(RunsAloneCollection.Name)] // runs alone: it cuts and darkens a proxy on a schedule
+[Trait(RunsAloneCollection.Trait, RunsAloneCollection.Value)]
 public sealed class IdempotentRetryTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Callers = 12;

@@ -6,6 +6,7 @@ namespace PgAllInOne.Tests.Observability;
 
 /// <summary>/metrics: OpenTelemetry's Prometheus exporter on a real silo, checked by promtool and by the text format's rules.</summary>
 [Collection(RunsAloneCollection.Name)] // runs alone: the meters are the process's, and it counts exactly what it did
+[Trait(RunsAloneCollection.Trait, RunsAloneCollection.Value)]
 public sealed class MetricsEndpointTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private SiloApp app = null!;

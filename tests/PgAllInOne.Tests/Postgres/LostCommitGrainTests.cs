@@ -21,6 +21,7 @@ namespace PgAllInOne.Tests.Postgres;
 /// </summary>
 [Trait("Category", "EndToEnd")] // a silo behind a faulty network, for seconds at a time
 [Collection(RunsAloneCollection.Name)] // runs alone: it counts lost commits on the process's meter, and cuts and darkens a proxy on a schedule
+[Trait(RunsAloneCollection.Trait, RunsAloneCollection.Value)]
 public sealed class LostCommitGrainTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Callers = 16;

@@ -18,6 +18,7 @@ namespace PgAllInOne.Tests.Postgres;
 /// not answer the question in time, the callers hear that the outcome is unknown.
 /// </summary>
 [Collection(RunsAloneCollection.Name)] // runs alone: it counts lost commits on the process's meter, and cuts and darkens a proxy on a schedule
+[Trait(RunsAloneCollection.Trait, RunsAloneCollection.Value)]
 public sealed class LostCommitTests(PostgresFixture postgres, ITestOutputHelper output)
 {
     private const int Writers = 16;

@@ -17,6 +17,7 @@ namespace PgAllInOne.Tests.Users;
 /// per write. The writer's policy itself is pinned once in <c>GroupCommitWriterTests</c>.
 /// </summary>
 [Collection(RunsAloneCollection.Name)] // runs alone: it counts group commits on the process's meter
+[Trait(RunsAloneCollection.Trait, RunsAloneCollection.Value)]
 public sealed class GroupCommitSplitTests(PostgresFixture postgres)
 {
     private const int Writes = 40;
