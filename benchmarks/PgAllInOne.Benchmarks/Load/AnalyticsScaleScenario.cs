@@ -139,9 +139,50 @@ internal static class AnalyticsScaleScenario
         }
 
 
+        // Where the time of a month of all devices goes: its rollup statement alone (the reader's SQL, no transaction),
+        // the reader (locks, queued hours, statement, merge), the OLAP worker's grain call, the cache grain's.
+        var monthQuery = AnalyticsQuery.Metrics("temp", month, end, TimeSpan.FromHours(1), "avg", "device");
+        var monthSql = await GrainsSqlAsync("Rollups/MetricRollupRows.sql");
+        var profile = new (string Name, Func<Task> Run)[]
+        {
+            ("the rollup statement alone", async () =>
+            {
+                await using var command = dataSource.CreateCommand(monthSql.Replace("{rollup}", "metrics_1h", StringComparison.Ordinal));
+                command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = TimeSpan.FromHours(1) });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "temp" });
+                command.Parameters.Add(new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+                command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = true });
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [month] });
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [end] });
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    _ = (reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetFieldValue<DateTimeOffset>(7));
+                }
+            }),
+            ("the rollup reader", () => RollupReader.MetricBucketsAsync(dataSource, "temp", null, perDevice: true, withLast: false, month, end, TimeSpan.FromHours(1))),
+            ("the OLAP worker's grain call", () => single.Grains.GetGrain<IOlapWorker>("olap").AggregateMetrics(monthQuery, month, end)),
+            ("the cache grain's call (a miss)", () => single.Grains.QueryAnalyticsAsync(monthQuery)),
+        };
+        var profiled = profile.Select(_ => new List<double>()).ToArray();
+        for (var round = 0; round <= rounds * 2; round++)
+        {
+            for (var i = 0; i < profile.Length; i++)
+            {
+                var ms = await TimeAsync(profile[i].Run);
+                if (round > 0)
+                {
+                    profiled[i].Add(ms);
+                }
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"a month of all devices at 1 h, medians of {rounds * 2} interleaved: {string.Join("; ", profile.Select((p, i) => $"{p.Name} {Median(profiled[i]):0.0} ms"))}"));
+
         var bytes = await ScalarAsync<long>(dataSource, "SELECT sum(pg_total_relation_size(inhrelid))::bigint FROM pg_inherits WHERE inhparent = 'metrics'::regclass");
         var rollupBytes = await ScalarAsync<long>(dataSource, "SELECT pg_total_relation_size('metrics_1m') + pg_total_relation_size('metrics_1h')");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw readings: {bytes / (double)rows:0.0} bytes per reading with indexes; rollups (1 m + 1 h) add {rollupBytes / (double)rows:0.0} bytes per reading"));
+        var readings = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM metrics"); // the ingest part's rows too, once it has run
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw readings: {bytes / (double)readings:0.0} bytes per reading with indexes ({readings:N0} readings); rollups (1 m + 1 h) add {rollupBytes / (double)readings:0.0} bytes per reading"));
     }
 
     // The days before the middle of the range compacted (as the maintenance job would with CompressAfter there); a raw day
@@ -261,6 +302,14 @@ internal static class AnalyticsScaleScenario
         await ExecuteAsync(dataSource, "ALTER TABLE metrics ENABLE TRIGGER metrics_rollup_insert");
         var (a, b2) = (Median(withQueue), Median(without));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest (COPY, {batch:N0}-row batches): {b2:N0} rows/s without the rollup queue, {a:N0} rows/s with it: cost {(1 - (a / b2)) * 100:0.0} %"));
+    }
+
+    // A statement of the product as it ships (embedded in the grains' assembly).
+    private static async Task<string> GrainsSqlAsync(string name)
+    {
+        await using var stream = typeof(RollupReader).Assembly.GetManifestResourceStream("grains/" + name) ?? throw new InvalidOperationException($"No embedded {name}.");
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
     }
 
     private static async Task StatementAsync(NpgsqlDataSource dataSource, string sql, DateTimeOffset from, DateTimeOffset to)
