@@ -43,7 +43,10 @@ if (args is ["analytics-scale", ..])
     // Analytics on a cache miss beside one SQL statement, rollup speed-ups, bytes per reading, the rollup queue's ingest cost.
     var rows = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
     var rounds = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5;
-    await PgAllInOne.Benchmarks.Load.AnalyticsScaleScenario.RunAsync(rows, rounds);
+    // Days the readings span (0: one reading per device each 30 s); parts: load, queries, ingest, compact (default all).
+    var days = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 0;
+    var parts = args.Length > 4 ? args[4].Split(',') : ["load", "queries", "ingest", "compact"];
+    await PgAllInOne.Benchmarks.Load.AnalyticsScaleScenario.RunAsync(rows, rounds, days, parts);
     return;
 }
 

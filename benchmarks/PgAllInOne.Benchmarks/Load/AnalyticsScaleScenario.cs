@@ -23,27 +23,74 @@ namespace PgAllInOne.Benchmarks.Load;
 internal static class AnalyticsScaleScenario
 {
     private const int Devices = 10;
-    private static readonly TimeSpan Cadence = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DefaultCadence = TimeSpan.FromSeconds(30);
 
-    public static async Task RunAsync(long rows, int rounds)
+    public static async Task RunAsync(long rows, int rounds, int days, IReadOnlyCollection<string> parts)
     {
-        var end = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-1);
-        var start = end - (Cadence * (rows / Devices));
-        Console.WriteLine($"rows {rows:N0} readings and {rows:N0} events over [{start:yyyy-MM-dd HH:mm}, {end:yyyy-MM-dd}), {Environment.ProcessorCount} cores");
         var keep = new Dictionary<string, string?> { ["Analytics:CacheTtl"] = "00:00:00", ["Maintenance:MetricRetentionDays"] = "36500", ["Rollups:Interval"] = "1.00:00:00", ["Metrics:CompressAfter"] = "36500.00:00:00" };
         await using var single = BenchmarkSilo.Start(new Dictionary<string, string?>(keep) { ["Analytics:MaxSlices"] = "1" });
         await using var fanOut = BenchmarkSilo.Start(new Dictionary<string, string?>(keep) { ["Analytics:MaxSlices"] = "16" });
         await using var dataSource = NpgsqlDataSource.Create(BenchmarkPostgres.ConnectionString);
+        await ExecuteAsync(dataSource, "CREATE TABLE IF NOT EXISTS bench_data_set (rows bigint NOT NULL, start_at timestamptz NOT NULL, end_at timestamptz NOT NULL)");
+        var (start, end) = await LoadedAsync(dataSource, rows);
+        if (start == end)
+        {
+            if (!parts.Contains("load"))
+            {
+                throw new InvalidOperationException($"No data set of {rows:N0} rows is loaded (PGAIO_BENCH_DATA keeps one between runs): run with the part 'load'.");
+            }
 
-        var load = Stopwatch.StartNew();
-        await LoadAsync(dataSource, rows, start, end);
-        Console.WriteLine($"load (generate_series, triggers on) {load.Elapsed.TotalSeconds:0.0} s");
-        var fold = Stopwatch.StartNew();
-        var report = await new RollupJob(dataSource, Options.Create(new RollupOptions { MaxHoursPerRound = 24 * 31 })).RunOnceAsync(DateTimeOffset.UtcNow);
-        Console.WriteLine($"rollup job over everything: {report.MetricHours} metric hours, {report.EventHours} event hours in {fold.Elapsed.TotalSeconds:0.0} s ({rows * 2 / fold.Elapsed.TotalSeconds:N0} rows/s)");
-        await ExecuteAsync(dataSource, "VACUUM ANALYZE");
+            // One reading per device each 30 s, or as many as spread the readings over the days asked for.
+            var cadence = days > 0 ? TimeSpan.FromDays(days) * Devices / rows : DefaultCadence;
+            end = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-1);
+            start = end - (cadence * (rows / Devices));
+            Console.WriteLine($"rows {rows:N0} readings and {rows:N0} events over [{start:yyyy-MM-dd HH:mm}, {end:yyyy-MM-dd}), a reading per device each {cadence.TotalSeconds:0.###} s, {Environment.ProcessorCount} cores");
+            var load = Stopwatch.StartNew();
+            await LoadAsync(dataSource, rows, start, end, cadence);
+            Console.WriteLine($"load (generate_series, rollup queue filled by one statement) {load.Elapsed.TotalSeconds:0.0} s ({rows * 2 / load.Elapsed.TotalSeconds:N0} rows/s)");
+            var fold = Stopwatch.StartNew();
+            var report = await new RollupJob(dataSource, Options.Create(new RollupOptions { MaxHoursPerRound = 24 * 31 })).RunOnceAsync(DateTimeOffset.UtcNow);
+            Console.WriteLine($"rollup job over everything: {report.MetricHours} metric hours, {report.EventHours} event hours in {fold.Elapsed.TotalSeconds:0.0} s ({rows * 2 / fold.Elapsed.TotalSeconds:N0} rows/s)");
+            await ExecuteAsync(dataSource, "VACUUM ANALYZE");
+            await ExecuteAsync(dataSource, string.Create(CultureInfo.InvariantCulture, $"INSERT INTO bench_data_set VALUES ({rows}, '{start:O}', '{end:O}')"));
+        }
+        else
+        {
+            Console.WriteLine($"rows {rows:N0} readings and {rows:N0} events over [{start:yyyy-MM-dd HH:mm}, {end:yyyy-MM-dd}) already loaded (PGAIO_BENCH_DATA), {Environment.ProcessorCount} cores");
+            await new RollupJob(dataSource, Options.Create(new RollupOptions { MaxHoursPerRound = 24 * 31 })).RunOnceAsync(DateTimeOffset.UtcNow);
+        }
 
+        if (parts.Contains("queries"))
+        {
+            await QueriesAsync(single, fanOut, dataSource, rows, start, end, rounds);
+        }
+
+        if (parts.Contains("ingest"))
+        {
+            await IngestCostAsync(dataSource, end, rounds);
+        }
+
+        if (parts.Contains("compact"))
+        {
+            // Last: the statements above read the raw table, which compaction empties.
+            await CompactionAsync(dataSource, start, end, rounds);
+        }
+    }
+
+    private static async Task<(DateTimeOffset Start, DateTimeOffset End)> LoadedAsync(NpgsqlDataSource dataSource, long rows)
+    {
+        await using var command = dataSource.CreateCommand("SELECT start_at, end_at FROM bench_data_set WHERE rows = $1");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows });
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? (reader.GetFieldValue<DateTimeOffset>(0), reader.GetFieldValue<DateTimeOffset>(1)) : (default, default);
+    }
+
+    private static async Task QueriesAsync(BenchmarkSilo single, BenchmarkSilo fanOut, NpgsqlDataSource dataSource, long rows, DateTimeOffset start, DateTimeOffset end, int rounds)
+    {
         var month = (end - TimeSpan.FromDays(30)) < start ? start : end - TimeSpan.FromDays(30);
+        // A year of one device, or the whole range when the data set is shorter (its length is in the query's name).
+        var year = (end - TimeSpan.FromDays(365)) < start ? start : end - TimeSpan.FromDays(365);
+        var yearName = string.Create(CultureInfo.InvariantCulture, $"{(end - year).TotalDays:0.#} days of one device at 1 h");
         var cases = new List<(string Name, Func<Task> Statement, Func<Task> Single, Func<Task> FanOut)>
         {
             ("events by type", () => StatementAsync(dataSource, "SELECT type, count(*), min(occurred_at), max(occurred_at) FROM events WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY type", start, end),
@@ -56,8 +103,8 @@ internal static class AnalyticsScaleScenario
                 () => single.Grains.QueryAnalyticsAsync(AnalyticsQuery.Metrics("temp", start, end, TimeSpan.FromDays(1), "avg", "device")), () => fanOut.Grains.QueryAnalyticsAsync(AnalyticsQuery.Metrics("temp", start, end, TimeSpan.FromDays(1), "avg", "device"))),
             ("a month of all devices at 1 h", () => StatementAsync(dataSource, "SELECT date_bin('1 hour', time, TIMESTAMPTZ '2000-01-01 00:00:00+00'), device_id, avg(value), count(*) FROM metrics WHERE metric = 'temp' AND time >= $1 AND time < $2 GROUP BY 1, 2", month, end),
                 () => single.Grains.QueryAnalyticsAsync(AnalyticsQuery.Metrics("temp", month, end, TimeSpan.FromHours(1), "avg", "device")), () => fanOut.Grains.QueryAnalyticsAsync(AnalyticsQuery.Metrics("temp", month, end, TimeSpan.FromHours(1), "avg", "device"))),
-            ("the whole range of one device at 1 h", () => StatementAsync(dataSource, "SELECT date_bin('1 hour', time, TIMESTAMPTZ '2000-01-01 00:00:00+00'), avg(value), count(*) FROM metrics WHERE device_id = 'device-3' AND metric = 'temp' AND time >= $1 AND time < $2 GROUP BY 1 ORDER BY 1", start, end),
-                () => single.Grains.GetGrain<IDeviceGrain>("device-3").Range(new MetricRangeQuery("temp", start, end, TimeSpan.FromHours(1))), () => fanOut.Grains.GetGrain<IDeviceGrain>("device-3").Range(new MetricRangeQuery("temp", start, end, TimeSpan.FromHours(1)))),
+            (yearName, () => StatementAsync(dataSource, "SELECT date_bin('1 hour', time, TIMESTAMPTZ '2000-01-01 00:00:00+00'), avg(value), count(*) FROM metrics WHERE device_id = 'device-3' AND metric = 'temp' AND time >= $1 AND time < $2 GROUP BY 1 ORDER BY 1", year, end),
+                () => single.Grains.GetGrain<IDeviceGrain>("device-3").Range(new MetricRangeQuery("temp", year, end, TimeSpan.FromHours(1))), () => fanOut.Grains.GetGrain<IDeviceGrain>("device-3").Range(new MetricRangeQuery("temp", year, end, TimeSpan.FromHours(1)))),
         };
 
         Console.WriteLine("| query | one SQL statement (ms) | product, one slice (ms) | ratio | product, fan-out (ms) | ratio |");
@@ -80,7 +127,7 @@ internal static class AnalyticsScaleScenario
         }
 
         // The rollups' part of the product path alone (no grain call, no cache): what the reader costs.
-        foreach (var (name, from, device, perDevice) in new[] { ("a month of all devices at 1 h", month, (string?)null, true), ("the whole range of one device at 1 h", start, "device-3", false) })
+        foreach (var (name, from, device, perDevice) in new[] { ("a month of all devices at 1 h", month, (string?)null, true), (yearName, year, "device-3", false) })
         {
             var times = new List<double>();
             for (var round = 0; round <= rounds; round++)
@@ -91,11 +138,51 @@ internal static class AnalyticsScaleScenario
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: the rollup reader alone {Median(times):0.0} ms"));
         }
 
+
+        // Where the time of a month of all devices goes: its rollup statement alone (the reader's SQL, no transaction),
+        // the reader (locks, queued hours, statement, merge), the OLAP worker's grain call, the cache grain's.
+        var monthQuery = AnalyticsQuery.Metrics("temp", month, end, TimeSpan.FromHours(1), "avg", "device");
+        var monthSql = await GrainsSqlAsync("Rollups/MetricRollupRows.sql");
+        var profile = new (string Name, Func<Task> Run)[]
+        {
+            ("the rollup statement alone", async () =>
+            {
+                await using var command = dataSource.CreateCommand(monthSql.Replace("{rollup}", "metrics_1h", StringComparison.Ordinal));
+                command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = TimeSpan.FromHours(1) });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "temp" });
+                command.Parameters.Add(new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+                command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = true });
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [month] });
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [end] });
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    _ = (reader.GetFieldValue<DateTimeOffset>(0), reader.GetString(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6), reader.GetFieldValue<DateTimeOffset>(7));
+                }
+            }),
+            ("the rollup reader", () => RollupReader.MetricBucketsAsync(dataSource, "temp", null, perDevice: true, withLast: false, month, end, TimeSpan.FromHours(1))),
+            ("the OLAP worker's grain call", () => single.Grains.GetGrain<IOlapWorker>("olap").AggregateMetrics(monthQuery, month, end)),
+            ("the cache grain's call (a miss)", () => single.Grains.QueryAnalyticsAsync(monthQuery)),
+        };
+        var profiled = profile.Select(_ => new List<double>()).ToArray();
+        for (var round = 0; round <= rounds * 2; round++)
+        {
+            for (var i = 0; i < profile.Length; i++)
+            {
+                var ms = await TimeAsync(profile[i].Run);
+                if (round > 0)
+                {
+                    profiled[i].Add(ms);
+                }
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"a month of all devices at 1 h, medians of {rounds * 2} interleaved: {string.Join("; ", profile.Select((p, i) => $"{p.Name} {Median(profiled[i]):0.0} ms"))}"));
+
         var bytes = await ScalarAsync<long>(dataSource, "SELECT sum(pg_total_relation_size(inhrelid))::bigint FROM pg_inherits WHERE inhparent = 'metrics'::regclass");
         var rollupBytes = await ScalarAsync<long>(dataSource, "SELECT pg_total_relation_size('metrics_1m') + pg_total_relation_size('metrics_1h')");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw readings: {bytes / (double)rows:0.0} bytes per reading with indexes; rollups (1 m + 1 h) add {rollupBytes / (double)rows:0.0} bytes per reading"));
-        await IngestCostAsync(dataSource, end, rounds);
-        await CompactionAsync(dataSource, start, end, rounds);
+        var readings = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM metrics"); // the ingest part's rows too, once it has run
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw readings: {bytes / (double)readings:0.0} bytes per reading with indexes ({readings:N0} readings); rollups (1 m + 1 h) add {rollupBytes / (double)readings:0.0} bytes per reading"));
     }
 
     // The days before the middle of the range compacted (as the maintenance job would with CompressAfter there); a raw day
@@ -142,24 +229,33 @@ internal static class AnalyticsScaleScenario
         }
     }
 
-    private static async Task LoadAsync(NpgsqlDataSource dataSource, long rows, DateTimeOffset start, DateTimeOffset end)
+    // A bulk import: the rollup queue's triggers off during the two INSERTs (run side by side) and the hours the rows
+    // carry queued by one statement each, as the triggers would have queued them; the first fold does the rest.
+    private static async Task LoadAsync(NpgsqlDataSource dataSource, long rows, DateTimeOffset start, DateTimeOffset end, TimeSpan cadence)
     {
         using var catalog = new PartitionCatalog(dataSource, TimeProvider.System);
         var days = Enumerable.Range(0, (int)Math.Ceiling((end - start).TotalDays) + 1).Select(d => start.AddDays(d)).ToList();
         await catalog.EnsureAsync(PartitionScheme.Metrics, days);
         await catalog.EnsureAsync(PartitionScheme.Events, days);
+        await ExecuteAsync(dataSource, "ALTER TABLE metrics DISABLE TRIGGER metrics_rollup_insert; ALTER TABLE events DISABLE TRIGGER events_rollup_insert");
         var perDevice = rows / Devices;
-        await ExecuteAsync(dataSource, $"""
-            INSERT INTO metrics (time, device_id, metric, value)
-            SELECT TIMESTAMPTZ '{start:O}' + (i / {Devices}) * interval '30 seconds', 'device-' || (i % {Devices}), 'temp', 20 + (i % 97) * 0.25
-            FROM generate_series(0::bigint, {(perDevice * Devices) - 1}) AS i
-            """);
         var step = (end - start).TotalSeconds / rows;
-        await ExecuteAsync(dataSource, $"""
-            INSERT INTO events (user_id, type, occurred_at)
-            SELECT 1 + i % 5000, (ARRAY['click','view','buy','login','logout','share','like','search'])[1 + (i * 31) % 8],
-                   TIMESTAMPTZ '{start:O}' + i * interval '{step.ToString(CultureInfo.InvariantCulture)} seconds'
-            FROM generate_series(0::bigint, {rows - 1}) AS i
+        await Task.WhenAll(
+            ExecuteAsync(dataSource, string.Create(CultureInfo.InvariantCulture, $"""
+                INSERT INTO metrics (time, device_id, metric, value)
+                SELECT TIMESTAMPTZ '{start:O}' + (i / {Devices}) * interval '{cadence.TotalSeconds} seconds', 'device-' || (i % {Devices}), 'temp', 20 + (i % 97) * 0.25
+                FROM generate_series(0::bigint, {(perDevice * Devices) - 1}) AS i
+                """)),
+            ExecuteAsync(dataSource, string.Create(CultureInfo.InvariantCulture, $"""
+                INSERT INTO events (user_id, type, occurred_at)
+                SELECT 1 + i % 5000, (ARRAY['click','view','buy','login','logout','share','like','search'])[1 + (i * 31) % 8],
+                       TIMESTAMPTZ '{start:O}' + i * interval '{step} seconds'
+                FROM generate_series(0::bigint, {rows - 1}) AS i
+                """)));
+        await ExecuteAsync(dataSource, """
+            INSERT INTO rollup_dirty (source, hour) SELECT DISTINCT 'metrics', date_trunc('hour', time, 'UTC') FROM metrics;
+            INSERT INTO rollup_dirty (source, hour) SELECT DISTINCT 'events', date_trunc('hour', occurred_at, 'UTC') FROM events;
+            ALTER TABLE metrics ENABLE TRIGGER metrics_rollup_insert; ALTER TABLE events ENABLE TRIGGER events_rollup_insert
             """);
     }
 
@@ -208,9 +304,18 @@ internal static class AnalyticsScaleScenario
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest (COPY, {batch:N0}-row batches): {b2:N0} rows/s without the rollup queue, {a:N0} rows/s with it: cost {(1 - (a / b2)) * 100:0.0} %"));
     }
 
+    // A statement of the product as it ships (embedded in the grains' assembly).
+    private static async Task<string> GrainsSqlAsync(string name)
+    {
+        await using var stream = typeof(RollupReader).Assembly.GetManifestResourceStream("grains/" + name) ?? throw new InvalidOperationException($"No embedded {name}.");
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync();
+    }
+
     private static async Task StatementAsync(NpgsqlDataSource dataSource, string sql, DateTimeOffset from, DateTimeOffset to)
     {
         await using var command = dataSource.CreateCommand(sql);
+        command.CommandTimeout = 0; // the anchor over 10 M rows on a busy machine takes longer than Npgsql's 30 s
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = from });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to });
         await using var reader = await command.ExecuteReaderAsync();

@@ -21,7 +21,7 @@ public sealed record LatestValue([property: Id(0)] string Metric, [property: Id(
 /// <param name="Start">Where the bucket begins.</param>
 /// <param name="Value">The bucket's aggregate.</param>
 /// <param name="Count">How many readings it holds.</param>
-[GenerateSerializer, Alias("pgaio.MetricBucket")]
+[GenerateSerializer, Immutable, Alias("pgaio.MetricBucket")] // immutable: passed on, not copied, inside a silo (a year by the hour is 8,760 buckets)
 public sealed record MetricBucket([property: Id(0)] DateTimeOffset Start, [property: Id(1)] double Value, [property: Id(2)] long Count);
 
 /// <summary>Readings of one metric in [From, To), in buckets of <see cref="Bucket"/>, aggregated by avg, min, max, sum, count or last.</summary>

@@ -25,8 +25,7 @@ public sealed class OlapWorker(StandbyReads reads) : Grain, IOlapWorker
             return await RollupReader.EventGroupsAsync(dataSource, query.GroupBy, query.Type, sliceFrom, sliceTo);
         }
 
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("Analytics/EventPartials.sql"));
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = query.GroupBy });
+        await using var command = dataSource.CreateCommand(GrainsSql.Get("Analytics/EventsByUser.sql"));
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = sliceFrom });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = sliceTo });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Type ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });

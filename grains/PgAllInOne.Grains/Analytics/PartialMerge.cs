@@ -31,8 +31,15 @@ internal static class PartialMerge
         return [.. rows];
     }
 
-    public static ImmutableArray<MetricSeriesRow> Metrics(AnalyticsQuery query, IEnumerable<ImmutableArray<MetricPartial>> slices)
+    public static ImmutableArray<MetricSeriesRow> Metrics(AnalyticsQuery query, IReadOnlyList<ImmutableArray<MetricPartial>> slices)
     {
+        if (slices.Count == 1)
+        {
+            // One slice (the default): its buckets are distinct and in order already (RollupReader answers by bucket,
+            // then device), nothing to merge.
+            return [.. slices[0].Select(b => new MetricSeriesRow(b.Bucket, b.Device, Value(query.Aggregate, b), b.Count))];
+        }
+
         var buckets = new Dictionary<(DateTimeOffset, string?), MetricPartial>();
         foreach (var part in slices.SelectMany(s => s))
         {

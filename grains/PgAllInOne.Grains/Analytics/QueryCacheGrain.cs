@@ -73,8 +73,9 @@ public sealed class QueryCacheGrain(
         var computed = await ComputeAsync(query);
 
         // An invalidation while computing: the rows read may predate it, so the result is answered but not kept. Nor is
-        // one computed while the saved copy is unknown (its version is needed to replace it).
-        if (loaded && generations.Current == generation)
+        // one computed while the saved copy is unknown (its version is needed to replace it). With a zero TTL no result
+        // is ever served again: nothing to keep, save or share.
+        if (loaded && generations.Current == generation && ttl > TimeSpan.Zero)
         {
             Keep(computed, generation);
 

@@ -14,46 +14,141 @@ namespace PgAllInOne.Grains.Rollups;
 public static class RollupReader
 {
     /// <summary>
+    /// Raw spans up to this many are read by a statement each, in one batch (each plans only its own partitions);
+    /// more (many hours queued apart, as after scattered late writes) by one statement over all of them.
+    /// </summary>
+    internal const int RawStatementsAtMost = 8;
+
+    /// <summary>
     /// A metric per bucket over [<paramref name="from"/>, <paramref name="to"/>): of <paramref name="device"/> or of all
     /// devices, per device or overall; with the newest reading when <paramref name="withLast"/>.
     /// </summary>
-    public static async Task<ImmutableArray<MetricPartial>> MetricBucketsAsync(
-        NpgsqlDataSource dataSource, string metric, string? device, bool perDevice, bool withLast, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, CancellationToken cancellationToken = default)
+    public static Task<ImmutableArray<MetricPartial>> MetricBucketsAsync(
+        NpgsqlDataSource dataSource, string metric, string? device, bool perDevice, bool withLast, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, CancellationToken cancellationToken = default) =>
+        MetricBucketsAsync(dataSource, metric, device, perDevice, withLast, from, to, bucket, RawStatementsAtMost, cancellationToken);
+
+    /// <summary>
+    /// <see cref="MetricBucketsAsync(NpgsqlDataSource, string, string?, bool, bool, DateTimeOffset, DateTimeOffset, TimeSpan, CancellationToken)"/>
+    /// with raw spans up to <paramref name="rawStatementsAtMost"/> read by a statement each (tests hold both ways to the raw statement).
+    /// </summary>
+    internal static async Task<ImmutableArray<MetricPartial>> MetricBucketsAsync(
+        NpgsqlDataSource dataSource, string metric, string? device, bool perDevice, bool withLast, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, int rawStatementsAtMost, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        await LockSourcesAsync(connection, cancellationToken);
         var grain = RollupPlan.GrainFor(bucket);
-        var dirty = grain is null ? [] : await DirtyHoursAsync(connection, "metrics", from, to, cancellationToken);
+
+        // One round trip: the locks, then (the snapshot taken) the queued hours of the range.
+        var dirty = new HashSet<DateTimeOffset>();
+        await using (var first = new NpgsqlBatch(connection))
+        {
+            first.BatchCommands.Add(new NpgsqlBatchCommand(GrainsSql.Get("Rollups/LockMetricSources.sql")));
+            if (grain is not null)
+            {
+                first.BatchCommands.Add(DirtyHoursCommand("metrics", from, to));
+            }
+
+            // LOCK returns no rows: whichever result the reader starts on, the rows read are the queued hours.
+            await using var reader = await first.ExecuteReaderAsync(cancellationToken);
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    dirty.Add(reader.GetFieldValue<DateTimeOffset>(0));
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+        }
+
         var (rollup, raw) = RollupPlan.Split(from, to, grain, dirty);
-        var table = grain == TimeSpan.FromHours(1) ? "metrics_1h" : "metrics_1m"; // fixed names only
-        await using var command = new NpgsqlCommand(GrainsSql.Get("Rollups/MetricBuckets.sql").Replace("{rollup}", table, StringComparison.Ordinal), connection);
+
+        // One more: the rollup spans and the raw spans, each statement naming only what it reads; merged here (a bucket
+        // cut by a span's edge has a part from each side).
+        await using var batch = new NpgsqlBatch(connection);
+        if (rollup.Count > 0)
+        {
+            var table = grain == TimeSpan.FromHours(1) ? "metrics_1h" : "metrics_1m"; // fixed names only
+            var rows = bucket == grain && (device is not null || perDevice);
+            var sql = rows
+                ? GrainsSql.Get("Rollups/MetricRollupRows.sql")
+                : GrainsSql.Get("Rollups/MetricRollupBuckets.sql").Replace("{last}", withLast ? "(array_agg(r.last_value ORDER BY r.last_time DESC, r.last_value DESC))[1]" : "NULL::float8", StringComparison.Ordinal);
+            batch.BatchCommands.Add(BucketsCommand(sql.Replace("{rollup}", table, StringComparison.Ordinal), bucket, metric, device, perDevice, rollup));
+        }
+
+        var rawLast = withLast ? "(array_agg(m.value ORDER BY m.time DESC, m.value DESC))[1]" : "NULL::float8";
+        if (raw.Count > rawStatementsAtMost)
+        {
+            batch.BatchCommands.Add(BucketsCommand(GrainsSql.Get("Rollups/MetricRawSpans.sql").Replace("{last}", rawLast, StringComparison.Ordinal), bucket, metric, device, perDevice, raw));
+        }
+        else
+        {
+            foreach (var (a, b) in raw)
+            {
+                var command = BucketsCommand(GrainsSql.Get("Rollups/MetricRawSpan.sql").Replace("{last}", rawLast, StringComparison.Ordinal), bucket, metric, device, perDevice, spans: null);
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = a });
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = b });
+                batch.BatchCommands.Add(command);
+            }
+        }
+
+        var merged = new Dictionary<(DateTimeOffset Bucket, string? Device), MetricPartial>();
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var part = new MetricPartial(
+                        reader.GetFieldValue<DateTimeOffset>(0),
+                        reader.IsDBNull(1) ? null : reader.GetString(1),
+                        reader.GetInt64(2),
+                        reader.GetDouble(3),
+                        reader.GetDouble(4),
+                        reader.GetDouble(5),
+                        withLast && !reader.IsDBNull(6) ? reader.GetDouble(6) : 0,
+                        reader.GetFieldValue<DateTimeOffset>(7));
+                    merged[(part.Bucket, part.Device)] = merged.TryGetValue((part.Bucket, part.Device), out var seen) ? Merge(seen, part) : part;
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return [.. merged.Values.OrderBy(p => p.Bucket).ThenBy(p => p.Device, StringComparer.Ordinal)];
+    }
+
+    // Two parts of one bucket: counts and sums add, minima and maxima compare, the newer reading is the last (of equal
+    // times the larger value, as ORDER BY time DESC, value DESC).
+    private static MetricPartial Merge(MetricPartial a, MetricPartial b)
+    {
+        var newer = a.LastAt > b.LastAt || (a.LastAt == b.LastAt && a.Last >= b.Last) ? a : b;
+        return new MetricPartial(a.Bucket, a.Device, a.Count + b.Count, a.Sum + b.Sum, Math.Min(a.Min, b.Min), Math.Max(a.Max, b.Max), newer.Last, newer.LastAt);
+    }
+
+    // $1 bucket, $2 metric, $3 device or null, $4 per device, then the spans as two arrays ($5, $6) when given.
+    private static NpgsqlBatchCommand BucketsCommand(string sql, TimeSpan bucket, string metric, string? device, bool perDevice, List<(DateTimeOffset From, DateTimeOffset To)>? spans)
+    {
+        var command = new NpgsqlBatchCommand(sql);
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = bucket });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = metric });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)device ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = perDevice });
-        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = withLast });
-        AddSpans(command, rollup);
-        AddSpans(command, raw);
-        var rows = ImmutableArray.CreateBuilder<MetricPartial>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        if (spans is not null)
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add(new MetricPartial(
-                    reader.GetFieldValue<DateTimeOffset>(0),
-                    reader.IsDBNull(1) ? null : reader.GetString(1),
-                    reader.GetInt64(2),
-                    reader.GetDouble(3),
-                    reader.GetDouble(4),
-                    reader.GetDouble(5),
-                    reader.IsDBNull(6) ? 0 : reader.GetDouble(6),
-                    reader.GetFieldValue<DateTimeOffset>(7)));
-            }
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. spans.Select(s => s.From)] });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. spans.Select(s => s.To)] });
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        return rows.DrainToImmutable();
+        return command;
+    }
+
+    private static NpgsqlBatchCommand DirtyHoursCommand(string source, DateTimeOffset from, DateTimeOffset to)
+    {
+        var command = new NpgsqlBatchCommand(GrainsSql.Get("Rollups/ReadDirtyInRange.sql"));
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = source });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = RollupJob.FloorToHour(from) });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to });
+        return command;
     }
 
     /// <summary>Events per type or UTC day (<paramref name="groupBy"/>) over [<paramref name="from"/>, <paramref name="to"/>), of one type when given.</summary>

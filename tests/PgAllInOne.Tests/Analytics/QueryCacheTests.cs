@@ -59,6 +59,22 @@ public sealed class QueryCacheTests(PostgresFixture postgres) : IClassFixture<Po
     }
 
     [Fact]
+    public async Task WithAZeroTtl_EveryRequestComputes_AndNoResultIsSaved()
+    {
+        await using var silo = await TestSilo.StartAsync(database, new Dictionary<string, string?> { ["Analytics:CacheTtl"] = "00:00:00" });
+        await AddEventsAsync(3);
+        var first = await silo.Grains.QueryAnalyticsAsync(ByType);
+        await AddEventsAsync(2);
+        var second = await silo.Grains.QueryAnalyticsAsync(ByType);
+
+        Assert.Equal((false, 3L), (first.Hit, first.Result.Events.Sum(r => r.Count)));
+        Assert.Equal((false, 5L), (second.Hit, second.Result.Events.Sum(r => r.Count)));
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var saved = dataSource.CreateCommand("SELECT count(*) FROM grain_state WHERE grain_type = 'querycache'");
+        Assert.Equal(0L, await saved.ExecuteScalarAsync()); // a result no request can be served from is not written
+    }
+
+    [Fact]
     public async Task Invalidation_DropsResultsKeptOnEverySilo()
     {
         database = await postgres.CreateDatabaseAsync();
