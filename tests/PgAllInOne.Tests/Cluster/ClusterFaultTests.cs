@@ -51,7 +51,11 @@ public sealed class ClusterFaultTests(ClusterFaultTests.ThreeSilos cluster, ITes
 
         var adminKey = Silos.Select(s => s.AdminKey).First(k => k is not null);
         var survivors = new[] { Silos[0].Http(adminKey, HttpTimeout), Silos[2].Http(adminKey, HttpTimeout) };
-        using var writers = await KeyedHttpWriters.StartAsync(survivors, $"kill{Environment.TickCount64 % 100000}", writers: 16, keysPerWriter: 4);
+        using var doomed = Silos[1].Http(adminKey, HttpTimeout);
+
+        // Each key first written through one of the three silos in turn, so that about a third of the grains live on the
+        // silo killed; then written through the two others only.
+        using var writers = await KeyedHttpWriters.StartAsync(survivors, [survivors[0], doomed, survivors[1]], $"kill{Environment.TickCount64 % 100000}", writers: 16, keysPerWriter: 4);
         var onKilled = await KeysOnAsync(Silos[1], writers);
 
         using var load = new CancellationTokenSource();

@@ -38,8 +38,12 @@ internal sealed class KeyedHttpWriters : IDisposable
     /// <summary>Every grain key written to, as <c>kind key</c>.</summary>
     public IEnumerable<(string Kind, string Key)> Keys => acknowledged.Keys;
 
-    /// <summary>Creates the users written to, writes each key once (so that each grain is active), and starts the writers.</summary>
-    public static async Task<KeyedHttpWriters> StartAsync(IReadOnlyList<HttpClient> clients, string tag, int writers, int keysPerWriter)
+    /// <summary>
+    /// Creates the users written to, writes each key once through <paramref name="activateThrough"/> in turn (so that
+    /// each grain is active, placed near the silo that first asked: Orleans' default placement prefers the local silo),
+    /// and starts the writers.
+    /// </summary>
+    public static async Task<KeyedHttpWriters> StartAsync(IReadOnlyList<HttpClient> clients, IReadOnlyList<HttpClient> activateThrough, string tag, int writers, int keysPerWriter)
     {
         var load = new KeyedHttpWriters(clients);
         var plans = new List<(string Kind, string[] Keys)>();
@@ -56,7 +60,7 @@ internal sealed class KeyedHttpWriters : IDisposable
             plans.Add((kind, keys));
         }
 
-        await Task.WhenAll(plans.Select(p => load.WriteOnceEachAsync(p.Kind, p.Keys)));
+        await Task.WhenAll(plans.Select((p, w) => WriteOnceEachAsync(activateThrough, w, p.Kind, p.Keys)));
         load.running = [.. plans.Select((p, w) => load.WriteAsync(w, p.Kind, p.Keys))];
         return load;
     }
@@ -141,11 +145,11 @@ internal sealed class KeyedHttpWriters : IDisposable
     }
 
     // Value 0 of each key: not counted, it only activates the grain before the fault.
-    private async Task WriteOnceEachAsync(string kind, string[] keys)
+    private static async Task WriteOnceEachAsync(IReadOnlyList<HttpClient> through, int writer, string kind, string[] keys)
     {
-        foreach (var key in keys)
+        for (var k = 0; k < keys.Length; k++)
         {
-            using var response = await Send(clients[0], kind, key, 0);
+            using var response = await Send(through[((writer * keys.Length) + k) % through.Count], kind, keys[k], 0);
             response.EnsureSuccessStatusCode();
         }
     }
