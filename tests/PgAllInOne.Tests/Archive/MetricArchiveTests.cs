@@ -143,23 +143,7 @@ public sealed class MetricArchiveTests(PostgresFixture postgres, ITestOutputHelp
         Assert.Equal(0L, await DifferenceAsync(dataSource, Stored, Reference));
 
         // Dead while waiting for the day's partitions (a reader holds them): its transaction rolls back whole.
-        await using (var reader = await dataSource.OpenConnectionAsync())
-        await using (var reading = await reader.BeginTransactionAsync())
-        {
-            await using (var hold = new NpgsqlCommand("LOCK TABLE metrics_p2026_03_01 IN ACCESS SHARE MODE", reader, reading))
-            {
-                await hold.ExecuteNonQueryAsync();
-            }
-
-            var archiving = Archive(dataSource, lockTimeout: TimeSpan.FromMinutes(1)).RunOnceAsync(Now);
-            await Eventually.TrueAsync(
-                async () => await ScalarAsync<long>(dataSource, "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'metrics_p2026_03_01'::regclass AND mode = 'AccessExclusiveLock'") == 1,
-                "the archive waiting for the day's partitions, its file written",
-                TimeSpan.FromSeconds(30));
-            Assert.True(await ScalarAsync<bool>(dataSource, "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE NOT granted AND relation = 'metrics_p2026_03_01'::regclass"));
-            await Assert.ThrowsAnyAsync<NpgsqlException>(() => archiving);
-            await reading.RollbackAsync();
-        }
+        await DiesWaitingForTheDayAsync(dataSource, "metrics_p2026_03_01", () => Archive(dataSource, lockTimeout: TimeSpan.FromMinutes(1)).RunOnceAsync(Now));
 
         Assert.Empty(await Attach(dataSource).ListAsync());
         Assert.Equal(0L, await DifferenceAsync(dataSource, Stored, Reference));

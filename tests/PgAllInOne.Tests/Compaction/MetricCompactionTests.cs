@@ -141,24 +141,8 @@ public sealed class MetricCompactionTests(PostgresFixture postgres, ITestOutputH
     {
         await using var dataSource = await DatabaseAsync(postgres, T0, days: 1);
         await InsertAsync(dataSource, new Random(8), 500, T0, TimeSpan.FromDays(1));
-        await using var reader = await dataSource.OpenConnectionAsync();
-        await using (var reading = await reader.BeginTransactionAsync())
-        {
-            await using (var hold = new NpgsqlCommand("LOCK TABLE metrics_p2026_03_01 IN ACCESS SHARE MODE", reader, reading))
-            {
-                await hold.ExecuteNonQueryAsync();
-            }
-
-            // The compaction moves the day's rows and waits for the day's lock (the reader holds it): then its connection dies.
-            var compacting = Compaction(dataSource, lockTimeout: TimeSpan.FromMinutes(1)).RunOnceAsync(Now);
-            await Eventually.TrueAsync(
-                async () => await ScalarAsync<long>(dataSource, "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'metrics_p2026_03_01'::regclass AND mode = 'AccessExclusiveLock'") == 1,
-                "the compaction waiting for the day's lock, its rows moved",
-                TimeSpan.FromSeconds(30));
-            Assert.True(await ScalarAsync<bool>(dataSource, "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE NOT granted AND relation = 'metrics_p2026_03_01'::regclass"));
-            await Assert.ThrowsAnyAsync<NpgsqlException>(() => compacting);
-            await reading.RollbackAsync();
-        }
+        // The compaction moves the day's rows and waits for the day's lock (a reader holds it): then its connection dies.
+        await DiesWaitingForTheDayAsync(dataSource, "metrics_p2026_03_01", () => Compaction(dataSource, lockTimeout: TimeSpan.FromMinutes(1)).RunOnceAsync(Now));
 
         Assert.Equal(500L, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM metrics_p2026_03_01"));
         Assert.Equal(0L, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'metrics_compact'::regclass"));

@@ -108,6 +108,28 @@ internal static class ReferenceReadings
 
     public const string Reference = "SELECT time, device_id, metric, value, tags FROM reference";
 
+    /// <summary>
+    /// A job that dies while it waits for a day's raw partition: a reader holds the partition while <paramref name="job"/>
+    /// starts (its file written or its rows moved by then) and waits for its exclusive lock; then the job's backend is
+    /// terminated, and the job fails.
+    /// </summary>
+    public static async Task DiesWaitingForTheDayAsync(NpgsqlDataSource dataSource, string partition, Func<Task> job)
+    {
+        await using var reader = await dataSource.OpenConnectionAsync();
+        await using var reading = await reader.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand($"LOCK TABLE {partition} IN ACCESS SHARE MODE", reader, reading))
+        {
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        var running = job();
+        var waiting = $"FROM pg_locks WHERE NOT granted AND relation = '{partition}'::regclass AND mode = 'AccessExclusiveLock'";
+        await Eventually.TrueAsync(async () => await ScalarAsync<long>(dataSource, "SELECT count(*) " + waiting) == 1, $"the job waiting for {partition}", TimeSpan.FromSeconds(30));
+        Assert.True(await ScalarAsync<bool>(dataSource, "SELECT pg_terminate_backend(pid) " + waiting));
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => running);
+        await reading.RollbackAsync();
+    }
+
     public static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
     {
         await using var command = dataSource.CreateCommand(sql);
