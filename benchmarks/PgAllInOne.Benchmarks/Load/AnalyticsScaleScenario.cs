@@ -67,7 +67,7 @@ internal static class AnalyticsScaleScenario
 
         if (parts.Contains("ingest"))
         {
-            await IngestCostAsync(dataSource, end, rounds);
+            await IngestCostAsync(single, dataSource, end, rounds);
         }
 
         if (parts.Contains("compact"))
@@ -259,49 +259,67 @@ internal static class AnalyticsScaleScenario
             """);
     }
 
-    // COPY batches of 5,000 readings (the writers' batches are up to 50,000), the rollup queue's trigger on and off in turn.
-    private static async Task IngestCostAsync(NpgsqlDataSource dataSource, DateTimeOffset end, int rounds)
+    // The rollup queue's trigger on and off in turn (the order turned each round), medians of the rounds: at the table
+    // (binary COPY batches of 5,000 readings, one writer) and through the product (8 device grains ingesting batches of
+    // 1,000 readings: validated, group-committed as binary COPY with the devices' state).
+    private static async Task IngestCostAsync(BenchmarkSilo silo, NpgsqlDataSource dataSource, DateTimeOffset end, int rounds)
     {
-        const int batch = 5_000;
-        const int batches = 20;
         using var catalog = new PartitionCatalog(dataSource, TimeProvider.System);
         await catalog.EnsureAsync(PartitionScheme.Metrics, [end, end.AddDays(1)]);
-        var withQueue = new List<double>();
-        var without = new List<double>();
         var offset = 0L;
-        for (var round = 0; round < rounds + 1; round++)
-        {
-            foreach (var on in new[] { true, false })
-            {
-                await ExecuteAsync(dataSource, on ? "ALTER TABLE metrics ENABLE TRIGGER metrics_rollup_insert" : "ALTER TABLE metrics DISABLE TRIGGER metrics_rollup_insert");
-                var watch = Stopwatch.StartNew();
-                for (var b = 0; b < batches; b++)
-                {
-                    await using var connection = await dataSource.OpenConnectionAsync();
-                    await using var importer = await connection.BeginBinaryImportAsync("COPY metrics (time, device_id, metric, value, tags) FROM STDIN (FORMAT BINARY)");
-                    for (var i = 0; i < batch; i++, offset++)
-                    {
-                        await importer.StartRowAsync();
-                        await importer.WriteAsync(end.AddMilliseconds(offset % 86_400_000), NpgsqlDbType.TimestampTz);
-                        await importer.WriteAsync("ingest-" + (offset % 100), NpgsqlDbType.Text);
-                        await importer.WriteAsync("temp", NpgsqlDbType.Text);
-                        await importer.WriteAsync(offset * 0.5, NpgsqlDbType.Double);
-                        await importer.WriteNullAsync();
-                    }
+        DateTimeOffset Next() => end.AddMilliseconds(Interlocked.Increment(ref offset) % 86_400_000);
 
-                    await importer.CompleteAsync();
+        await CompareAsync("binary COPY at the table, 5,000-row batches", 100_000, async () =>
+        {
+            for (var b = 0; b < 20; b++)
+            {
+                await using var connection = await dataSource.OpenConnectionAsync();
+                await using var importer = await connection.BeginBinaryImportAsync("COPY metrics (time, device_id, metric, value, tags) FROM STDIN (FORMAT BINARY)");
+                for (var i = 0; i < 5_000; i++)
+                {
+                    await importer.StartRowAsync();
+                    await importer.WriteAsync(Next(), NpgsqlDbType.TimestampTz);
+                    await importer.WriteAsync("ingest-" + (i % 100), NpgsqlDbType.Text);
+                    await importer.WriteAsync("temp", NpgsqlDbType.Text);
+                    await importer.WriteAsync(i * 0.5, NpgsqlDbType.Double);
+                    await importer.WriteNullAsync();
                 }
 
-                if (round > 0)
+                await importer.CompleteAsync();
+            }
+        });
+
+        await CompareAsync("device grains, 8 x 10 batches of 1,000", 80_000, () => Task.WhenAll(Enumerable.Range(0, 8).Select(d => Task.Run(async () =>
+        {
+            var device = silo.Grains.GetGrain<IDeviceGrain>($"ingest-product-{d}");
+            for (var b = 0; b < 10; b++)
+            {
+                await device.Ingest([.. Enumerable.Range(0, 1_000).Select(i => new MetricReading("temp", i * 0.5, Next()))]);
+            }
+        }))));
+
+        async Task CompareAsync(string name, int readings, Func<Task> ingest)
+        {
+            var withQueue = new List<double>();
+            var without = new List<double>();
+            for (var round = 0; round < rounds + 1; round++)
+            {
+                foreach (var on in round % 2 == 0 ? new[] { true, false } : [false, true])
                 {
-                    (on ? withQueue : without).Add(batch * batches / watch.Elapsed.TotalSeconds);
+                    await ExecuteAsync(dataSource, on ? "ALTER TABLE metrics ENABLE TRIGGER metrics_rollup_insert" : "ALTER TABLE metrics DISABLE TRIGGER metrics_rollup_insert");
+                    var watch = Stopwatch.StartNew();
+                    await ingest();
+                    if (round > 0)
+                    {
+                        (on ? withQueue : without).Add(readings / watch.Elapsed.TotalSeconds);
+                    }
                 }
             }
-        }
 
-        await ExecuteAsync(dataSource, "ALTER TABLE metrics ENABLE TRIGGER metrics_rollup_insert");
-        var (a, b2) = (Median(withQueue), Median(without));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest (COPY, {batch:N0}-row batches): {b2:N0} rows/s without the rollup queue, {a:N0} rows/s with it: cost {(1 - (a / b2)) * 100:0.0} %"));
+            await ExecuteAsync(dataSource, "ALTER TABLE metrics ENABLE TRIGGER metrics_rollup_insert");
+            var (a, b) = (Median(withQueue), Median(without));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingest ({name}): {b:N0} readings/s without the rollup queue, {a:N0} with it: cost {(1 - (a / b)) * 100:0.0} % (rounds without: {string.Join(", ", without.Select(x => x.ToString("N0", CultureInfo.InvariantCulture)))}; with: {string.Join(", ", withQueue.Select(x => x.ToString("N0", CultureInfo.InvariantCulture)))})"));
+        }
     }
 
     // A statement of the product as it ships (embedded in the grains' assembly).
