@@ -164,20 +164,28 @@ internal static class AnalyticsScaleScenario
             ("the OLAP worker's grain call", () => single.Grains.GetGrain<IOlapWorker>("olap").AggregateMetrics(monthQuery, month, end)),
             ("the cache grain's call (a miss)", () => single.Grains.QueryAnalyticsAsync(monthQuery)),
         };
-        var profiled = profile.Select(_ => new List<double>()).ToArray();
-        for (var round = 0; round <= rounds * 2; round++)
-        {
-            for (var i = 0; i < profile.Length; i++)
-            {
-                var ms = await TimeAsync(profile[i].Run);
-                if (round > 0)
-                {
-                    profiled[i].Add(ms);
-                }
-            }
-        }
+        await ProfileAsync("a month of all devices at 1 h", profile, rounds);
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"a month of all devices at 1 h, medians of {rounds * 2} interleaved: {string.Join("; ", profile.Select((p, i) => $"{p.Name} {Median(profiled[i]):0.0} ms"))}"));
+        // Where the time of events by user goes (no rollup holds users): the product's statement read whole, the OLAP
+        // worker's grain call, the cache grain's.
+        var byUser = AnalyticsQuery.Events("user", start, end);
+        var byUserSql = await GrainsSqlAsync("Analytics/EventsByUser.sql");
+        await ProfileAsync("events by user", [
+            ("the statement, every value read", async () =>
+            {
+                await using var command = dataSource.CreateCommand(byUserSql);
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = start });
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = end });
+                command.Parameters.Add(new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    _ = (reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3));
+                }
+            }),
+            ("the OLAP worker's grain call", () => single.Grains.GetGrain<IOlapWorker>("olap").AggregateEvents(byUser, start, end)),
+            ("the cache grain's call (a miss)", () => single.Grains.QueryAnalyticsAsync(byUser)),
+        ], rounds);
 
         var bytes = await ScalarAsync<long>(dataSource, "SELECT sum(pg_total_relation_size(inhrelid))::bigint FROM pg_inherits WHERE inhparent = 'metrics'::regclass");
         var rollupBytes = await ScalarAsync<long>(dataSource, "SELECT pg_total_relation_size('metrics_1m') + pg_total_relation_size('metrics_1h')");
@@ -340,6 +348,25 @@ internal static class AnalyticsScaleScenario
         while (await reader.ReadAsync())
         {
         }
+    }
+
+    // Each step in turn, rounds x 2 after a warm-up round; medians.
+    private static async Task ProfileAsync(string name, IReadOnlyList<(string Name, Func<Task> Run)> profile, int rounds)
+    {
+        var profiled = profile.Select(_ => new List<double>()).ToArray();
+        for (var round = 0; round <= rounds * 2; round++)
+        {
+            for (var i = 0; i < profile.Count; i++)
+            {
+                var ms = await TimeAsync(profile[i].Run);
+                if (round > 0)
+                {
+                    profiled[i].Add(ms);
+                }
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}, medians of {rounds * 2} interleaved: {string.Join("; ", profile.Select((p, i) => $"{p.Name} {Median(profiled[i]):0.0} ms"))}"));
     }
 
     private static async Task<double> TimeAsync(Func<Task> run)

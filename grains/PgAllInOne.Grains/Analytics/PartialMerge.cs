@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using PgAllInOne.GrainInterfaces.Analytics;
 
 namespace PgAllInOne.Grains.Analytics;
@@ -6,7 +7,23 @@ namespace PgAllInOne.Grains.Analytics;
 /// <summary>Merges the slices' partial aggregates: counts and sums add, minima, maxima and the newest readings compare, avg is sum / count.</summary>
 internal static class PartialMerge
 {
-    public static ImmutableArray<EventGroupRow> Events(AnalyticsQuery query, IEnumerable<ImmutableArray<EventGroupRow>> slices)
+    public static ImmutableArray<EventGroupRow> Events(AnalyticsQuery query, IReadOnlyList<ImmutableArray<EventGroupRow>> slices)
+    {
+        // One slice (the default): its groups are distinct already, nothing to merge.
+        var rows = slices.Count == 1 ? slices[0].ToArray() : [.. MergeGroups(slices).Values];
+
+        // Most events first (ties by key); by day, the days in order.
+        Array.Sort(rows, static (a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : string.CompareOrdinal(a.Key, b.Key));
+        var kept = query.Top is { } top && top < rows.Length ? rows[..top] : rows;
+        if (query.GroupBy == "day")
+        {
+            Array.Sort(kept, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        }
+
+        return ImmutableCollectionsMarshal.AsImmutableArray(kept);
+    }
+
+    private static Dictionary<string, EventGroupRow> MergeGroups(IReadOnlyList<ImmutableArray<EventGroupRow>> slices)
     {
         var groups = new Dictionary<string, EventGroupRow>(StringComparer.Ordinal);
         foreach (var row in slices.SelectMany(s => s))
@@ -16,19 +33,7 @@ internal static class PartialMerge
                 : row;
         }
 
-        // Most events first (ties by key); by day, the days in order.
-        IEnumerable<EventGroupRow> rows = groups.Values.OrderByDescending(r => r.Count).ThenBy(r => r.Key, StringComparer.Ordinal);
-        if (query.Top is { } top)
-        {
-            rows = rows.Take(top);
-        }
-
-        if (query.GroupBy == "day")
-        {
-            rows = rows.OrderBy(r => r.Key, StringComparer.Ordinal);
-        }
-
-        return [.. rows];
+        return groups;
     }
 
     public static ImmutableArray<MetricSeriesRow> Metrics(AnalyticsQuery query, IReadOnlyList<ImmutableArray<MetricPartial>> slices)
