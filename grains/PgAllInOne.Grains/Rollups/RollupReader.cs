@@ -38,28 +38,7 @@ public static class RollupReader
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var grain = RollupPlan.GrainFor(bucket);
 
-        // One round trip: the locks, then (the snapshot taken) the queued hours of the range.
-        var dirty = new HashSet<DateTimeOffset>();
-        await using (var first = new NpgsqlBatch(connection))
-        {
-            first.BatchCommands.Add(new NpgsqlBatchCommand(GrainsSql.Get("Rollups/LockMetricSources.sql")));
-            if (grain is not null)
-            {
-                first.BatchCommands.Add(DirtyHoursCommand("metrics", from, to));
-            }
-
-            // LOCK returns no rows: whichever result the reader starts on, the rows read are the queued hours.
-            await using var reader = await first.ExecuteReaderAsync(cancellationToken);
-            do
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    dirty.Add(reader.GetFieldValue<DateTimeOffset>(0));
-                }
-            }
-            while (await reader.NextResultAsync(cancellationToken));
-        }
-
+        var dirty = await LockAndReadQueuedAsync(connection, "Rollups/LockMetricSources.sql", grain is null ? null : "metrics", from, to, cancellationToken);
         var (rollup, raw) = RollupPlan.Split(from, to, grain, dirty);
 
         // One more: the rollup spans and the raw spans, each statement naming only what it reads; merged here (a bucket
@@ -157,8 +136,7 @@ public static class RollupReader
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        await LockSourcesAsync(connection, cancellationToken);
-        var dirty = await DirtyHoursAsync(connection, "events", from, to, cancellationToken);
+        var dirty = await LockAndReadQueuedAsync(connection, "Rollups/LockEventSources.sql", "events", from, to, cancellationToken);
         var (rollup, raw) = RollupPlan.Split(from, to, TimeSpan.FromHours(1), dirty);
         await using var command = new NpgsqlCommand(GrainsSql.Get("Rollups/EventGroups.sql"), connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = groupBy });
@@ -178,18 +156,28 @@ public static class RollupReader
         return rows.DrainToImmutable();
     }
 
-    private static async Task<HashSet<DateTimeOffset>> DirtyHoursAsync(NpgsqlConnection connection, string source, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    // One round trip: the source's locks (before the snapshot: see LockSources.sql), then, the snapshot taken, the queued
+    // hours of the range (none asked when no rollup can answer).
+    private static async Task<HashSet<DateTimeOffset>> LockAndReadQueuedAsync(NpgsqlConnection connection, string lockSql, string? source, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(GrainsSql.Get("Rollups/ReadDirtyInRange.sql"), connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = source });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = RollupJob.FloorToHour(from) });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to });
         var hours = new HashSet<DateTimeOffset>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(GrainsSql.Get(lockSql)));
+        if (source is not null)
         {
-            hours.Add(reader.GetFieldValue<DateTimeOffset>(0));
+            batch.BatchCommands.Add(DirtyHoursCommand(source, from, to));
         }
+
+        // LOCK returns no rows: whichever result the reader starts on, the rows read are the queued hours.
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        do
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                hours.Add(reader.GetFieldValue<DateTimeOffset>(0));
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken));
 
         return hours;
     }
