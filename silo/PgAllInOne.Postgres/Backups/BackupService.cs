@@ -285,6 +285,10 @@ public sealed partial class BackupService : IAsyncDisposable
             }
 
             Gate();
+
+            // The first start writes the admin key once the silo is up, and the first base backup may be done before it:
+            // the secrets go beside the backups as soon as they are there, not with the next base backup.
+            KeepSecrets();
             try
             {
                 await Task.Delay(StatusInterval, time, cancellationToken);
@@ -458,7 +462,8 @@ public sealed partial class BackupService : IAsyncDisposable
         }
     }
 
-    // A restored data folder needs the embedded server's password and the first admin key beside its cluster.
+    // A restored data folder needs the embedded server's password and the first admin key beside its cluster. A file
+    // being written meanwhile is copied on the next call.
     private void KeepSecrets()
     {
         if (dataDirectory is null)
@@ -470,13 +475,19 @@ public sealed partial class BackupService : IAsyncDisposable
         {
             var source = Path.Combine(dataDirectory, name);
             var target = Path.Combine(Catalog.Directory, name);
-            if (File.Exists(source) && (!File.Exists(target) || File.ReadAllText(target) != File.ReadAllText(source)))
+            try
             {
-                File.Copy(source, target, overwrite: true);
-                if (!OperatingSystem.IsWindows())
+                if (File.Exists(source) && (!File.Exists(target) || File.ReadAllText(target) != File.ReadAllText(source)))
                 {
-                    File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                    File.Copy(source, target, overwrite: true);
+                    if (!OperatingSystem.IsWindows())
+                    {
+                        File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                    }
                 }
+            }
+            catch (IOException)
+            {
             }
         }
     }

@@ -12,6 +12,7 @@ public sealed class EmbeddedSiloProcess : IDisposable
 {
     private readonly ConcurrentQueue<string> output = new();
     private readonly Process process;
+    private string lastAnswer = "nothing";
 
     public EmbeddedSiloProcess(string dataDirectory, params string[] settings)
     {
@@ -19,7 +20,7 @@ public sealed class EmbeddedSiloProcess : IDisposable
         HttpPort = Ports.Free();
         process = Processes.StartDotnet(
             "PgAllInOne.Silo.dll",
-            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning", ["Logging__LogLevel__PgAllInOne.Postgres.Backups"] = "Information" },
+            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning", ["Logging__LogLevel__PgAllInOne.Postgres.Backups"] = "Information", ["Logging__LogLevel__Orleans.Runtime.MembershipService"] = "Information" },
             [
                 $"--Urls=http://127.0.0.1:{HttpPort}",
                 $"--Silo:Port={Ports.Free()}",
@@ -58,7 +59,7 @@ public sealed class EmbeddedSiloProcess : IDisposable
         }
         catch (TimeoutException timeout)
         {
-            throw new TimeoutException($"{timeout.Message}; its log:\n{string.Join('\n', output.TakeLast(30))}", timeout);
+            throw new TimeoutException($"{timeout.Message}; /readyz last answered: {lastAnswer}; its log:\n{string.Join('\n', output.TakeLast(30))}", timeout);
         }
     }
 
@@ -71,10 +72,13 @@ public sealed class EmbeddedSiloProcess : IDisposable
                 Assert.False(process.HasExited, $"the silo exited with {(process.HasExited ? process.ExitCode : 0)}:\n{string.Join('\n', output.TakeLast(40))}");
                 try
                 {
-                    return (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK && File.Exists(Path.Combine(DataDirectory, "admin.key"));
+                    using var response = await http.GetAsync("/readyz");
+                    lastAnswer = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                    return response.StatusCode == HttpStatusCode.OK && File.Exists(Path.Combine(DataDirectory, "admin.key"));
                 }
                 catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
                 {
+                    lastAnswer = exception.Message;
                     return false;
                 }
             },

@@ -40,6 +40,10 @@ public sealed class RestoreDrillTests(ITestOutputHelper output) : IDisposable
             using var http = silo.Http();
             await Eventually.TrueAsync(async () => (await http.GetFromJsonAsync<JsonElement>("/api/backups")).GetProperty("backups").EnumerateArray().Any(b => b.GetProperty("verified").GetBoolean()), "a verified base backup", TimeSpan.FromSeconds(60));
 
+            // The admin key, written once the silo is up (perhaps after its first base backup), is kept beside the backups.
+            var adminKey = await File.ReadAllTextAsync(Path.Combine(data, "admin.key"));
+            await Eventually.TrueAsync(() => File.Exists(Path.Combine(backups, "admin.key")) && File.ReadAllText(Path.Combine(backups, "admin.key")) == adminKey, "the admin key beside the backups", TimeSpan.FromSeconds(10));
+
             before = await DrillWrites.WriteAsync(http, "before");
             var point = await http.PostAsJsonAsync("/api/backups/restore-points", new { name = "drill-point" });
             Assert.Equal(HttpStatusCode.Created, point.StatusCode);
