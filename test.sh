@@ -71,6 +71,7 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
 echo "tests: $passed passed, $failed failed"
+[ "$status" -eq 0 ] || echo "a test run failed or was aborted (exit $status): see its lines above" >&2
 rm -rf "$results"
 [ "$passed" -gt 0 ] || { echo "no test ran" >&2; exit 1; }
 exit $status

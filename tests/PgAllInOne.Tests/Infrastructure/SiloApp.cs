@@ -38,7 +38,7 @@ public sealed class SiloApp : WebApplicationFactory<PgAllInOne.Silo.Api.ApiOptio
         settings["Silo:Port"] = "0";
         // Tests hold stored readings against SQL over the raw table: no compaction of their past days unless asked for.
         settings["Metrics:CompressAfter"] = "36500.00:00:00";
-        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in InProcessMembership.Settings.Concat(extra ?? new Dictionary<string, string?>()))
         {
             settings[key] = value;
         }

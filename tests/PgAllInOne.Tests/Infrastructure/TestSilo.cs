@@ -34,7 +34,7 @@ public sealed class TestSilo : IAsyncDisposable
             // Tests hold stored readings against SQL over the raw table: no compaction of their past days unless asked for.
             ["Metrics:CompressAfter"] = "36500.00:00:00",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        foreach (var (key, value) in InProcessMembership.Settings.Concat(settings ?? new Dictionary<string, string?>()))
         {
             configuration[key] = value;
         }
