@@ -66,25 +66,38 @@ public sealed class SiloProcess : IDisposable
     public async Task WaitUntilReadyAsync()
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(2) };
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                if (process.HasExited)
+        var lastAnswer = "nothing";
+        try
+        {
+            // A bound for a silo that never gets ready, not a measure: started from the suite's lower-priority lane, a
+            // silo shares that priority with the lane while the timed tests have the CPU.
+            await Eventually.TrueAsync(
+                async () =>
                 {
-                    throw new InvalidOperationException($"The silo on :{HttpPort} exited with {process.ExitCode}.");
-                }
+                    if (process.HasExited)
+                    {
+                        throw new InvalidOperationException($"The silo on :{HttpPort} exited with {process.ExitCode}.");
+                    }
 
-                try
-                {
-                    return (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK;
-                }
-                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-                {
-                    return false;
-                }
-            },
-            $"silo on :{HttpPort} to be ready",
-            TimeSpan.FromSeconds(90));
+                    try
+                    {
+                        using var response = await http.GetAsync("/readyz");
+                        lastAnswer = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+                        return response.StatusCode == HttpStatusCode.OK;
+                    }
+                    catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+                    {
+                        lastAnswer = exception.Message;
+                        return false;
+                    }
+                },
+                $"silo on :{HttpPort} to be ready",
+                TimeSpan.FromSeconds(180));
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message}; /readyz last answered: {lastAnswer}; its log:\n{string.Join('\n', Output.TakeLast(30))}", timeout);
+        }
     }
 
     /// <summary>kill -9: no goodbye, nothing flushed; the others find out by probing.</summary>
