@@ -8,6 +8,7 @@ using PgAllInOne.GrainInterfaces.Devices;
 using PgAllInOne.Grains.Compaction;
 using PgAllInOne.Grains.Partitions;
 using PgAllInOne.Grains.Rollups;
+using static PgAllInOne.Benchmarks.Load.BenchSql;
 
 namespace PgAllInOne.Benchmarks.Load;
 
@@ -137,7 +138,6 @@ internal static class AnalyticsScaleScenario
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: the rollup reader alone {Median(times):0.0} ms"));
         }
-
 
         // Where the time of a month of all devices goes: its rollup statement alone (the reader's SQL, no transaction),
         // the reader (locks, queued hours, statement, merge), the OLAP worker's grain call, the cache grain's.
@@ -380,18 +380,5 @@ internal static class AnalyticsScaleScenario
     {
         var sorted = values.Order().ToList();
         return sorted[sorted.Count / 2];
-    }
-
-    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        command.CommandTimeout = 0;
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -8,6 +8,7 @@ using PgAllInOne.Grains.Compaction;
 using PgAllInOne.Grains.Maintenance;
 using PgAllInOne.Grains.Partitions;
 using PgAllInOne.Postgres;
+using static PgAllInOne.Benchmarks.Load.BenchSql;
 
 namespace PgAllInOne.Benchmarks.Load;
 
@@ -155,18 +156,5 @@ internal static class ArchiveDayScenario
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        command.CommandTimeout = 0;
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 }
