@@ -25,10 +25,19 @@ public sealed class DefunctSiloTests(PostgresFixture postgres) : IClassFixture<P
     public async Task InitializeAsync()
     {
         connectionString = await postgres.CreateDatabaseAsync();
-        silos.Add(SiloProcess.Start(connectionString, "Warning", Membership));
-        await silos[0].WaitUntilReadyAsync();
-        silos.Add(SiloProcess.Start(connectionString, "Warning", Membership));
-        await silos[1].WaitUntilReadyAsync();
+        try
+        {
+            silos.Add(SiloProcess.Start(connectionString, "Warning", Membership));
+            await silos[0].WaitUntilReadyAsync();
+            silos.Add(SiloProcess.Start(connectionString, "Warning", Membership));
+            await silos[1].WaitUntilReadyAsync();
+        }
+        catch
+        {
+            // xUnit does not dispose a class whose initialization failed: its silo processes would outlive the run.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public Task DisposeAsync()
