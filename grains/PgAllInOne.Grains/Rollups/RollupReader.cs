@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Data;
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Analytics;
@@ -9,7 +8,7 @@ namespace PgAllInOne.Grains.Rollups;
 /// <summary>
 /// Reads through the rollups: hours folded in come from a rollup, the unaligned edges and the hours still queued (the
 /// tail above the watermark, late writes) from the raw rows. The queue and the rows are read in one snapshot
-/// (REPEATABLE READ), so the answer is the raw statement's over the same rows.
+/// (<see cref="RollupSnapshot"/>, usually one round trip), so the answer is the raw statement's over the same rows.
 /// </summary>
 public static class RollupReader
 {
@@ -34,66 +33,68 @@ public static class RollupReader
     internal static async Task<ImmutableArray<MetricPartial>> MetricBucketsAsync(
         NpgsqlDataSource dataSource, string metric, string? device, bool perDevice, bool withLast, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, int rawStatementsAtMost, CancellationToken cancellationToken = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var grain = RollupPlan.GrainFor(bucket);
+        var parts = await RollupSnapshot.ReadAsync(
+            dataSource,
+            "Rollups/LockMetricSources.sql",
+            grain is null ? null : "metrics",
+            from,
+            to,
+            queued => MetricStatements(metric, device, perDevice, withLast, from, to, bucket, grain, queued, rawStatementsAtMost),
+            reader => new MetricPartial(
+                reader.GetFieldValue<DateTimeOffset>(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.GetInt64(2),
+                reader.GetDouble(3),
+                reader.GetDouble(4),
+                reader.GetDouble(5),
+                withLast && !reader.IsDBNull(6) ? reader.GetDouble(6) : 0,
+                reader.GetFieldValue<DateTimeOffset>(7)),
+            cancellationToken);
 
-        var dirty = await LockAndReadQueuedAsync(connection, "Rollups/LockMetricSources.sql", grain is null ? null : "metrics", from, to, cancellationToken);
-        var (rollup, raw) = RollupPlan.Split(from, to, grain, dirty);
-
-        // One more: the rollup spans and the raw spans, each statement naming only what it reads; merged here (a bucket
-        // cut by a span's edge has a part from each side).
-        await using var batch = new NpgsqlBatch(connection);
-        if (rollup.Count > 0)
+        // A bucket cut by a span's edge has a part from each side.
+        var merged = new Dictionary<(DateTimeOffset Bucket, string? Device), MetricPartial>(parts.Count);
+        foreach (var part in parts)
         {
-            var table = grain == TimeSpan.FromHours(1) ? "metrics_1h" : "metrics_1m"; // fixed names only
-            var rows = bucket == grain && (device is not null || perDevice);
-            var sql = rows
+            merged[(part.Bucket, part.Device)] = merged.TryGetValue((part.Bucket, part.Device), out var seen) ? Merge(seen, part) : part;
+        }
+
+        return [.. merged.Values.OrderBy(p => p.Bucket).ThenBy(p => p.Device, StringComparer.Ordinal)];
+    }
+
+    // The hour, minute and raw spans of the range, with the queued hours raw: each statement names only what it reads.
+    private static IEnumerable<NpgsqlBatchCommand> MetricStatements(
+        string metric, string? device, bool perDevice, bool withLast, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, TimeSpan? grain, IReadOnlySet<DateTimeOffset> queued, int rawStatementsAtMost)
+    {
+        var spans = RollupPlan.Split(from, to, grain, queued);
+        foreach (var (table, width, rollup) in new[] { ("metrics_1h", TimeSpan.FromHours(1), spans.Hours), ("metrics_1m", TimeSpan.FromMinutes(1), spans.Minutes) })
+        {
+            if (rollup.Count == 0)
+            {
+                continue;
+            }
+
+            // A rollup row is a bucket of its own when the bucket is the rollup's width (one device, or per device).
+            var sql = bucket == width && (device is not null || perDevice)
                 ? GrainsSql.Get("Rollups/MetricRollupRows.sql")
                 : GrainsSql.Get("Rollups/MetricRollupBuckets.sql").Replace("{last}", withLast ? "(array_agg(r.last_value ORDER BY r.last_time DESC, r.last_value DESC))[1]" : "NULL::float8", StringComparison.Ordinal);
-            batch.BatchCommands.Add(BucketsCommand(sql.Replace("{rollup}", table, StringComparison.Ordinal), bucket, metric, device, perDevice, rollup));
+            yield return BucketsCommand(sql.Replace("{rollup}", table, StringComparison.Ordinal), bucket, metric, device, perDevice, rollup);
         }
 
         var rawLast = withLast ? "(array_agg(m.value ORDER BY m.time DESC, m.value DESC))[1]" : "NULL::float8";
-        if (raw.Count > rawStatementsAtMost)
+        if (spans.Raw.Count > rawStatementsAtMost)
         {
-            batch.BatchCommands.Add(BucketsCommand(GrainsSql.Get("Rollups/MetricRawSpans.sql").Replace("{last}", rawLast, StringComparison.Ordinal), bucket, metric, device, perDevice, raw));
-        }
-        else
-        {
-            foreach (var (a, b) in raw)
-            {
-                var command = BucketsCommand(GrainsSql.Get("Rollups/MetricRawSpan.sql").Replace("{last}", rawLast, StringComparison.Ordinal), bucket, metric, device, perDevice, spans: null);
-                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = a });
-                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = b });
-                batch.BatchCommands.Add(command);
-            }
+            yield return BucketsCommand(GrainsSql.Get("Rollups/MetricRawSpans.sql").Replace("{last}", rawLast, StringComparison.Ordinal), bucket, metric, device, perDevice, spans.Raw);
+            yield break;
         }
 
-        var merged = new Dictionary<(DateTimeOffset Bucket, string? Device), MetricPartial>();
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        foreach (var (a, b) in spans.Raw)
         {
-            do
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    var part = new MetricPartial(
-                        reader.GetFieldValue<DateTimeOffset>(0),
-                        reader.IsDBNull(1) ? null : reader.GetString(1),
-                        reader.GetInt64(2),
-                        reader.GetDouble(3),
-                        reader.GetDouble(4),
-                        reader.GetDouble(5),
-                        withLast && !reader.IsDBNull(6) ? reader.GetDouble(6) : 0,
-                        reader.GetFieldValue<DateTimeOffset>(7));
-                    merged[(part.Bucket, part.Device)] = merged.TryGetValue((part.Bucket, part.Device), out var seen) ? Merge(seen, part) : part;
-                }
-            }
-            while (await reader.NextResultAsync(cancellationToken));
+            var command = BucketsCommand(GrainsSql.Get("Rollups/MetricRawSpan.sql").Replace("{last}", rawLast, StringComparison.Ordinal), bucket, metric, device, perDevice, spans: null);
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = a });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = b });
+            yield return command;
         }
-
-        await transaction.CommitAsync(cancellationToken);
-        return [.. merged.Values.OrderBy(p => p.Bucket).ThenBy(p => p.Device, StringComparer.Ordinal)];
     }
 
     // Two parts of one bucket: counts and sums add, minima and maxima compare, the newer reading is the last (of equal
@@ -121,68 +122,32 @@ public static class RollupReader
         return command;
     }
 
-    private static NpgsqlBatchCommand DirtyHoursCommand(string source, DateTimeOffset from, DateTimeOffset to)
-    {
-        var command = new NpgsqlBatchCommand(GrainsSql.Get("Rollups/ReadDirtyInRange.sql"));
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = source });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = RollupJob.FloorToHour(from) });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = to });
-        return command;
-    }
-
     /// <summary>Events per type or UTC day (<paramref name="groupBy"/>) over [<paramref name="from"/>, <paramref name="to"/>), of one type when given.</summary>
     public static async Task<ImmutableArray<EventGroupRow>> EventGroupsAsync(
         NpgsqlDataSource dataSource, string groupBy, string? type, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        var dirty = await LockAndReadQueuedAsync(connection, "Rollups/LockEventSources.sql", "events", from, to, cancellationToken);
-        var (rollup, raw) = RollupPlan.Split(from, to, TimeSpan.FromHours(1), dirty);
-        await using var command = new NpgsqlCommand(GrainsSql.Get("Rollups/EventGroups.sql"), connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = groupBy });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)type ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        AddSpans(command, rollup);
-        AddSpans(command, raw);
-        var rows = ImmutableArray.CreateBuilder<EventGroupRow>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
+        var rows = await RollupSnapshot.ReadAsync(
+            dataSource,
+            "Rollups/LockEventSources.sql",
+            "events",
+            from,
+            to,
+            queued =>
             {
-                rows.Add(new EventGroupRow(reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3)));
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return rows.DrainToImmutable();
+                var spans = RollupPlan.Split(from, to, TimeSpan.FromHours(1), queued, minuteRollup: false);
+                var command = new NpgsqlBatchCommand(GrainsSql.Get("Rollups/EventGroups.sql"));
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = groupBy });
+                command.Parameters.Add(new NpgsqlParameter { Value = (object?)type ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+                AddSpans(command, spans.Hours);
+                AddSpans(command, spans.Raw);
+                return [command];
+            },
+            reader => new EventGroupRow(reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3)),
+            cancellationToken);
+        return [.. rows];
     }
 
-    // One round trip: the source's locks (before the snapshot: see LockSources.sql), then, the snapshot taken, the queued
-    // hours of the range (none asked when no rollup can answer).
-    private static async Task<HashSet<DateTimeOffset>> LockAndReadQueuedAsync(NpgsqlConnection connection, string lockSql, string? source, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
-    {
-        var hours = new HashSet<DateTimeOffset>();
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(GrainsSql.Get(lockSql)));
-        if (source is not null)
-        {
-            batch.BatchCommands.Add(DirtyHoursCommand(source, from, to));
-        }
-
-        // LOCK returns no rows: whichever result the reader starts on, the rows read are the queued hours.
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        do
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                hours.Add(reader.GetFieldValue<DateTimeOffset>(0));
-            }
-        }
-        while (await reader.NextResultAsync(cancellationToken));
-
-        return hours;
-    }
-
-    private static void AddSpans(NpgsqlCommand command, List<(DateTimeOffset From, DateTimeOffset To)> spans)
+    private static void AddSpans(NpgsqlBatchCommand command, List<(DateTimeOffset From, DateTimeOffset To)> spans)
     {
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. spans.Select(s => s.From)] });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. spans.Select(s => s.To)] });
