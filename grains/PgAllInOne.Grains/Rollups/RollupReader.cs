@@ -67,30 +67,28 @@ public static class RollupReader
         string metric, string? device, bool perDevice, bool withLast, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, TimeSpan? grain, IReadOnlySet<DateTimeOffset> queued, int rawStatementsAtMost)
     {
         var spans = RollupPlan.Split(from, to, grain, queued);
-        foreach (var (table, width, rollup) in new[] { ("metrics_1h", TimeSpan.FromHours(1), spans.Hours), ("metrics_1m", TimeSpan.FromMinutes(1), spans.Minutes) })
+        if (spans.Hours.Count + spans.Minutes.Count > 0)
         {
-            if (rollup.Count == 0)
-            {
-                continue;
-            }
-
             // A rollup row is a bucket of its own when the bucket is the rollup's width (one device, or per device).
-            var sql = bucket == width && (device is not null || perDevice)
-                ? GrainsSql.Get("Rollups/MetricRollupRows.sql")
-                : GrainsSql.Get("Rollups/MetricRollupBuckets.sql").Replace("{last}", withLast ? "(array_agg(r.last_value ORDER BY r.last_time DESC, r.last_value DESC))[1]" : "NULL::float8", StringComparison.Ordinal);
-            yield return BucketsCommand(sql.Replace("{rollup}", table, StringComparison.Ordinal), bucket, metric, device, perDevice, rollup);
+            var last = withLast ? "(array_agg(r.last_value ORDER BY r.last_time DESC, r.last_value DESC))[1]" : "NULL::float8";
+            var rows = bucket == grain && (device is not null || perDevice);
+            var (sql, rollup, first, second) =
+                !rows ? ("Rollups/MetricRollupBuckets.sql", null, spans.Hours, spans.Minutes)
+                : grain == HourSpans.Hour ? ("Rollups/MetricRollupRows.sql", "metrics_1h", spans.Hours, spans.Minutes)
+                : ("Rollups/MetricRollupRows.sql", "metrics_1m", spans.Minutes, []);
+            yield return BucketsCommand(RollupSql(sql, last, rollup), bucket, metric, device, perDevice, first, second);
         }
 
         var rawLast = withLast ? "(array_agg(m.value ORDER BY m.time DESC, m.value DESC))[1]" : "NULL::float8";
         if (spans.Raw.Count > rawStatementsAtMost)
         {
-            yield return BucketsCommand(GrainsSql.Get("Rollups/MetricRawSpans.sql").Replace("{last}", rawLast, StringComparison.Ordinal), bucket, metric, device, perDevice, spans.Raw);
+            yield return BucketsCommand(GrainsSql.Get("Rollups/MetricRawSpans.sql").Replace("{last}", rawLast, StringComparison.Ordinal), bucket, metric, device, perDevice, spans.Raw, second: null);
             yield break;
         }
 
         foreach (var (a, b) in spans.Raw)
         {
-            var command = BucketsCommand(GrainsSql.Get("Rollups/MetricRawSpan.sql").Replace("{last}", rawLast, StringComparison.Ordinal), bucket, metric, device, perDevice, spans: null);
+            var command = BucketsCommand(GrainsSql.Get("Rollups/MetricRawSpan.sql").Replace("{last}", rawLast, StringComparison.Ordinal), bucket, metric, device, perDevice, first: null, second: null);
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = a });
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = b });
             yield return command;
@@ -105,18 +103,28 @@ public static class RollupReader
         return new MetricPartial(a.Bucket, a.Device, a.Count + b.Count, a.Sum + b.Sum, Math.Min(a.Min, b.Min), Math.Max(a.Max, b.Max), newer.Last, newer.LastAt);
     }
 
-    // $1 bucket, $2 metric, $3 device or null, $4 per device, then the spans as two arrays ($5, $6) when given.
-    private static NpgsqlBatchCommand BucketsCommand(string sql, TimeSpan bucket, string metric, string? device, bool perDevice, List<(DateTimeOffset From, DateTimeOffset To)>? spans)
+    private static string RollupSql(string name, string last, string? rollup)
+    {
+        var sql = GrainsSql.Get(name).Replace("{last}", last, StringComparison.Ordinal);
+        return rollup is null ? sql : sql.Replace("{rollup}", rollup, StringComparison.Ordinal); // fixed names only
+    }
+
+    // $1 bucket, $2 metric, $3 device or null, $4 per device, then each list of spans given as two arrays ($5, $6; $7, $8).
+    private static NpgsqlBatchCommand BucketsCommand(
+        string sql, TimeSpan bucket, string metric, string? device, bool perDevice, List<(DateTimeOffset From, DateTimeOffset To)>? first, List<(DateTimeOffset From, DateTimeOffset To)>? second)
     {
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = bucket });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = metric });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)device ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = perDevice });
-        if (spans is not null)
+        foreach (var spans in new[] { first, second })
         {
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. spans.Select(s => s.From)] });
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. spans.Select(s => s.To)] });
+            if (spans is not null)
+            {
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. spans.Select(s => s.From)] });
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. spans.Select(s => s.To)] });
+            }
         }
 
         return command;
