@@ -25,18 +25,23 @@ public sealed class OlapWorker(StandbyReads reads) : Grain, IOlapWorker
             return await RollupReader.EventGroupsAsync(dataSource, query.GroupBy, query.Type, sliceFrom, sliceTo);
         }
 
-        await using var command = dataSource.CreateCommand(GrainsSql.Get("Analytics/EventsByUser.sql"));
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = sliceFrom });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = sliceTo });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Type ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        var rows = ImmutableArray.CreateBuilder<EventGroupRow>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(new EventGroupRow(reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3)));
-        }
-
-        return rows.DrainToImmutable();
+        var rows = await RollupSnapshot.ReadAsync(
+            dataSource,
+            "Rollups/LockEventSources.sql",
+            source: null,
+            sliceFrom,
+            sliceTo,
+            _ =>
+            {
+                var command = new NpgsqlBatchCommand(GrainsSql.Get("Analytics/EventsByUser.sql"));
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = sliceFrom });
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = sliceTo });
+                command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Type ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+                return [command];
+            },
+            reader => new EventGroupRow(reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3)),
+            CancellationToken.None);
+        return [.. rows];
     }
 
     // Aligned buckets from the minute or hour rollups, the rest raw.

@@ -13,7 +13,7 @@ internal static class PartialMerge
         var rows = slices.Count == 1 ? slices[0].ToArray() : [.. MergeGroups(slices).Values];
 
         // Most events first (ties by key); by day, the days in order.
-        Array.Sort(rows, static (a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : string.CompareOrdinal(a.Key, b.Key));
+        SortByCountThenKey(rows);
         var kept = query.Top is { } top && top < rows.Length ? rows[..top] : rows;
         if (query.GroupBy == "day")
         {
@@ -21,6 +21,47 @@ internal static class PartialMerge
         }
 
         return ImmutableCollectionsMarshal.AsImmutableArray(kept);
+    }
+
+    // Sorted on a struct holding the count and the key's first four characters (as PostgreSQL's abbreviated keys do):
+    // most comparisons are of two integers, and the keys themselves are compared only where those are equal. A
+    // comparison delegate over the records took a millisecond and more for the 5,000 groups of events by user.
+    private static void SortByCountThenKey(EventGroupRow[] rows)
+    {
+        var keys = new GroupKey[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            keys[i] = new GroupKey(rows[i]);
+        }
+
+        Array.Sort(keys, rows, default(GroupKeyOrder));
+    }
+
+    private readonly struct GroupKey(EventGroupRow row)
+    {
+        public readonly long Count = row.Count;
+        public readonly ulong Prefix = PrefixOf(row.Key);
+        public readonly string Key = row.Key;
+
+        // The first four UTF-16 code units, high first, zeros after a shorter key: ordered as the keys ordinally are.
+        private static ulong PrefixOf(string key)
+        {
+            var prefix = 0UL;
+            for (var i = 0; i < 4; i++)
+            {
+                prefix = (prefix << 16) | (i < key.Length ? key[i] : 0UL);
+            }
+
+            return prefix;
+        }
+    }
+
+    private readonly struct GroupKeyOrder : IComparer<GroupKey>
+    {
+        public int Compare(GroupKey a, GroupKey b) =>
+            a.Count != b.Count ? b.Count.CompareTo(a.Count)
+            : a.Prefix != b.Prefix ? a.Prefix.CompareTo(b.Prefix)
+            : string.CompareOrdinal(a.Key, b.Key);
     }
 
     private static Dictionary<string, EventGroupRow> MergeGroups(IReadOnlyList<ImmutableArray<EventGroupRow>> slices)
