@@ -12,7 +12,8 @@ namespace PgAllInOne.Tests.Readme;
 /// the test can run beside others on a shared machine: the README's ports are replaced by free ones (and the defaults
 /// moved there with PGAIO__ variables), "the repository root" is a fresh <see cref="RepositoryMirror"/> (so its
 /// <c>./data</c> starts empty and the real repository's is left alone), and curl fails on an HTTP error (a
-/// <c>.curlrc</c> with <c>--fail</c>).
+/// <c>.curlrc</c> with <c>--fail</c>). test.sh makes that mirror and builds it before the tests start
+/// (<c>PGAIO_README_REPOSITORY</c>); run alone, the test makes one itself and <c>dotnet run</c> builds it from nothing.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output) : IDisposable
@@ -21,6 +22,10 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output) : I
 
     // Commands of the walk-through that a test cannot take: the test suite itself and a browser.
     private static readonly string[] NotRun = ["./test.sh", "xdg-open "];
+
+    // The mirror test.sh made and built, its ./data still empty; null when the test runs without test.sh.
+    private static readonly string? Prepared =
+        System.Environment.GetEnvironmentVariable("PGAIO_README_REPOSITORY") is { Length: > 0 } prepared && !Directory.Exists(Path.Combine(prepared, "data")) ? prepared : null;
 
     private readonly TempFolder home = new("pgaio-readme");
     private readonly List<ShellProcess> silos = [];
@@ -36,8 +41,12 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output) : I
     [Fact]
     public async Task TheReadmeCommands_WorkAsWritten_InTheirOrder_FromTheRepositoryRoot()
     {
-        var root = Path.Combine(home.Path, "repository");
-        RepositoryMirror.Create(RepositoryRoot(), root);
+        var root = Prepared ?? Path.Combine(home.Path, "repository");
+        if (Prepared is null)
+        {
+            RepositoryMirror.Create(RepositoryRoot(), root);
+        }
+
         var blocks = ReadmeBlock.Read(await File.ReadAllTextAsync(Path.Combine(root, "README.md")), "## Calling grains from a .NET app");
         var commands = blocks.SelectMany(b => b.Commands).ToList();
         Assert.Equal(NotRun, commands.Where(c => NotRun.Any(n => c.StartsWith(n, StringComparison.Ordinal))).Select(c => NotRun.First(n => c.StartsWith(n, StringComparison.Ordinal))));
@@ -100,8 +109,8 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output) : I
                 }
             },
             $"'{command}' to be ready",
-            // dotnet run builds first: the silo and its projects from nothing (the mirror has no bin or obj), in the suite's
-            // lower-priority lane while the timed tests have the CPU; 3–7 min on two busy cores.
+            // dotnet run builds first: in a mirror of the test's own, the silo and its projects from nothing (it has no bin
+            // or obj), in the suite's lower-priority lane while the timed tests have the CPU; 3–7 min on two busy cores.
             TimeSpan.FromMinutes(10));
     }
 
@@ -137,7 +146,7 @@ public sealed partial class ReadmeWalkthroughTests(ITestOutputHelper output) : I
     private void StopLeftoverPostgres()
     {
         // Only under the mirror's ./data: the rest of the mirror holds links into the real repository.
-        var data = Path.Combine(home.Path, "repository", "data");
+        var data = Path.Combine(Prepared ?? Path.Combine(home.Path, "repository"), "data");
         foreach (var pidFile in Directory.Exists(data) ? Directory.GetFiles(data, "postmaster.pid", SearchOption.AllDirectories) : [])
         {
             try
