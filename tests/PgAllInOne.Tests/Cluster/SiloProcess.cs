@@ -76,7 +76,7 @@ public sealed class SiloProcess : IDisposable
                 {
                     if (process.HasExited)
                     {
-                        throw new InvalidOperationException($"The silo on :{HttpPort} exited with {process.ExitCode}.");
+                        throw new InvalidOperationException($"The silo on :{HttpPort} exited with {process.ExitCode}; its log:\n{string.Join('\n', Output.TakeLast(30))}");
                     }
 
                     try
