@@ -56,20 +56,26 @@ results=$(mktemp -d)
 # its entries, the folders holding projects copied without bin, obj and data. That copy and its build from nothing are
 # made here, at full priority before the lanes start, rather than by the test in the lower-priority lane, where
 # building took most of the run's time.
-readme="$results/readme"
-mkdir -p "$readme"
-for entry in * .[!.]*; do
-  case "$entry" in .git|data|TestResults) continue ;; esac
-  [ -e "$entry" ] || continue
-  if [ -d "$entry" ] && [ ! -L "$entry" ] && [ -n "$(find "$entry" -name '*.csproj' -print -quit)" ]; then
-    tar --exclude=bin --exclude=obj --exclude=data --exclude=TestResults -cf - "$entry" | tar -xf - -C "$readme"
-  else
-    ln -s "$PWD/$entry" "$readme/$entry"
-  fi
-done
-dotnet build "$readme/silo/PgAllInOne.Silo" -c Release -v quiet -nologo
-dotnet build "$readme/client/PgAllInOne.Cli" -c Release -v quiet -nologo
-export PGAIO_README_REPOSITORY="$readme"
+case "$filter" in
+  *'Category!=EndToEnd'*) ;; # the inner loop: no walk-through to build for
+  *)
+    readme="$results/readme"
+    mkdir -p "$readme"
+    for entry in * .[!.]*; do
+      case "$entry" in .git|data|TestResults) continue ;; esac
+      [ -e "$entry" ] || continue
+      if [ -d "$entry" ] && [ ! -L "$entry" ] && [ -n "$(find "$entry" -name '*.csproj' -print -quit)" ]; then
+        tar --exclude=bin --exclude=obj --exclude=data --exclude=TestResults -cf - "$entry" | tar -xf - -C "$readme"
+      else
+        ln -s "$PWD/$entry" "$readme/$entry"
+      fi
+    done
+    dotnet build "$readme/silo/PgAllInOne.Silo" -c Release -v quiet -nologo
+    dotnet build "$readme/client/PgAllInOne.Cli" -c Release -v quiet -nologo
+    export PGAIO_README_REPOSITORY="$readme"
+    ;;
+esac
+
 status=0
 lane() { # name, priority, filter: one test process; its lines prefixed with its name
   nice -n "$2" dotnet test PgAllInOne.sln -c Release --no-build --logger "trx;LogFileName=$1.trx" --results-directory "$results" \
