@@ -76,19 +76,20 @@ public static class RollupReader
                 !rows ? ("Rollups/MetricRollupBuckets.sql", null, spans.Hours, spans.Minutes)
                 : grain == HourSpans.Hour ? ("Rollups/MetricRollupRows.sql", "metrics_1h", spans.Hours, spans.Minutes)
                 : ("Rollups/MetricRollupRows.sql", "metrics_1m", spans.Minutes, []);
-            yield return BucketsCommand(RollupSql(sql, last, rollup), bucket, metric, device, perDevice, first, second);
+            yield return BucketsCommand(Template(sql, last, rollup), bucket, metric, device, perDevice, first, second);
         }
 
         var rawLast = withLast ? "(array_agg(m.value ORDER BY m.time DESC, m.value DESC))[1]" : "NULL::float8";
         if (spans.Raw.Count > rawStatementsAtMost)
         {
-            yield return BucketsCommand(GrainsSql.Get("Rollups/MetricRawSpans.sql").Replace("{last}", rawLast, StringComparison.Ordinal), bucket, metric, device, perDevice, spans.Raw, second: null);
+            yield return BucketsCommand(Template("Rollups/MetricRawSpans.sql", rawLast, rollup: null), bucket, metric, device, perDevice, spans.Raw, second: null);
             yield break;
         }
 
+        var rawSpan = Template("Rollups/MetricRawSpan.sql", rawLast, rollup: null);
         foreach (var (a, b) in spans.Raw)
         {
-            var command = BucketsCommand(GrainsSql.Get("Rollups/MetricRawSpan.sql").Replace("{last}", rawLast, StringComparison.Ordinal), bucket, metric, device, perDevice, first: null, second: null);
+            var command = BucketsCommand(rawSpan, bucket, metric, device, perDevice, first: null, second: null);
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = a });
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = b });
             yield return command;
@@ -103,7 +104,8 @@ public static class RollupReader
         return new MetricPartial(a.Bucket, a.Device, a.Count + b.Count, a.Sum + b.Sum, Math.Min(a.Min, b.Min), Math.Max(a.Max, b.Max), newer.Last, newer.LastAt);
     }
 
-    private static string RollupSql(string name, string last, string? rollup)
+    // A statement's template filled: {last} always, {rollup} where the statement names one.
+    private static string Template(string name, string last, string? rollup)
     {
         var sql = GrainsSql.Get(name).Replace("{last}", last, StringComparison.Ordinal);
         return rollup is null ? sql : sql.Replace("{rollup}", rollup, StringComparison.Ordinal); // fixed names only
