@@ -20,14 +20,13 @@ internal sealed class KeyedHttpWriters : IDisposable
 {
     private static readonly string[] Kinds = ["event", "profile", "record", "metric"];
 
-    private readonly IReadOnlyList<HttpClient> clients;
+    private IReadOnlyList<HttpClient> clients = [];
+    private List<(string Kind, string[] Keys)> plans = [];
     private readonly ConcurrentQueue<Answer> answers = new();
     private readonly ConcurrentDictionary<(string Kind, string Key), ConcurrentBag<long>> acknowledged = new();
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly CancellationTokenSource stop = new();
     private List<Task> running = [];
-
-    private KeyedHttpWriters(IReadOnlyList<HttpClient> clients) => this.clients = clients;
 
     public TimeSpan Now => clock.Elapsed;
 
@@ -39,13 +38,12 @@ internal sealed class KeyedHttpWriters : IDisposable
     public IEnumerable<(string Kind, string Key)> Keys => acknowledged.Keys;
 
     /// <summary>
-    /// Creates the users written to, writes each key once through <paramref name="activateThrough"/> in turn (so that
-    /// each grain is active, placed near the silo that first asked: Orleans' default placement prefers the local silo),
-    /// and starts the writers.
+    /// Creates the users written to and writes each key once through <paramref name="through"/> in turn, so that each grain
+    /// is active before any fault; <see cref="Start"/> then starts the writers.
     /// </summary>
-    public static async Task<KeyedHttpWriters> StartAsync(IReadOnlyList<HttpClient> clients, IReadOnlyList<HttpClient> activateThrough, string tag, int writers, int keysPerWriter)
+    public static async Task<KeyedHttpWriters> ActivateAsync(IReadOnlyList<HttpClient> through, string tag, int writers, int keysPerWriter)
     {
-        var load = new KeyedHttpWriters(clients);
+        var load = new KeyedHttpWriters();
         var plans = new List<(string Kind, string[] Keys)>();
         for (var w = 0; w < writers; w++)
         {
@@ -53,16 +51,23 @@ internal sealed class KeyedHttpWriters : IDisposable
             var keys = new string[keysPerWriter];
             for (var k = 0; k < keysPerWriter; k++)
             {
-                keys[k] = kind is "event" or "profile" ? await load.CreateUserAsync($"{tag}w{w}k{k}") : $"{tag}-w{w}-k{k}";
+                keys[k] = kind is "event" or "profile" ? await CreateUserAsync(through[0], $"{tag}w{w}k{k}") : $"{tag}-w{w}-k{k}";
                 load.acknowledged[(kind, keys[k])] = [];
             }
 
             plans.Add((kind, keys));
         }
 
-        await Task.WhenAll(plans.Select((p, w) => WriteOnceEachAsync(activateThrough, w, p.Kind, p.Keys)));
-        load.running = [.. plans.Select((p, w) => load.WriteAsync(w, p.Kind, p.Keys))];
+        await Task.WhenAll(plans.Select((p, w) => WriteOnceEachAsync(through, w, p.Kind, p.Keys)));
+        load.plans = plans;
         return load;
+    }
+
+    /// <summary>Starts the writers, each sending through <paramref name="clients"/> in turn.</summary>
+    public void Start(IReadOnlyList<HttpClient> clients)
+    {
+        this.clients = clients;
+        running = [.. plans.Select((p, w) => WriteAsync(w, p.Kind, p.Keys))];
     }
 
     /// <summary>Stops it too, for a test that failed before stopping it.</summary>
@@ -137,9 +142,9 @@ internal sealed class KeyedHttpWriters : IDisposable
         return (lost, duplicated);
     }
 
-    private async Task<string> CreateUserAsync(string name)
+    private static async Task<string> CreateUserAsync(HttpClient http, string name)
     {
-        using var created = await clients[0].PostAsJsonAsync("/api/users", new { username = name, email = $"{name}@example.com" });
+        using var created = await http.PostAsJsonAsync("/api/users", new { username = name, email = $"{name}@example.com" });
         created.EnsureSuccessStatusCode();
         return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture);
     }
