@@ -4,7 +4,7 @@ using PgAllInOne.Grains.Analytics;
 
 namespace PgAllInOne.Tests.Analytics;
 
-/// <summary>Event groups come most events first, ties by key in ordinal order, whatever the keys' lengths and characters.</summary>
+/// <summary>Event groups come most events first, ties by key in ordinal order, whatever the counts and the keys' lengths and characters.</summary>
 public sealed class PartialMergeTests
 {
     [Theory]
@@ -19,7 +19,8 @@ public sealed class PartialMergeTests
             .Select(_ => new string([.. Enumerable.Range(0, random.Next(0, 9)).Select(_ => alphabet[random.Next(alphabet.Length)])]))
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        var rows = keys.Select(k => new EventGroupRow(k, random.Next(1, 4), at, at)).ToImmutableArray();
+        // Mostly small counts, so that many groups tie on their count; some as large as a count can be.
+        var rows = keys.Select(k => new EventGroupRow(k, random.Next(8) == 0 ? random.NextInt64(1, long.MaxValue) : random.Next(1, 4), at, at)).ToImmutableArray();
 
         var merged = PartialMerge.Events(AnalyticsQuery.Events("user", at, at.AddDays(1)), [rows]);
 
