@@ -1,10 +1,8 @@
 using System.Collections.Immutable;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using PgAllInOne.GrainInterfaces.Analytics;
 using PgAllInOne.Grains.Partitions;
-using PgAllInOne.Postgres;
 using PgAllInOne.Tests.Infrastructure;
 
 namespace PgAllInOne.Tests.Compaction;
@@ -22,8 +20,7 @@ internal static class ReferenceReadings
     /// <summary>A migrated database with the reference table, and the metrics day partitions of <paramref name="days"/>.</summary>
     public static async Task<NpgsqlDataSource> DatabaseAsync(PostgresFixture postgres, DateTimeOffset firstDay, int days)
     {
-        var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
-        await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync();
+        var dataSource = await postgres.CreateMigratedDataSourceAsync();
         await ExecuteAsync(dataSource, "CREATE TABLE reference (time timestamptz NOT NULL, device_id text NOT NULL, metric text NOT NULL, value double precision NOT NULL, tags jsonb)");
         using var catalog = new PartitionCatalog(dataSource, TimeProvider.System);
         await catalog.EnsureAsync(PartitionScheme.Metrics, Enumerable.Range(0, days).Select(d => firstDay.AddDays(d)));

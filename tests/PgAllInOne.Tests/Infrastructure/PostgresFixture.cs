@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using PgAllInOne.Postgres;
+
 namespace PgAllInOne.Tests.Infrastructure;
 
 /// <summary>
@@ -12,6 +16,16 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     /// <inheritdoc cref="PostgresServer.CreateDatabaseAsync"/>
     public Task<string> CreateDatabaseAsync() => server.CreateDatabaseAsync();
+
+    /// <summary>A database of its own with the product's migrations applied, and a data source on it (the caller's to dispose).</summary>
+    public async Task<NpgsqlDataSource> CreateMigratedDataSourceAsync(int? maxPoolSize = null)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(await CreateDatabaseAsync());
+        connection.MaxPoolSize = maxPoolSize ?? connection.MaxPoolSize;
+        var dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
+        await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync();
+        return dataSource;
+    }
 
     /// <inheritdoc cref="PostgresServer.CreateEmptyDatabaseAsync"/>
     public Task<string> CreateEmptyDatabaseAsync() => server.CreateEmptyDatabaseAsync();

@@ -3,9 +3,16 @@ using Npgsql;
 
 namespace PgAllInOne.Tests.Infrastructure;
 
-/// <summary>What a test reads back from its database to check what was stored: a number, or numbers by name.</summary>
+/// <summary>What a test reads back from its database to check what was stored (a number, or numbers by name), and the statements it sets its data up with.</summary>
 public static class Sql
 {
+    /// <summary>Runs a statement that returns nothing the test needs.</summary>
+    public static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The first column of the first row as a number (a count, a sum), with positional parameters ($1, $2, ...).</summary>
     public static async Task<long> CountAsync(string connectionString, string sql, params object[] parameters)
     {

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -17,20 +16,13 @@ public sealed class PartitionMaintenanceTests(PostgresFixture postgres) : IClass
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
 
-    private static async Task<NpgsqlDataSource> MigratedDatabaseAsync(PostgresFixture postgres)
-    {
-        var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
-        await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync();
-        return dataSource;
-    }
-
     private static PartitionMaintenance Maintenance(NpgsqlDataSource dataSource, int retentionDays = 30) =>
         new(dataSource, Options.Create(new MaintenanceOptions { EventMonthsAhead = 2, MetricDaysAhead = 3, MetricRetentionDays = retentionDays }));
 
     [Fact]
     public async Task PartitionsAreCreatedAhead_AndASecondRoundChangesNothing()
     {
-        await using var dataSource = await MigratedDatabaseAsync(postgres);
+        await using var dataSource = await postgres.CreateMigratedDataSourceAsync();
 
         var first = await Maintenance(dataSource).RunOnceAsync(Now);
         var second = await Maintenance(dataSource).RunOnceAsync(Now);
@@ -43,7 +35,7 @@ public sealed class PartitionMaintenanceTests(PostgresFixture postgres) : IClass
     [Fact]
     public async Task CommitLogEntries_OlderThanTheirWindow_ArePurged_AndNewerOnesKept()
     {
-        await using var dataSource = await MigratedDatabaseAsync(postgres);
+        await using var dataSource = await postgres.CreateMigratedDataSourceAsync();
         Guid[] ids = [Guid.CreateVersion7(Now.AddHours(-3)), Guid.CreateVersion7(Now.AddMinutes(-61)), Guid.CreateVersion7(Now.AddMinutes(-59)), Guid.CreateVersion7(Now)];
         await using (var insert = dataSource.CreateCommand("INSERT INTO group_commit_log (id) SELECT unnest($1::uuid[])"))
         {
@@ -61,9 +53,9 @@ public sealed class PartitionMaintenanceTests(PostgresFixture postgres) : IClass
     [Fact]
     public async Task RowsWaitingInTheDefaultPartitions_GetPartitionsOfTheirOwnPeriods_PastOrFuture_InOneRound()
     {
-        await using var dataSource = await MigratedDatabaseAsync(postgres);
-        await ExecuteAsync(dataSource, "INSERT INTO events (user_id, type, occurred_at) VALUES (1, 'early', '2026-12-05T08:00:00Z'), (1, 'later', '2027-06-01T00:00:00Z'), (1, 'history', '2001-02-28T23:59:59Z')");
-        await ExecuteAsync(dataSource, "INSERT INTO metrics (time, device_id, metric, value) SELECT TIMESTAMPTZ '2026-11-01T00:00:00Z' + i * interval '1 hour', 'd1', 'temp', i FROM generate_series(0, 47) i");
+        await using var dataSource = await postgres.CreateMigratedDataSourceAsync();
+        await Sql.ExecuteAsync(dataSource, "INSERT INTO events (user_id, type, occurred_at) VALUES (1, 'early', '2026-12-05T08:00:00Z'), (1, 'later', '2027-06-01T00:00:00Z'), (1, 'history', '2001-02-28T23:59:59Z')");
+        await Sql.ExecuteAsync(dataSource, "INSERT INTO metrics (time, device_id, metric, value) SELECT TIMESTAMPTZ '2026-11-01T00:00:00Z' + i * interval '1 hour', 'd1', 'temp', i FROM generate_series(0, 47) i");
         Assert.Equal("events_default", await ScalarAsync(dataSource, "SELECT tableoid::regclass::text FROM events WHERE type = 'early'"));
 
         var report = await Maintenance(dataSource).RunOnceAsync(Now);
@@ -83,9 +75,9 @@ public sealed class PartitionMaintenanceTests(PostgresFixture postgres) : IClass
     [Fact]
     public async Task MetricPartitionsPastRetention_AreDroppedWhole()
     {
-        await using var dataSource = await MigratedDatabaseAsync(postgres);
+        await using var dataSource = await postgres.CreateMigratedDataSourceAsync();
         await Maintenance(dataSource, retentionDays: 365).RunOnceAsync(Now.AddDays(-40));
-        await ExecuteAsync(dataSource, "INSERT INTO metrics (time, device_id, metric, value) VALUES ('2026-10-13T12:00:00Z', 'd1', 'temp', 1), ('2026-11-22T09:00:00Z', 'd1', 'temp', 2), ('2020-01-01T00:00:00Z', 'd1', 'temp', 3)");
+        await Sql.ExecuteAsync(dataSource, "INSERT INTO metrics (time, device_id, metric, value) VALUES ('2026-10-13T12:00:00Z', 'd1', 'temp', 1), ('2026-11-22T09:00:00Z', 'd1', 'temp', 2), ('2020-01-01T00:00:00Z', 'd1', 'temp', 3)");
 
         var report = await Maintenance(dataSource, retentionDays: 30).RunOnceAsync(Now);
 
@@ -98,8 +90,8 @@ public sealed class PartitionMaintenanceTests(PostgresFixture postgres) : IClass
     [Fact]
     public async Task ExpiredRecords_AreDeleted_OthersKept()
     {
-        await using var dataSource = await MigratedDatabaseAsync(postgres);
-        await ExecuteAsync(dataSource, "INSERT INTO records (id, data, expires_at) VALUES ('gone', '{}', '2026-11-22T09:59:59Z'), ('kept', '{}', '2026-11-22T10:00:01Z'), ('forever', '{}', NULL)");
+        await using var dataSource = await postgres.CreateMigratedDataSourceAsync();
+        await Sql.ExecuteAsync(dataSource, "INSERT INTO records (id, data, expires_at) VALUES ('gone', '{}', '2026-11-22T09:59:59Z'), ('kept', '{}', '2026-11-22T10:00:01Z'), ('forever', '{}', NULL)");
 
         var report = await Maintenance(dataSource).RunOnceAsync(Now);
 
@@ -110,18 +102,12 @@ public sealed class PartitionMaintenanceTests(PostgresFixture postgres) : IClass
     [Fact]
     public async Task SilosRunningMaintenanceTogether_DoTheWorkOnce()
     {
-        await using var dataSource = await MigratedDatabaseAsync(postgres);
+        await using var dataSource = await postgres.CreateMigratedDataSourceAsync();
 
         var reports = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Maintenance(dataSource).RunOnceAsync(Now))));
 
         Assert.Equal(7, reports.Sum(r => r.Created.Count));
         Assert.Equal(7L, await ScalarAsync(dataSource, "SELECT count(*) FROM pg_inherits WHERE inhparent IN ('events'::regclass, 'metrics'::regclass) AND inhrelid::regclass::text LIKE '%\\_p%'"));
-    }
-
-    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<object?> ScalarAsync(NpgsqlDataSource dataSource, string sql)
@@ -139,7 +125,7 @@ public sealed class PartitionMaintenanceTests(PostgresFixture postgres) : IClass
     [Fact]
     public async Task TheService_RunsAtStart_ThenOncePerIntervalOfItsClock()
     {
-        await using var dataSource = await MigratedDatabaseAsync(postgres);
+        await using var dataSource = await postgres.CreateMigratedDataSourceAsync();
         var clock = new FakeTimeProvider(Now);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -170,7 +156,7 @@ public sealed class PartitionMaintenanceTests(PostgresFixture postgres) : IClass
     [Fact]
     public async Task AuditEntries_PastTheirRetention_AreDeleted_AndNewerOnesKept()
     {
-        await using var dataSource = await MigratedDatabaseAsync(postgres);
+        await using var dataSource = await postgres.CreateMigratedDataSourceAsync();
         await AuditEntriesAsync(dataSource, Now.AddDays(-400), Now.AddDays(-366), Now.AddDays(-364), Now);
 
         var report = await new PartitionMaintenance(dataSource, Options.Create(new MaintenanceOptions()), Options.Create(new PgAllInOne.Grains.Audit.AuditOptions())).RunOnceAsync(Now);

@@ -18,8 +18,7 @@ public sealed class PartitionsOnDemandTests(PostgresFixture postgres) : IClassFi
     [Fact]
     public async Task BackfilledEventsAndReadings_LandInPartitionsOfTheirPeriods_NotInTheDefault()
     {
-        await using var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
-        await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync();
+        await using var dataSource = await postgres.CreateMigratedDataSourceAsync();
         using var catalog = new PartitionCatalog(dataSource, TimeProvider.System);
         var userId = await ScalarAsync<long>(dataSource, "INSERT INTO users (username, email) VALUES ('u', 'u@example.com') RETURNING id");
         await using (var events = new EventWriter(CommitLogOf(dataSource), catalog))
@@ -42,9 +41,8 @@ public sealed class PartitionsOnDemandTests(PostgresFixture postgres) : IClassFi
     [Fact]
     public async Task APeriodWhoseRowsWaitInTheDefault_IsLeftToMaintenance_AndTheWriteStillSucceeds()
     {
-        await using var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
-        await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync();
-        await ExecuteAsync(dataSource, "INSERT INTO metrics (time, device_id, metric, value) VALUES ('2001-03-05T01:00:00Z', 'd0', 'temp', 0)");
+        await using var dataSource = await postgres.CreateMigratedDataSourceAsync();
+        await Sql.ExecuteAsync(dataSource, "INSERT INTO metrics (time, device_id, metric, value) VALUES ('2001-03-05T01:00:00Z', 'd0', 'temp', 0)");
         using var catalog = new PartitionCatalog(dataSource, TimeProvider.System);
         await using var readings = new MetricsWriter(CommitLogOf(dataSource), catalog);
 
@@ -54,12 +52,6 @@ public sealed class PartitionsOnDemandTests(PostgresFixture postgres) : IClassFi
     }
 
     private static CommitLog CommitLogOf(NpgsqlDataSource dataSource) => new(dataSource, TimeSpan.FromSeconds(5), TimeProvider.System, NullLogger<CommitLog>.Instance);
-
-    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
     {

@@ -1,11 +1,9 @@
 using System.Collections.Immutable;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PgAllInOne.GrainInterfaces.Analytics;
 using PgAllInOne.Grains.Maintenance;
 using PgAllInOne.Grains.Rollups;
-using PgAllInOne.Postgres;
 using PgAllInOne.Tests.Infrastructure;
 using PgAllInOne.Tests.Compaction;
 
@@ -32,14 +30,14 @@ public sealed class RollupExactnessTests(PostgresFixture postgres) : IClassFixtu
     public async Task ReadsThroughRollups_EqualTheRawStatement_WithLateWritesAndARawTail(int seed)
     {
         var random = new Random(seed);
-        await using var dataSource = await MigratedDatabaseAsync();
+        await using var dataSource = await postgres.CreateMigratedDataSourceAsync();
         var job = new RollupJob(dataSource, Options.Create(new RollupOptions { MaxHoursPerRound = 7 }));
 
         await InsertAsync(dataSource, random, 3_000);
         await job.RunOnceAsync(T0 + TimeSpan.FromHours(20)); // folds hours before 19:00; the rest is the raw tail
         await InsertAsync(dataSource, random, 12); // late writes into a few folded hours, and more tail
-        await ExecuteAsync(dataSource, $"DELETE FROM metrics WHERE device_id = 'd2' AND metric = 'load' AND value = {(random.Next(-40, 40) / 4.0).ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-        await ExecuteAsync(dataSource, "UPDATE events SET type = 'buy' WHERE type = 'view' AND user_id = 3 AND extract(minute FROM occurred_at) < 20");
+        await Sql.ExecuteAsync(dataSource, $"DELETE FROM metrics WHERE device_id = 'd2' AND metric = 'load' AND value = {(random.Next(-40, 40) / 4.0).ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        await Sql.ExecuteAsync(dataSource, "UPDATE events SET type = 'buy' WHERE type = 'view' AND user_id = 3 AND extract(minute FROM occurred_at) < 20");
         Assert.InRange(await ScalarAsync<long>(dataSource, "SELECT count(DISTINCT hour) FROM rollup_dirty WHERE source = 'metrics' AND hour < '2026-03-01T19:00:00Z'"), 1L, 17L); // some folded hours dirty again, not all
 
         for (var round = 0; round < 2; round++)
@@ -96,8 +94,8 @@ public sealed class RollupExactnessTests(PostgresFixture postgres) : IClassFixtu
     [Fact]
     public async Task Retention_RemovesTheRollupsOfWhatItDrops()
     {
-        await using var dataSource = await MigratedDatabaseAsync();
-        await ExecuteAsync(dataSource, "INSERT INTO metrics (time, device_id, metric, value) VALUES ('2026-03-01T10:00:00Z', 'd1', 'temp', 1), ('2026-03-20T10:00:00Z', 'd1', 'temp', 2)");
+        await using var dataSource = await postgres.CreateMigratedDataSourceAsync();
+        await Sql.ExecuteAsync(dataSource, "INSERT INTO metrics (time, device_id, metric, value) VALUES ('2026-03-01T10:00:00Z', 'd1', 'temp', 1), ('2026-03-20T10:00:00Z', 'd1', 'temp', 2)");
         await new RollupJob(dataSource, Options.Create(new RollupOptions())).RunOnceAsync(T0 + TimeSpan.FromDays(25));
 
         await new PartitionMaintenance(dataSource, Options.Create(new MaintenanceOptions { MetricRetentionDays = 10 })).RunOnceAsync(T0 + TimeSpan.FromDays(25));
@@ -106,13 +104,6 @@ public sealed class RollupExactnessTests(PostgresFixture postgres) : IClassFixtu
         Assert.Equal(2.0, Assert.Single(left).Sum);
         Assert.Equal(1L, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM metrics_1h"));
         Assert.Equal(0L, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM metrics_default"));
-    }
-
-    private async Task<NpgsqlDataSource> MigratedDatabaseAsync()
-    {
-        var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
-        await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync();
-        return dataSource;
     }
 
     // Random readings and events over [T0, T0 + 30 h), a few sharing a time (ties for first and last).
@@ -159,12 +150,6 @@ public sealed class RollupExactnessTests(PostgresFixture postgres) : IClassFixtu
         }
 
         return [.. rows.OrderBy(r => r.Key, StringComparer.Ordinal)];
-    }
-
-    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)

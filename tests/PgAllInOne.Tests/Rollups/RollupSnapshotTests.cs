@@ -1,8 +1,6 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PgAllInOne.Grains.Rollups;
-using PgAllInOne.Postgres;
 using PgAllInOne.Tests.Infrastructure;
 
 namespace PgAllInOne.Tests.Rollups;
@@ -19,10 +17,10 @@ public sealed class RollupSnapshotTests(PostgresFixture postgres) : IClassFixtur
     [Fact]
     public async Task AGuessThatMissesAQueuedHour_IsReadAgain_AndAStaleGuessStaysExact()
     {
-        await using var dataSource = await MigratedDatabaseAsync();
+        await using var dataSource = await postgres.CreateMigratedDataSourceAsync();
         var job = new RollupJob(dataSource, Options.Create(new RollupOptions()));
         var hint = QueuedHoursHint.For(dataSource);
-        await ExecuteAsync(dataSource, "INSERT INTO metrics (time, device_id, metric, value) SELECT TIMESTAMPTZ '2026-04-01T00:00:00Z' + i * interval '1 minute', 'd1', 'temp', i FROM generate_series(0, 599) i");
+        await Sql.ExecuteAsync(dataSource, "INSERT INTO metrics (time, device_id, metric, value) SELECT TIMESTAMPTZ '2026-04-01T00:00:00Z' + i * interval '1 minute', 'd1', 'temp', i FROM generate_series(0, 599) i");
         await job.RunOnceAsync(T0 + TimeSpan.FromDays(1));
 
         // Nothing queued, nothing guessed: one look.
@@ -30,7 +28,7 @@ public sealed class RollupSnapshotTests(PostgresFixture postgres) : IClassFixtur
         Assert.Equal(0, hint.Misses);
 
         // A late write queues 03:00, which the guess does not hold: the read looks again and answers with it.
-        await ExecuteAsync(dataSource, "INSERT INTO metrics (time, device_id, metric, value) VALUES ('2026-04-01T03:30:30Z', 'd1', 'temp', 1000)");
+        await Sql.ExecuteAsync(dataSource, "INSERT INTO metrics (time, device_id, metric, value) VALUES ('2026-04-01T03:30:30Z', 'd1', 'temp', 1000)");
         Assert.Equal((10 * 60 * 599 / 2.0) + 1000, await SumAsync(dataSource));
         Assert.Equal(1, hint.Misses);
 
@@ -45,9 +43,7 @@ public sealed class RollupSnapshotTests(PostgresFixture postgres) : IClassFixtur
     [Fact]
     public async Task AFailedRead_LeavesNoTransactionOnThePooledConnection()
     {
-        var connectionString = await postgres.CreateDatabaseAsync();
-        await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 1 }.ConnectionString);
-        await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync();
+        await using var dataSource = await postgres.CreateMigratedDataSourceAsync(maxPoolSize: 1);
 
         await Assert.ThrowsAsync<PostgresException>(() => RollupSnapshot.ReadAsync(
             dataSource, "Rollups/LockMetricSources.sql", "metrics", T0, T0 + TimeSpan.FromHours(2), _ => [new NpgsqlBatchCommand("SELECT 1 / 0")], reader => reader.GetInt32(0), CancellationToken.None));
@@ -61,17 +57,4 @@ public sealed class RollupSnapshotTests(PostgresFixture postgres) : IClassFixtur
     // The sum of device d1's temp over [00:00, 10:00) at 1 h buckets: hours from the rollup, queued hours raw.
     private static async Task<double> SumAsync(NpgsqlDataSource dataSource) =>
         (await RollupReader.MetricBucketsAsync(dataSource, "temp", "d1", perDevice: false, withLast: true, T0, T0 + TimeSpan.FromHours(10), TimeSpan.FromHours(1))).Sum(b => b.Sum);
-
-    private async Task<NpgsqlDataSource> MigratedDatabaseAsync()
-    {
-        var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
-        await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync();
-        return dataSource;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
 }

@@ -27,8 +27,8 @@ public sealed class GroupCommitSplitTests(PostgresFixture postgres)
     [Fact]
     public async Task EventsPostgresRefuses_FailOnlyTheirCallers_AndTheRestOfTheirBatchCommits()
     {
-        await using var dataSource = await MigratedDatabaseAsync();
-        await ExecuteAsync(dataSource, "ALTER TABLE events ADD CONSTRAINT events_type_not_refused CHECK (type <> 'refused')");
+        await using var dataSource = await postgres.CreateMigratedDataSourceAsync();
+        await Sql.ExecuteAsync(dataSource, "ALTER TABLE events ADD CONSTRAINT events_type_not_refused CHECK (type <> 'refused')");
         var users = new List<long>();
         await using (var insert = dataSource.CreateCommand("INSERT INTO users (username, email) SELECT 'u' || g, 'u' || g || '@example.com' FROM generate_series(1, $1) g RETURNING id"))
         {
@@ -80,8 +80,8 @@ public sealed class GroupCommitSplitTests(PostgresFixture postgres)
     [Fact]
     public async Task ReadingsPostgresRefuses_FailOnlyTheirCallers_AndTheRestOfTheirBatchCommits()
     {
-        await using var dataSource = await MigratedDatabaseAsync();
-        await ExecuteAsync(dataSource, "ALTER TABLE metrics ADD CONSTRAINT metrics_value_not_negative CHECK (value >= 0)");
+        await using var dataSource = await postgres.CreateMigratedDataSourceAsync();
+        await Sql.ExecuteAsync(dataSource, "ALTER TABLE metrics ADD CONSTRAINT metrics_value_not_negative CHECK (value >= 0)");
         static bool Refused(int i) => i % 4 == 1;
         static MetricReading[] Readings(int i) =>
         [
@@ -146,20 +146,7 @@ public sealed class GroupCommitSplitTests(PostgresFixture postgres)
         return writes;
     }
 
-    private async Task<NpgsqlDataSource> MigratedDatabaseAsync()
-    {
-        var dataSource = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
-        await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).ApplyAsync();
-        return dataSource;
-    }
-
     private static CommitLog CommitLogOf(NpgsqlDataSource dataSource) => new(dataSource, TimeSpan.FromSeconds(5), TimeProvider.System, NullLogger<CommitLog>.Instance);
-
-    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
     {
