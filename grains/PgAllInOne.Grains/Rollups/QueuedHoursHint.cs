@@ -39,7 +39,7 @@ internal sealed class QueuedHoursHint
         {
             var hours = known.TryGetValue(source, out var seen) ? seen : [];
             var before = hours.Where(h => h >= from && h < to).ToList();
-            if (before.Count != queued.Count || !queued.SetEquals(before))
+            if (!queued.SetEquals(before))
             {
                 known = known.SetItem(source, hours.Except(before).Union(queued));
             }
